@@ -1,0 +1,38 @@
+# make run  : the whole app (web, worker, scheduler) on SQLite with demo data
+# make test : the whole test suite against PostgreSQL, Redis and headless Chromium
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test venv lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+venv: $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	@mkdir -p instance
+	$(BIN)/flask --app wsgi db upgrade
+	@if [ ! -f instance/.demo-seeded ]; then $(BIN)/flask --app wsgi seed-demo && touch instance/.demo-seeded; \
+	  else $(BIN)/flask --app wsgi seed-demo | head -1; fi
+	@echo ">> Reelhouse: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and scheduler)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" GUNICORN_BIND=$(HOST):$(PORT) .ci/services.sh run \
+	  $(BIN)/honcho start -f Procfile web worker scheduler
+
+test: $(VENV)/.installed-dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/services.sh test $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

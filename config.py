@@ -1,0 +1,132 @@
+"""Application configuration, read from environment variables.
+
+One class per environment; values are read when the class is instantiated so
+that tests and processes can set the environment first.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def env_bool(name, default=False):
+    """Read a boolean environment variable ("1", "true", "yes", "on")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    """Read an integer environment variable, failing fast on garbage."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be an integer, got {value!r}") from None
+
+
+def env_list(name):
+    """Read a comma-separated environment variable into a list of stripped items."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    TESTING = False
+
+    def __init__(self):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'app.db'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
+        self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
+        self.VIEW_POINTS = env_int("VIEW_POINTS", 10)
+        self.PLAN_TIMEZONE = os.environ.get("PLAN_TIMEZONE", "UTC")
+        self.VIDEO_SOURCE_ALLOWED_HOSTS = env_list("VIDEO_SOURCE_ALLOWED_HOSTS")
+        self.ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 900)
+        self.REFRESH_TOKEN_TTL = env_int("REFRESH_TOKEN_TTL", 14 * 24 * 3600)
+        self.MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 512)
+        # Werkzeug refuses bodies over this size with 413 before a view runs.
+        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
+        self.STREAM_CONNECT_TIMEOUT = float(os.environ.get("STREAM_CONNECT_TIMEOUT", "5"))
+        self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
+        self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 256 * 1024)
+        self.X_ACCEL_REDIRECT = env_bool("X_ACCEL_REDIRECT")
+        self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")
+        self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.PER_PAGE = env_int("PER_PAGE", 20)
+
+    @staticmethod
+    def normalise_database_url(url):
+        """Accept postgres:// and postgresql:// and use the psycopg2 driver we ship."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg2://" + url[len(prefix):]
+        return url
+
+
+class DevelopmentConfig(Config):
+    """Local development: SQLite by default, secret key kept in the instance folder."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """Test suite: PostgreSQL and Redis given by TEST_DATABASE_URL / TEST_REDIS_URL."""
+
+    ENV_NAME = "testing"
+    __test__ = False  # not a pytest test class
+    TESTING = True
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.JWT_SECRET_KEY = "test-jwt-secret-key-not-for-production-0123456789"
+        if os.environ.get("TEST_DATABASE_URL"):
+            self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        self.REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+class ProductionConfig(Config):
+    """Production: SECRET_KEY and DATABASE_URL must be given."""
+
+    ENV_NAME = "production"
+
+    def __init__(self):
+        super().__init__()
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Missing required setting(s) for production: "
+                + ", ".join(missing)
+                + ". Set them in the environment (see README, Configuration)."
+            )
+        self.SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """Pick the configuration class named by APP_ENV (default: development)."""
+    name = os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}") from None

@@ -1,0 +1,217 @@
+"""Shared fixtures: a fresh PostgreSQL database per test run, real Redis, an origin server, a live app."""
+import contextvars
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from redis import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from config import TestingConfig
+from tests import factories
+from tests.origin import OriginServer
+from webapp import create_app
+from webapp.extensions import db
+
+ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _admin_connection():
+    url = make_url(ADMIN_DATABASE_URL.replace("postgresql+psycopg2", "postgresql"))
+    conn = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
+                            password=url.password, dbname=url.database or "postgres")
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A database of its own for this test run, migrated to head, dropped at the end."""
+    name = f"reelhouse_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    conn = _admin_connection()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(ADMIN_DATABASE_URL).set(drivername="postgresql+psycopg2", database=name)
+    url_string = url.render_as_string(hide_password=False)
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url_string})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url_string
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Config overrides for the test app; tests may change entries before `app` is built."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": REDIS_URL,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "SERVER_NAME": None,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The test itself keeps an app context for factories; without this, requests would share its
+    `g` and database session (hiding bugs, and caching CSRF tokens across requests).
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(app_config):
+    """The application, with an app context pushed; every table is emptied afterwards."""
+    app = create_app(TestingConfig, app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Put a user in the test client's session, as a successful login would."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return login
+
+
+@pytest.fixture
+def corporation(app):
+    return factories.make_corporation(name="Initech")
+
+
+@pytest.fixture
+def admin(corporation):
+    return factories.make_admin(corporation, email="boss@initech.example.com")
+
+
+@pytest.fixture
+def guest(corporation):
+    return factories.make_user(corporation, email="guest@initech.example.com")
+
+
+@pytest.fixture
+def other_admin(app):
+    """An admin of another corporation: everything of `corporation` must be invisible to them."""
+    return factories.make_admin(factories.make_corporation(name="Umbrella"), email="boss@umbrella.example.com")
+
+
+@pytest.fixture
+def admin_client(app, admin):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = admin.get_id()
+    return client
+
+
+@pytest.fixture
+def guest_client(app, guest):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = guest.get_id()
+    return client
+
+
+@pytest.fixture
+def redis_conn():
+    """The test Redis database, emptied before the test."""
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def origin_server(tmp_path_factory):
+    """A real HTTP origin on 127.0.0.1 serving files with Range support."""
+    server = OriginServer(tmp_path_factory.mktemp("origin")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def origin(origin_server):
+    origin_server.requests.clear()
+    return origin_server
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app served over real HTTP on a loopback port (threaded)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+# Browser tests: pytest-playwright drives Debian's Chromium (no browser download).
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-artifacts/ for reviewers."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name):
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    """Log a user in through the real login form of the live server."""
+
+    def login(email, password=factories.PASSWORD):
+        page.goto(f"{live_server.url}/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    return login

@@ -1,0 +1,53 @@
+"""Row factories for tests: small functions that commit, with sensible defaults."""
+import itertools
+from datetime import date, timedelta
+
+from webapp.clock import plan_today
+from webapp.extensions import db
+from webapp.models import Corporation, User, Video
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def make_corporation(name=None, plan="free", plan_expires_at=None, **fields):
+    """A corporation; plan="paid" defaults to expiring in 30 days."""
+    if plan == "paid" and plan_expires_at is None:
+        plan_expires_at = plan_today() + timedelta(days=30)
+    corporation = Corporation(name=name or f"Company {next(_seq)}", plan=plan,
+                              plan_expires_at=plan_expires_at, **fields)
+    db.session.add(corporation)
+    db.session.commit()
+    return corporation
+
+
+def make_user(corporation=None, role="guest", email=None, password=PASSWORD, **fields):
+    """A member (guest unless role="admin") of the corporation (a new one if omitted)."""
+    corporation = corporation or make_corporation()
+    user = User(corporation=corporation, role=role, email=email or f"user{next(_seq)}@example.example.com",
+                **fields)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_admin(corporation=None, **fields):
+    return make_user(corporation, role="admin", **fields)
+
+
+def make_video(corporation=None, title=None, source_url="http://origin.test/clip.mp4", file_key=None,
+               **fields):
+    """A URL video by default; pass file_key (and source_url=None) for an upload."""
+    corporation = corporation or make_corporation()
+    if file_key:
+        source_url = None
+    video = Video(corporation=corporation, title=title or f"Video {next(_seq)}",
+                  source_url=source_url, file_key=file_key, **fields)
+    db.session.add(video)
+    db.session.commit()
+    return video
+
+
+def days_from_today(days: int) -> date:
+    return plan_today() + timedelta(days=days)

@@ -1,0 +1,19 @@
+"""Helpers for driving the app through the Flask test client with CSRF on."""
+import re
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, page="/login"):
+    """A valid CSRF token for this client's session, read from a rendered form."""
+    response = client.get(page)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {page} (status {response.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url, data=None, page=None, **kwargs):
+    """POST a form the way a browser would: with the token from `page` (default: a page with a form)."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, page or "/login"))
+    return client.post(url, data=data, **kwargs)

@@ -1,0 +1,94 @@
+"""The Flask application factory."""
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, INSTANCE_DIR, config_from_env
+from webapp.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_class=None, overrides=None):
+    """Build the application for the given configuration class (default: APP_ENV)."""
+    config_class = config_class or config_from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class())
+    app.config.update(overrides or {})
+    ensure_secret_key(app)
+    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def ensure_secret_key(app):
+    """Outside production a missing SECRET_KEY is generated once and kept in the instance folder."""
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("JWT_SECRET_KEY"):
+        app.config["JWT_SECRET_KEY"] = app.config["SECRET_KEY"]
+
+
+def register_extensions(app):
+    """Bind the extension objects of webapp.extensions to this app."""
+    db.init_app(app)
+    render_as_batch = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=render_as_batch,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from webapp.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app):
+    """Attach every feature blueprint."""
+    from webapp.auth import bp as auth_bp
+    from webapp.health import bp as health_bp
+    from webapp.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(main_bp)
+
+
+def register_errorhandlers(app):
+    """HTML error pages for the browser, JSON errors under /api."""
+    from webapp.errors import register
+
+    register(app)
+
+
+def register_commands(app):
+    """Flask CLI commands (seed-demo, ...)."""
+    from webapp.commands import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    """Values every template can use."""
+    from webapp.templating import register
+
+    register(app)

@@ -1,0 +1,20 @@
+"""Password rules shared by the pages and the API."""
+from webapp.exceptions import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def password_problem(password: str | None) -> str | None:
+    """Why this password is refused, or None when it is acceptable."""
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > 256:
+        return "Use at most 256 characters."
+    return None
+
+
+def check_password_rules(password: str | None, field: str = "password") -> None:
+    """Raise ValidationFailed (400) when the password breaks a rule."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem, fields={field: [problem]})

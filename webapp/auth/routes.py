@@ -1,0 +1,65 @@
+"""Login, logout and sign-up pages."""
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from webapp.auth import bp
+from webapp.auth.forms import LoginForm, SignupForm
+from webapp.auth.services import authenticate, sign_up
+from webapp.exceptions import DomainError
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site (no scheme, no host, no '//' or backslash tricks)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def start_session(user):
+    """Log the user in with a fresh session (no fixation: the old session data is dropped)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash("Wrong email or password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        start_session(user)
+        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            _, admin = sign_up(form.name.data, form.email.data, form.password.data)
+        except DomainError as error:
+            flash(error.message, "error")
+            return render_template("auth/signup.html", form=form), error.status
+        start_session(admin)
+        flash("Welcome! Your company is set up on the free plan.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Members of a corporation: admins and guests."""

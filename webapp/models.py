@@ -1,0 +1,285 @@
+"""SQLAlchemy models. Invariants live here and in the database; nothing here commits."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.clock import plan_today, utcnow
+from webapp.extensions import db
+
+PLAN_FREE = "free"
+PLAN_PAID = "paid"
+PLANS = (PLAN_FREE, PLAN_PAID)
+ROLE_ADMIN = "admin"
+ROLE_GUEST = "guest"
+ROLES = (ROLE_ADMIN, ROLE_GUEST)
+
+# Non-native enums stored as short strings plus a CHECK (see STACK-NOTES on PostgreSQL enums).
+def string_enum(values, name):
+    """A VARCHAR column limited to `values` by a named CHECK constraint."""
+    return Enum(*values, name=name, native_enum=False, length=8, create_constraint=True)
+
+Timestamp = DateTime(timezone=True)
+
+
+class TimestampMixin:
+    """created_at / updated_at maintained by the ORM."""
+
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        Timestamp, default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class Corporation(TimestampMixin, db.Model):
+    """A customer company: the tenant every other row belongs to."""
+
+    __tablename__ = "corporations"
+    __table_args__ = (
+        CheckConstraint(
+            "plan <> 'paid' OR plan_expires_at IS NOT NULL", name="paid_plan_has_expiry"
+        ),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    plan: Mapped[str] = mapped_column(string_enum(PLANS, "plan"), nullable=False, default=PLAN_FREE)
+    plan_expires_at: Mapped[date | None] = mapped_column(Date)
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    members = relationship("User", back_populates="corporation", lazy="dynamic")
+
+    def effective_plan(self, today: date | None = None) -> str:
+        """Paid only while plan is paid and today (PLAN_TIMEZONE) is on or before the expiry date."""
+        today = today or plan_today()
+        if self.plan == PLAN_PAID and self.plan_expires_at and today <= self.plan_expires_at:
+            return PLAN_PAID
+        return PLAN_FREE
+
+    def is_paid(self, today: date | None = None) -> bool:
+        """True while the effective plan is paid; every paid-only rule asks this."""
+        return self.effective_plan(today) == PLAN_PAID
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    def __repr__(self):
+        return f"<Corporation {self.id} {self.name!r}>"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A member of a corporation: an admin or a guest. The email is the login."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("points >= 0", name="points_not_negative"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        Index("ix_users_corporation_id_email", "corporation_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(
+        ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
+    )
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
+    role: Mapped[str] = mapped_column(string_enum(ROLES, "role"), nullable=False, default=ROLE_GUEST)
+    points: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # Bumped to end every browser session of the user ("log out other sessions", password change).
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    corporation = relationship("Corporation", back_populates="members")
+
+    @validates("email")
+    def normalise_email(self, key, value):
+        return normalise_email(value)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login asks this: deleted users and members of deleted corporations are out."""
+        return self.deleted_at is None and self.corporation.deleted_at is None
+
+    def get_id(self) -> str:
+        """Session identity: id plus session version, so bumping the version ends sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email}>"
+
+
+# Company names are unique whatever their letter case.
+Index("uq_corporations_lower_name", func.lower(Corporation.name), unique=True)
+
+
+def normalise_email(value: str | None) -> str | None:
+    """Emails are compared case-insensitively: store them trimmed and lower-case."""
+    return value.strip().lower() if value is not None else None
+
+
+class Video(TimestampMixin, db.Model):
+    """A video of a corporation: either a URL on an origin server or an uploaded file."""
+
+    __tablename__ = "videos"
+    __table_args__ = (
+        CheckConstraint(
+            "(source_url IS NULL) <> (file_key IS NULL)", name="exactly_one_source"
+        ),
+        CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
+        CheckConstraint("size_bytes IS NULL OR size_bytes >= 0", name="size_not_negative"),
+        CheckConstraint(
+            "(deleted_at IS NULL) OR (deleted_by_id IS NOT NULL)", name="deleted_has_actor"
+        ),
+        Index("ix_videos_corporation_id_deleted_at_created_at",
+              "corporation_id", "deleted_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(
+        ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
+    )
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    source_url: Mapped[str | None] = mapped_column(String(2048))
+    file_key: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="video/mp4")
+    size_bytes: Mapped[int | None] = mapped_column(db.BigInteger)
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    corporation = relationship("Corporation")
+    deleted_by = relationship("User", foreign_keys=[deleted_by_id])
+
+    @property
+    def is_upload(self) -> bool:
+        return self.file_key is not None
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self):
+        return f"<Video {self.id} {self.title!r}>"
+
+
+class VideoView(db.Model):
+    """The view log: one row per user and video, written with the points it earned."""
+
+    __tablename__ = "video_views"
+    __table_args__ = (
+        UniqueConstraint("user_id", "video_id"),
+        CheckConstraint("points_awarded >= 0", name="points_awarded_not_negative"),
+        Index("ix_video_views_video_id_created_at", "video_id", "created_at"),
+        Index("ix_video_views_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("videos.id", ondelete="CASCADE"), nullable=False
+    )
+    points_awarded: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
+
+    user = relationship("User")
+    video = relationship("Video")
+
+
+class RefreshToken(db.Model):
+    """An API refresh token: stored hashed, rotated on use, grouped in families for reuse detection."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index("ix_refresh_tokens_user_id_revoked_at", "user_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+    family_id: Mapped[str] = mapped_column(
+        String(36), nullable=False, index=True, default=lambda: str(uuid.uuid4())
+    )
+    expires_at: Mapped[datetime] = mapped_column(Timestamp, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("refresh_tokens.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+
+    user = relationship("User")
+
+
+class PlanChange(db.Model):
+    """Plan history: one row per change, by a user or by the expiry job (changed_by_id NULL)."""
+
+    __tablename__ = "plan_changes"
+    __table_args__ = (
+        Index("ix_plan_changes_corporation_id_created_at", "corporation_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(
+        ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
+    )
+    from_plan: Mapped[str] = mapped_column(string_enum(PLANS, "from_plan"), nullable=False)
+    to_plan: Mapped[str] = mapped_column(string_enum(PLANS, "to_plan"), nullable=False)
+    from_expires_at: Mapped[date | None] = mapped_column(Date)
+    to_expires_at: Mapped[date | None] = mapped_column(Date)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
+
+    changed_by = relationship("User")
+
+
+class AuditEvent(db.Model):
+    """Who did what in a corporation; written in the same transaction as the action."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_corporation_id_created_at", "corporation_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(
+        ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    target_type: Mapped[str | None] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
+
+    actor = relationship("User")

@@ -1,0 +1,1 @@
+"""Videos of a corporation: sources, uploads and the trash."""

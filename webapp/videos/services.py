@@ -1,0 +1,126 @@
+"""Video use cases: add, edit, trash, restore (paid plans only) and purge."""
+from sqlalchemy import select
+
+from webapp import audit
+from webapp.clock import utcnow
+from webapp.exceptions import NotInTrash, PlanRequired, ValidationFailed
+from webapp.extensions import db
+from webapp.models import User, Video
+from webapp.videos import storage
+from webapp.videos.sources import check_source_url
+
+
+def library_query(corporation_id: int, title_search: str | None = None):
+    """Videos of a corporation that are not in the trash, newest first."""
+    query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
+    if title_search:
+        query = query.where(Video.title.icontains(title_search.strip(), autoescape=True))
+    return query.order_by(Video.created_at.desc(), Video.id.desc())
+
+
+def trash_query(corporation_id: int):
+    """Videos in a corporation's trash, most recently deleted first."""
+    return (
+        select(Video)
+        .where(Video.corporation_id == corporation_id, Video.deleted_at.is_not(None))
+        .order_by(Video.deleted_at.desc(), Video.id.desc())
+    )
+
+
+def _clean_title(title: str | None) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("Enter a title.", fields={"title": ["Enter a title."]})
+    if len(title) > 200:
+        raise ValidationFailed("The title is too long.", fields={"title": ["At most 200 characters."]})
+    return title
+
+
+def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
+    """Add a video that lives on an origin server."""
+    video = Video(
+        corporation_id=actor.corporation_id,
+        title=_clean_title(title),
+        source_url=check_source_url(source_url),
+        content_type=guess_content_type(source_url),
+    )
+    db.session.add(video)
+    db.session.flush()
+    audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
+    db.session.commit()
+    return video
+
+
+def guess_content_type(url: str) -> str:
+    return "video/webm" if url.lower().split("?")[0].endswith(".webm") else "video/mp4"
+
+
+def add_video_from_upload(actor: User, title: str, stream) -> Video:
+    """Add a video from an uploaded file; the file is removed again if the row cannot be written."""
+    title = _clean_title(title)
+    file_key, content_type, size = storage.save_upload(stream)
+    try:
+        video = Video(corporation_id=actor.corporation_id, title=title, file_key=file_key,
+                      content_type=content_type, size_bytes=size)
+        db.session.add(video)
+        db.session.flush()
+        audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.delete_file(file_key)
+        raise
+    return video
+
+
+def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
+    """Edit a video's title and, for URL videos, its source."""
+    changes = {}
+    if title is not None and title != video.title:
+        video.title = _clean_title(title)
+        changes["title"] = video.title
+    if source_url is not None and source_url != video.source_url:
+        if video.is_upload:
+            message = "An uploaded video has no source URL to change."
+            raise ValidationFailed(message, fields={"source_url": [message]})
+        video.source_url = check_source_url(source_url)
+        video.content_type = guess_content_type(video.source_url)
+        changes["source_url"] = video.source_url
+    if changes:
+        audit.record(video.corporation_id, actor, "video.edited", video, **changes)
+        db.session.commit()
+    return video
+
+
+def trash_video(actor: User, video: Video) -> Video:
+    """Move a video to the trash (any plan)."""
+    if video.deleted_at is None:
+        video.deleted_at = utcnow()
+        video.deleted_by_id = actor.id
+        audit.record(video.corporation_id, actor, "video.trashed", video, title=video.title)
+        db.session.commit()
+    return video
+
+
+def restore_video(actor: User, video: Video) -> Video:
+    """Bring a video back from the trash: only while the corporation's effective plan is paid."""
+    if video.deleted_at is None:
+        raise NotInTrash("That video is not in the trash.")
+    if not actor.corporation.is_paid():
+        raise PlanRequired("Restoring videos from the trash needs a paid plan.")
+    video.deleted_at = None
+    video.deleted_by_id = None
+    audit.record(video.corporation_id, actor, "video.restored", video, title=video.title)
+    db.session.commit()
+    return video
+
+
+def purge_video(actor: User, video: Video) -> None:
+    """Delete a trashed video for good, with its stored file (any plan)."""
+    if video.deleted_at is None:
+        raise NotInTrash("Only videos in the trash can be deleted forever.")
+    file_key = video.file_key
+    audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
+    db.session.delete(video)
+    db.session.commit()
+    storage.delete_file(file_key)

@@ -1,0 +1,18 @@
+"""Validation of video source URLs given by admins."""
+from urllib.parse import urlsplit
+
+from webapp.exceptions import InvalidSource
+
+
+def check_source_url(url: str | None) -> str:
+    """A cleaned http(s) URL, or InvalidSource (400) with a message saying why."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise InvalidSource("The source must be an http:// or https:// URL.",
+                            fields={"source_url": ["Use an http:// or https:// URL."]})
+    if not parts.hostname:
+        raise InvalidSource("The source URL has no host.", fields={"source_url": ["The URL has no host."]})
+    if len(url) > 2048:
+        raise InvalidSource("The source URL is too long.", fields={"source_url": ["At most 2048 characters."]})
+    return url

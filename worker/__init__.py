@@ -1,0 +1,1 @@
+"""Background processing: rq job functions and the worker / scheduler entry points."""
