@@ -67,6 +67,12 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = env_int("PER_PAGE", 20)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", self.REDIS_URL)
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "20 per minute")
+        self.LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
 
     @staticmethod
     def normalise_database_url(url):
@@ -97,6 +103,7 @@ class TestingConfig(Config):
         if os.environ.get("TEST_DATABASE_URL"):
             self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(os.environ["TEST_DATABASE_URL"])
         self.REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL
 
 
 class ProductionConfig(Config):

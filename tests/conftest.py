@@ -60,6 +60,8 @@ def app_config(database_url, tmp_path):
         "REDIS_URL": REDIS_URL,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "SERVER_NAME": None,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",  # every test starts unthrottled
     }
 
 

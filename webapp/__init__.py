@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env
-from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_class=None, overrides=None):
@@ -53,6 +53,7 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=render_as_batch,
                      compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -67,10 +68,12 @@ def register_blueprints(app):
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
+    from webapp.player import bp as player_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(player_bp)
 
 
 def register_errorhandlers(app):

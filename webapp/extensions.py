@@ -1,4 +1,6 @@
 """Extension objects, created unbound and initialised in create_app."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Rate limits are declared where they apply (login forms, API login); storage is Redis.
+# swallow_errors: when Redis is down, requests are not limited rather than failing.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
