@@ -45,7 +45,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'app.db'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a failed statement's error (and so the log) never carries row values
+        # such as password hashes or token hashes.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
@@ -73,6 +75,12 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "20 per minute")
         self.LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
+        self.SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
+        self.SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
+        # X-Forwarded-* headers are believed only when this many proxies are known to be in front.
+        self.TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+        self.FORCE_HTTPS = env_bool("FORCE_HTTPS")
+        self.HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)
 
     @staticmethod
     def normalise_database_url(url):
@@ -120,7 +128,8 @@ class ProductionConfig(Config):
                 + ", ".join(missing)
                 + ". Set them in the environment (see README, Configuration)."
             )
-        self.SESSION_COOKIE_SECURE = True
+        # Cookies only over HTTPS; SESSION_COOKIE_SECURE=0 only for a deployment without TLS.
+        self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 
 
 CONFIGS = {

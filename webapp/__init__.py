@@ -21,6 +21,7 @@ def create_app(config_class=None, overrides=None):
     app.config.from_object(config_class())
     app.config.update(overrides or {})
     ensure_secret_key(app)
+    register_security(app)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -46,6 +47,13 @@ def ensure_secret_key(app):
         app.config["JWT_SECRET_KEY"] = app.config["SECRET_KEY"]
 
 
+def register_security(app):
+    """Security headers, trusted proxies, idle session timeout; refuses unsafe settings."""
+    from webapp.security import register
+
+    register(app)
+
+
 def register_extensions(app):
     """Bind the extension objects of webapp.extensions to this app."""
     db.init_app(app)
@@ -65,11 +73,13 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach every feature blueprint."""
+    from webapp.activity import bp as activity_bp
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
     from webapp.player import bp as player_bp
 
+    app.register_blueprint(activity_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)

@@ -4,6 +4,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.exceptions import DomainError
 from webapp.extensions import db
+from webapp.throttling import retry_after_seconds, retry_message
 
 FRIENDLY = {
     400: "The request could not be understood.",
@@ -63,9 +64,10 @@ def register(app):
         headers = {}
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
-        retry_after = getattr(error, "retry_after", None)
-        if status == 429 and retry_after:
-            headers["Retry-After"] = str(retry_after)
+        if status == 429:
+            seconds = retry_after_seconds(error)
+            headers["Retry-After"] = str(seconds)
+            message = retry_message(seconds)
         return error_response(
             status, snake(error.name or "error"), message or FRIENDLY.get(status, error.name), None, headers
         )

@@ -1,13 +1,15 @@
-"""Login, logout and sign-up pages."""
+"""Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import bp
 from webapp.auth.forms import LoginForm, SignupForm
-from webapp.auth.services import authenticate, sign_up
+from webapp.auth.services import authenticate, log_out_other_sessions, sign_up
 from webapp.exceptions import DomainError
+from webapp.security import mark_session_active
+from webapp.throttling import login_per_account, login_per_ip, signup_per_ip
 
 
 def safe_next(target: str | None) -> str | None:
@@ -25,9 +27,12 @@ def start_session(user):
     session.clear()
     login_user(user)
     session.permanent = True
+    mark_session_active()
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_per_ip
+@login_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -51,6 +56,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@signup_per_ip
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -63,3 +69,25 @@ def signup():
         flash("Welcome! Your company is set up on the free plan.", "success")
         return redirect(url_for("main.index"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+def account_page():
+    """Where the "log out other sessions" button lives."""
+    if "account.index" in current_app.view_functions:
+        return url_for("account.index")
+    return url_for("auth.sessions")
+
+
+@bp.get("/sessions")
+@login_required
+def sessions():
+    return render_template("auth/sessions.html")
+
+
+@bp.post("/sessions/log-out-others")
+@login_required
+def log_out_others():
+    user = log_out_other_sessions(current_user._get_current_object())
+    start_session(user)
+    flash("Your other sessions have been logged out. This browser stays logged in.", "success")
+    return redirect(account_page())

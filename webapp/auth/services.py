@@ -79,3 +79,14 @@ def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_F
         db.session.rollback()
         raise Conflict("That company name or email is already registered.") from None
     return corporation, admin
+
+
+def log_out_other_sessions(user: User) -> User:
+    """End the user's other browser sessions and API refresh tokens; the caller starts a new session."""
+    from webapp.members.services import revoke_sessions
+
+    revoke_sessions(user)
+    audit.record(user.corporation_id, user, "sessions.revoked", user, email=user.email)
+    db.session.commit()
+    db.session.refresh(user)
+    return user

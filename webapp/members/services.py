@@ -113,6 +113,7 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     check_password_rules(new_password)
     user.set_password(new_password)
     revoke_sessions(user)
+    audit.record(user.corporation_id, user, "sessions.revoked", user, email=user.email, reason="password_changed")
     db.session.commit()
     db.session.refresh(user)
     return user

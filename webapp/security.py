@@ -1,0 +1,92 @@
+"""Security settings of the web app: response headers, trusted proxies, idle sessions, media location."""
+import time
+from pathlib import Path
+
+from flask import current_app, flash, request, session
+from flask_login import logout_user
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Nothing inline: scripts and styles come from static/ only.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "media-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
+LAST_SEEN_KEY = "_last_seen"
+
+
+def register(app):
+    """Check the settings, then install headers, proxy handling and the idle timeout on the app."""
+    check_media_root(app)
+    trust_proxies(app)
+    # One Talisman per app: it keeps a reference to the app it was given.
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=True,  # Talisman sends HSTS only on HTTPS requests
+        strict_transport_security_max_age=app.config["HSTS_MAX_AGE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+    )
+    app.before_request(end_idle_session)
+
+
+def check_media_root(app):
+    """Uploads must never be reachable as static files: refuse a MEDIA_ROOT inside static/."""
+    media = Path(app.config["MEDIA_ROOT"]).resolve()
+    static = Path(app.static_folder).resolve()
+    if media == static or static in media.parents:
+        raise RuntimeError(f"MEDIA_ROOT must be outside the static folder ({static}), got {media}.")
+
+
+class IgnoreForwardedHeaders:
+    """WSGI middleware: with no trusted proxy, X-Forwarded-* sent by clients are dropped unread."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        for key in [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]:
+            del environ[key]
+        return self.wsgi_app(environ, start_response)
+
+
+def trust_proxies(app):
+    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    else:
+        app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
+
+
+def mark_session_active():
+    """Remember when this browser session was last used (the idle timeout counts from here)."""
+    session[LAST_SEEN_KEY] = int(time.time())
+
+
+def end_idle_session():
+    """Log out a browser session unused for SESSION_IDLE_MINUTES; the next page asks for a login."""
+    if request.endpoint == "static" or request.path.startswith("/api/") or "_user_id" not in session:
+        return
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    last_seen = session.get(LAST_SEEN_KEY)
+    if minutes and isinstance(last_seen, int) and time.time() - last_seen > minutes * 60:
+        logout_user()
+        session.clear()
+        flash(f"You were logged out after {minutes} minutes without activity. Please log in again.", "info")
+        return
+    mark_session_active()
