@@ -18,7 +18,7 @@ from config import TestingConfig
 from tests import factories
 from tests.origin import OriginServer
 from webapp import create_app
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -61,7 +61,7 @@ def app_config(database_url, tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",  # every test starts unthrottled
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
     }
 
 
@@ -83,6 +83,9 @@ def app(app_config):
     """The application, with an app context pushed; every table is emptied afterwards."""
     app = create_app(TestingConfig, app_config)
     app.test_client_class = IsolatedClient
+    # Flask-Limiter keeps the key prefix of the first app it was given, so the prefix alone does not
+    # separate tests: empty the limiter's counters (in the test Redis database) instead.
+    limiter.reset()
     with app.app_context():
         yield app
         db.session.remove()

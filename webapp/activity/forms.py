@@ -1,6 +1,7 @@
 """The Activity page's filter form (GET, so no CSRF token)."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from webapp.audit import ACTION_LABELS, SYSTEM
@@ -11,15 +12,16 @@ class ActivityFilterForm(FlaskForm):
         csrf = False
 
     member = SelectField("Who", default="")
-    action = SelectField("Action", default="",
-                         choices=[("", "Any action")] + sorted(ACTION_LABELS.items(), key=lambda item: item[1]))
+    action = SelectField("Action", default="", choices=[SelectChoice("", "Any action")] + [
+        SelectChoice(action, label) for action, label in sorted(ACTION_LABELS.items(), key=lambda item: item[1])
+    ])
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("Until", validators=[Optional()])
 
     def set_members(self, members):
         """Offer the corporation's people (and the system) as the "who" choices."""
-        self.member.choices = [("", "Anyone"), (SYSTEM, "System (scheduled jobs)")] + [
-            (str(m.id), m.email + (" (removed)" if m.deleted_at else "")) for m in members
+        self.member.choices = [SelectChoice("", "Anyone"), SelectChoice(SYSTEM, "System (scheduled jobs)")] + [
+            SelectChoice(str(m.id), m.email + (" (removed)" if m.deleted_at else "")) for m in members
         ]
 
     def validate_date_to(self, field):

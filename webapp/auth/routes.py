@@ -8,7 +8,7 @@ from webapp.auth import bp
 from webapp.auth.forms import LoginForm, SignupForm
 from webapp.auth.services import authenticate, log_out_other_sessions, sign_up
 from webapp.exceptions import DomainError
-from webapp.security import mark_session_active
+from webapp.security import forget_session, mark_session_started
 from webapp.throttling import login_per_account, login_per_ip, signup_per_ip
 
 
@@ -27,7 +27,7 @@ def start_session(user):
     session.clear()
     login_user(user)
     session.permanent = True
-    mark_session_active()
+    mark_session_started()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,6 +49,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    forget_session()
     logout_user()
     session.clear()
     flash("You have been logged out.", "info")
