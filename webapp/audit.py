@@ -37,16 +37,21 @@ def client_ip():
 
 
 def record(corporation_id, actor, action, target=None, **details):
-    """Add an audit row to the current transaction; actor None means the system."""
-    event = AuditEvent(
-        corporation_id=corporation_id,
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        target_type=type(target).__name__.lower() if target is not None else None,
-        target_id=getattr(target, "id", None),
-        details=details or None,
-        ip=client_ip(),
-    )
+    """Add an audit row to the current transaction; actor None means the system.
+
+    Reading ids must not flush the action's pending changes here: a failing write has to surface
+    at the service's commit, where it is turned into a clear error.
+    """
+    with db.session.no_autoflush:
+        event = AuditEvent(
+            corporation_id=corporation_id,
+            actor_id=actor.id if actor is not None else None,
+            action=action,
+            target_type=type(target).__name__.lower() if target is not None else None,
+            target_id=getattr(target, "id", None),
+            details=details or None,
+            ip=client_ip(),
+        )
     db.session.add(event)
     return event
 

@@ -95,8 +95,9 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
 def trash_video(actor: User, video: Video) -> Video:
     """Move a video to the trash (any plan)."""
     if video.deleted_at is None:
+        actor_id = actor.id  # read first: loading it must not flush a half-made change
         video.deleted_at = utcnow()
-        video.deleted_by_id = actor.id
+        video.deleted_by_id = actor_id
         audit.record(video.corporation_id, actor, "video.trashed", video, title=video.title)
         db.session.commit()
     return video

@@ -1,0 +1,78 @@
+"""The login and sign-up forms are rate limited per IP and per account, with a 429 page saying when to retry."""
+import pytest
+
+from tests.factories import PASSWORD, make_user
+from tests.helpers import post_form
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "LOGIN_RATE_LIMIT_PER_IP": "6 per minute",
+            "LOGIN_RATE_LIMIT_PER_ACCOUNT": "3 per minute", "SIGNUP_RATE_LIMIT": "2 per hour"}
+
+
+def login(client, email, password=PASSWORD, ip="198.51.100.1"):
+    return post_form(client, "/login", {"email": email, "password": password},
+                     environ_base={"REMOTE_ADDR": ip})
+
+
+def assert_throttled(response):
+    assert response.status_code == 429
+    assert response.mimetype == "text/html"
+    seconds = int(response.headers["Retry-After"])
+    assert 1 <= seconds <= 3600
+    page = response.get_data(as_text=True)
+    assert "Too many attempts. Please wait" in page and "before trying again" in page
+    assert 'class="site-header"' in page  # the page is in the layout
+
+
+def test_failed_logins_lock_the_account_for_a_window_even_from_other_ips(client, admin):
+    for attempt in range(3):
+        assert login(client, admin.email, "wrong-password-1", ip=f"198.51.100.{attempt}").status_code == 401
+    assert_throttled(login(client, admin.email.upper(), ip="198.51.100.99"))  # even with the right password
+    other = make_user(admin.corporation, email="other@initech.example.com")
+    assert login(client, other.email, ip="198.51.100.99").status_code == 302
+
+
+def test_successful_logins_do_not_lock_the_owner_out(client, admin):
+    for attempt in range(5):
+        assert login(client, admin.email, ip=f"198.51.100.{attempt}").status_code == 302
+        post_form(client, "/logout", page="/")
+
+
+def test_one_ip_is_limited_across_accounts(client, admin):
+    for attempt in range(6):
+        assert login(client, f"nobody{attempt}@initech.example.com").status_code == 401
+    assert_throttled(login(client, admin.email))
+    assert login(client, admin.email, ip="198.51.100.200").status_code == 302
+
+
+def test_the_login_page_itself_is_not_limited(client):
+    for _ in range(8):
+        assert client.get("/login").status_code == 200
+
+
+def test_sign_up_is_limited_per_ip(client):
+    def sign_up(number):
+        return post_form(client, "/signup", {"name": f"Company {number}", "email": f"a{number}@x.example.com",
+                                             "password": "a-good-long-password",
+                                             "confirm": "a-good-long-password"}, page="/signup")
+
+    assert sign_up(1).status_code == 302
+    post_form(client, "/logout", page="/")
+    assert sign_up(2).status_code == 302
+    post_form(client, "/logout", page="/")
+    assert_throttled(sign_up(3))
+
+
+def test_logins_still_work_when_redis_is_unreachable(app_config, request):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    app_config.update(RATELIMIT_STORAGE_URI=dead, REDIS_URL=dead)
+    client, admin = request.getfixturevalue("client"), request.getfixturevalue("admin")
+    for _ in range(4):
+        assert login(client, admin.email).status_code == 302
+        assert post_form(client, "/logout", page="/").status_code == 302
