@@ -1,0 +1,126 @@
+"""The Activity page: an admin's own corporation's audit log, filterable, paginated, never another tenant's."""
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.factories import make_user
+from webapp.extensions import db
+from webapp.models import AuditEvent
+
+
+def event(corporation, actor, action, target=None, when=None, ip="198.51.100.7", **details):
+    row = AuditEvent(corporation_id=corporation.id, actor_id=actor.id if actor else None, action=action,
+                     target_type=type(target).__name__.lower() if target else None,
+                     target_id=target.id if target else None, details=details or None, ip=ip,
+                     created_at=when or datetime.now(UTC))
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def rows(response):
+    """The table's rows as lists of cell texts."""
+    html = response.get_data(as_text=True)
+    body = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
+    return [[re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+@pytest.fixture
+def history(admin, guest, other_admin):
+    """Initech's log (a member added by the admin, a plan expiry by the system) and Umbrella's."""
+    event(admin.corporation, admin, "member.added", guest, when=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+          email=guest.email, role="guest")
+    event(admin.corporation, None, "plan.expired", admin.corporation, when=datetime(2026, 3, 5, 0, 5, tzinfo=UTC),
+          ip=None, expired_on="2026-03-04")
+    event(admin.corporation, guest, "sessions.revoked", guest, when=datetime(2026, 3, 9, 12, 0, tzinfo=UTC),
+          email=guest.email)
+    event(other_admin.corporation, other_admin, "video.trashed", other_admin,
+          when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
+
+
+def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, history, guest, admin):
+    response = admin_client.get("/activity")
+    assert response.status_code == 200
+    assert rows(response) == [
+        ["2026-03-09 12:00 UTC", guest.email, "Sessions logged out", f"Member “{guest.email}” (#{guest.id})", "",
+         "198.51.100.7"],
+        ["2026-03-05 00:05 UTC", "System", "Plan expired", f"Company #{admin.corporation_id}",
+         "expired on 2026-03-04", ""],
+        ["2026-03-01 09:30 UTC", admin.email, "Member added", f"Member “{guest.email}” (#{guest.id})", "",
+         "198.51.100.7"],
+    ]
+
+
+def test_another_corporations_events_are_never_shown(admin_client, history, other_admin):
+    page = admin_client.get("/activity").get_data(as_text=True)
+    assert "Umbrella secret" not in page and other_admin.email not in page
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("member={guest}", ["Sessions logged out"]),
+    ("member=system", ["Plan expired"]),
+    ("action=member.added", ["Member added"]),
+    ("date_from=2026-03-05&date_to=2026-03-05", ["Plan expired"]),
+    ("date_from=2026-03-02", ["Sessions logged out", "Plan expired"]),
+    ("date_to=2026-03-01", ["Member added"]),
+    ("action=video.trashed", []),
+])
+def test_filters(admin_client, history, guest, query, expected):
+    response = admin_client.get("/activity?" + query.format(guest=guest.id))
+    assert response.status_code == 200
+    assert [row[2] for row in rows(response)] == expected
+
+
+def test_filtering_by_another_tenants_member_shows_nothing(admin_client, history, other_admin):
+    response = admin_client.get(f"/activity?member={other_admin.id}")
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert rows(response) == []
+
+
+@pytest.mark.parametrize("query, message", [
+    ("date_from=2026-13-45", "Not a valid date value"),
+    ("date_from=2026-03-09&date_to=2026-03-01", "The end date is before the start date."),
+    ("action=drop.tables", "Not a valid choice"),
+])
+def test_bad_filters_get_a_clear_message(admin_client, history, query, message):
+    response = admin_client.get("/activity?" + query)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
+    app.config["PER_PAGE"] = 2
+    for day in range(1, 6):
+        event(admin.corporation, admin, "video.added", when=datetime(2026, 4, day, tzinfo=UTC), title=f"Clip {day}")
+    event(admin.corporation, guest, "sessions.revoked", guest)
+    first = admin_client.get(f"/activity?member={admin.id}")
+    assert [row[0][:10] for row in rows(first)] == ["2026-04-05", "2026-04-04"]
+    assert f"member={admin.id}" in first.get_data(as_text=True).split('class="pagination"')[1]
+    third = admin_client.get(f"/activity?member={admin.id}&page=3")
+    assert [row[0][:10] for row in rows(third)] == ["2026-04-01"]
+    assert "Page 3 of 3" in third.get_data(as_text=True)
+
+
+def test_a_removed_members_events_stay_visible_and_filterable(admin_client, admin):
+    gone = make_user(admin.corporation, email="gone@initech.example.com", deleted_at=datetime.now(UTC))
+    event(admin.corporation, gone, "video.added", title="Left behind")
+    response = admin_client.get(f"/activity?member={gone.id}")
+    assert "gone@initech.example.com (removed)" in response.get_data(as_text=True)
+    assert [row[1:3] for row in rows(response)] == [["gone@initech.example.com", "Video added"]]
+
+
+def test_guests_may_not_see_the_activity(guest_client, history):
+    assert guest_client.get("/activity").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/activity")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_nav_shows_activity_to_admins_only(admin_client, guest_client):
+    assert 'href="/activity"' in admin_client.get("/").get_data(as_text=True)
+    assert 'href="/activity"' not in guest_client.get("/").get_data(as_text=True)
