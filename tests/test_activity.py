@@ -58,19 +58,23 @@ def test_another_corporations_events_are_never_shown(admin_client, history, othe
     assert "Umbrella secret" not in page and other_admin.email not in page
 
 
-@pytest.mark.parametrize("query, expected", [
+FILTERS = [
     ("member={guest}", ["Sessions logged out"]),
     ("member=system", ["Plan expired"]),
     ("action=member.added", ["Member added"]),
     ("date_from=2026-03-05&date_to=2026-03-05", ["Plan expired"]),
     ("date_from=2026-03-02", ["Sessions logged out", "Plan expired"]),
     ("date_to=2026-03-01", ["Member added"]),
+    ("member={guest}&action=member.added", []),
     ("action=video.trashed", []),
-])
-def test_filters(admin_client, history, guest, query, expected):
-    response = admin_client.get("/activity?" + query.format(guest=guest.id))
-    assert response.status_code == 200
-    assert [row[2] for row in rows(response)] == expected
+]
+
+
+def test_filters(admin_client, history, guest):
+    for query, expected in FILTERS:
+        response = admin_client.get("/activity?" + query.format(guest=guest.id))
+        assert response.status_code == 200, query
+        assert [row[2] for row in rows(response)] == expected, query
 
 
 def test_filtering_by_another_tenants_member_shows_nothing(admin_client, history, other_admin):
@@ -80,15 +84,20 @@ def test_filtering_by_another_tenants_member_shows_nothing(admin_client, history
     assert rows(response) == []
 
 
-@pytest.mark.parametrize("query, message", [
+BAD_FILTERS = [
     ("date_from=2026-13-45", "Not a valid date value"),
     ("date_from=2026-03-09&date_to=2026-03-01", "The end date is before the start date."),
     ("action=drop.tables", "Not a valid choice"),
-])
-def test_bad_filters_get_a_clear_message(admin_client, history, query, message):
-    response = admin_client.get("/activity?" + query)
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    ("member=abc", "Not a valid choice"),
+]
+
+
+def test_bad_filters_get_a_clear_message(admin_client, history):
+    for query, message in BAD_FILTERS:
+        response = admin_client.get("/activity?" + query)
+        assert response.status_code == 400, query
+        assert message in response.get_data(as_text=True), query
+        assert rows(response) == [], query
 
 
 def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
