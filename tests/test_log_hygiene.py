@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from config import TestingConfig
 from tests.conftest import REDIS_URL
 from tests.factories import PASSWORD
-from tests.helpers import CSRF_RE, post_form
+from tests.helpers import CSRF_RE, assert_security_headers, post_form
 from webapp import create_app
 from webapp.extensions import db
 from webapp.members.services import change_own_password
@@ -51,6 +51,7 @@ def test_a_500_page_shows_no_traceback_sql_or_details(app_config):
     client = broken_database_app(app_config).test_client()
     response = post_form(client, "/login", {"email": "boss@initech.example.com", "password": PASSWORD})
     assert response.status_code == 500
+    assert_security_headers(response)
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
     for leak in ("Traceback", "psycopg2", "OperationalError", "reelhouse_no_such_database", "SELECT",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from config import BASE_DIR, TestingConfig
 from tests.factories import make_video
-from tests.helpers import post_form
+from tests.helpers import assert_security_headers, post_form
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import AuditEvent
@@ -27,17 +27,6 @@ def get_rules():
     """The app's GET routes, read from a throwaway app at collection time."""
     app = create_app(TestingConfig, {"MEDIA_ROOT": tempfile.mkdtemp(), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     return sorted({(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules() if "GET" in rule.methods})
-
-
-def assert_security_headers(response):
-    headers = response.headers
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "same-origin"
-    assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
-    csp = headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
-    assert "frame-ancestors 'none'" in csp
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.factories import PASSWORD, make_user
-from tests.helpers import post_form
+from tests.helpers import assert_security_headers, post_form
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def assert_throttled(response):
     page = response.get_data(as_text=True)
     assert "Too many attempts. Please wait" in page and "before trying again" in page
     assert 'class="site-header"' in page  # the page is in the layout
+    assert_security_headers(response)
 
 
 def test_failed_logins_lock_the_account_for_a_window_even_from_other_ips(client, admin):
