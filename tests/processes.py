@@ -44,7 +44,8 @@ class Process:
         self.name = name
         self.log_path = log_dir / f"{name}-{time.monotonic_ns()}.log"
         self._log = self.log_path.open("wb")
-        self.popen = subprocess.Popen(procfile_command(name), shell=True, cwd=ROOT, env=env,
+        # exec: the shell becomes the process itself, so signals and wait() reach it.
+        self.popen = subprocess.Popen("exec " + procfile_command(name), shell=True, cwd=ROOT, env=env,
                                       stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property

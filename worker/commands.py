@@ -33,8 +33,16 @@ def describe_result(result: Result) -> str:
             names = ", ".join(c["name"] for c in value.get("corporations", []))
             return f"downgraded {value['downgraded']}" + (f": {names}" if names else "")
         return repr(value)
-    lines = (result.exc_string or "").strip().splitlines()
-    return lines[-1] if lines else ""
+    return exception_summary(result.exc_string or "")
+
+
+def exception_summary(traceback_text: str, limit: int = 200) -> str:
+    """The "SomeError: message" line that follows a traceback's last frame."""
+    lines = traceback_text.rstrip().splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith("  File ")), default=-1)
+    summary = next((line for line in lines[last_frame + 1:] if line and not line.startswith(" ")),
+                   lines[-1] if lines else "")
+    return summary if len(summary) <= limit else summary[:limit - 1] + "…"
 
 
 def recent_runs(queue: Queue, job_ids) -> list[Result]:

@@ -6,6 +6,7 @@ so "5 0 * * *" in Pacific/Auckland fires at 00:05 Auckland time whatever the mac
 before and after daylight saving changes.
 """
 import logging
+import signal
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +62,19 @@ def next_run(cron: str, zone: str, after: datetime | None = None) -> datetime:
 
 class ZonedScheduler(Scheduler):
     """rq-scheduler whose recurring jobs fire on the wall clock of their own time zone."""
+
+    stop_requested = False
+
+    def _install_signal_handlers(self):
+        """SIGTERM / SIGINT end run(); its `finally` says goodbye to Redis (which may be down)."""
+
+        def stop(signum, frame):
+            self.stop_requested = True
+            self.log.info("Shutting down the scheduler (signal %s)", signum)
+            raise SystemExit()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
 
     def schedule_recurring(self, spec: RecurringJob, retry_delays: list[int],
                            first_run: datetime | None = None):

@@ -3,7 +3,7 @@ then runs rq-scheduler's loop; survives Redis outages and registers the jobs aga
 import logging
 
 from worker.context import get_app, redis_from_app
-from worker.runtime import configure_logging, keep_running
+from worker.runtime import REDIS_ERRORS, configure_logging, keep_running
 from worker.schedule import ZonedScheduler, register_jobs
 
 log = logging.getLogger("worker.scheduler")
@@ -16,7 +16,12 @@ def run_scheduler(app, connection) -> None:
     register_jobs(scheduler, app.config, catch_up=True)
     log.info("scheduler: polling every %s s for queue %s", app.config["SCHEDULER_INTERVAL"],
              app.config["RQ_QUEUE"])
-    scheduler.run()
+    try:
+        scheduler.run()
+    except REDIS_ERRORS:
+        # Asked to stop while Redis was gone: saying goodbye to Redis failed, stopping did not.
+        if not scheduler.stop_requested:
+            raise
 
 
 def main():
