@@ -10,7 +10,6 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from tests.conftest import REDIS_URL
 from tests.factories import days_from_today, make_corporation
 from webapp.extensions import db
 from webapp.models import Corporation
