@@ -10,6 +10,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
+from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from webapp.extensions import db
 from webapp.models import Corporation
@@ -157,6 +158,28 @@ def test_flask_jobs_lists_the_schedule_and_the_last_runs(app, scheduler, redis_c
             f"  next run {next_time:%Y-%m-%d} 00:05:00 NZ") in listing.output
     assert f"{EXPIRE_PLANS_JOB_ID}  finished: downgraded 1: Lapsed Ltd" in listing.output
     assert "Queue default: 0 waiting, 0 in the failed registry." in listing.output
+
+
+def test_failed_run_waits_for_its_backoff_delay_before_the_retry(
+        app, scheduler, redis_conn, broken_plan_history):
+    app.config["JOB_RETRY_DELAYS"] = [300, 900]
+    lapsed = make_corporation(name="Lapsed Ltd", plan="paid", plan_expires_at=days_from_today(-1))
+    register_jobs(scheduler, app.config, catch_up=True)
+    scheduler.run(burst=True)
+    queue = Queue("default", connection=redis_conn)
+    SimpleWorker([queue], connection=redis_conn, job_class=AppContextJob).work(burst=True)
+
+    db.session.rollback()
+    assert db.session.scalar(select(Corporation.plan).where(Corporation.id == lapsed.id)) == "paid"
+    job = AppContextJob.fetch(EXPIRE_PLANS_JOB_ID, connection=redis_conn)
+    assert job.get_status() == "scheduled" and job.retries_left == 1
+    assert queue.count == 0  # not retried at once: five minutes later
+    listing = app.test_cli_runner().invoke(args=["jobs"])
+    retry_due = (datetime.now(UTC).timestamp() + 300)
+    assert f"{EXPIRE_PLANS_JOB_ID}  failed, retry due " in listing.output
+    line = next(line for line in listing.output.splitlines() if "retry due" in line)
+    due = datetime.strptime(line.split("(")[1][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    assert abs(due.timestamp() - retry_due) < 10
 
 
 def test_flask_jobs_says_when_redis_is_unavailable(app):

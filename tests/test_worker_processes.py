@@ -4,9 +4,10 @@ import pytest
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 from rq.results import Result
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.conftest import REDIS_URL
+from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from tests.processes import Process, process_env, wait_until
 from webapp.extensions import db
@@ -77,25 +78,6 @@ def test_scheduled_job_downgrades_an_expired_plan_and_restarts_keep_one_schedule
     runs_before = len(results_of(redis_conn))
     wait_until(lambda: len(results_of(redis_conn)) > runs_before, message="another scheduled run")
     assert db.session.scalar(select(func.count()).select_from(PlanChange)) == 1
-
-
-@pytest.fixture
-def broken_plan_history(app):
-    """Make every insert into plan_changes fail in PostgreSQL, as a real outage of that table would."""
-    statements = [
-        "CREATE FUNCTION test_refuse_plan_change() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'plan history is unavailable'; END $$",
-        "CREATE TRIGGER test_refuse_plan_change BEFORE INSERT ON plan_changes "
-        "FOR EACH ROW EXECUTE FUNCTION test_refuse_plan_change()",
-    ]
-    with db.engine.begin() as conn:
-        for statement in statements:
-            conn.execute(text(statement))
-    yield
-    db.session.remove()  # DROP TRIGGER waits for every open transaction that touched the table
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP TRIGGER IF EXISTS test_refuse_plan_change ON plan_changes"))
-        conn.execute(text("DROP FUNCTION IF EXISTS test_refuse_plan_change()"))
 
 
 def test_failing_job_is_retried_with_backoff_then_kept_as_failed_with_nothing_half_applied(

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 import click
 from flask import current_app
 from rq import Queue
-from rq.registry import FailedJobRegistry, FinishedJobRegistry
+from rq.exceptions import NoSuchJobError
+from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry
 from rq.results import Result
 
 from worker.context import redis_from_app
@@ -69,6 +70,13 @@ def print_jobs(connection, queue_name: str, zone: ZoneInfo) -> None:
         cron = job.meta.get("cron") or job.meta.get("cron_string")
         schedule = f"cron {cron!r} in {job.meta.get('cron_timezone', 'UTC')}" if cron else "once"
         click.echo(f"  {job.id}  {job.description}  [{schedule}]  next run {format_time(when, zone)}")
+    retrying = ScheduledJobRegistry(queue=queue)
+    for job_id in retrying.get_job_ids():
+        try:
+            when = retrying.get_scheduled_time(job_id)
+        except NoSuchJobError:  # retried meanwhile
+            continue
+        click.echo(f"  {job_id}  failed, retry due {format_time(when, zone)}")
     click.echo("Recent runs:")
     runs = recent_runs(queue, [job.id for job, _ in scheduled])
     if not runs:
