@@ -10,6 +10,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
+from config import DevelopmentConfig
 from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from webapp.extensions import db
@@ -197,3 +198,18 @@ def test_an_unusable_schedule_is_refused_with_a_clear_message(cron, zone, messag
     with pytest.raises(ValueError, match=re.escape(message)):
         check_schedule(cron, zone)
 
+
+
+def test_job_settings_default_to_the_readme_and_refuse_garbage(monkeypatch):
+    for name in ("PLAN_EXPIRY_CRON", "SCHEDULER_INTERVAL", "JOB_RETRY_DELAYS"):
+        monkeypatch.delenv(name, raising=False)
+    config = DevelopmentConfig()
+    assert (config.PLAN_EXPIRY_CRON, config.SCHEDULER_INTERVAL, config.JOB_RETRY_DELAYS) == (
+        "5 0 * * *", 30, [60, 300, 900])
+    monkeypatch.setenv("JOB_RETRY_DELAYS", "10, 20")
+    assert DevelopmentConfig().JOB_RETRY_DELAYS == [10, 20]
+    monkeypatch.setenv("JOB_RETRY_DELAYS", "")
+    assert DevelopmentConfig().JOB_RETRY_DELAYS == []
+    monkeypatch.setenv("JOB_RETRY_DELAYS", "10,soon")
+    with pytest.raises(RuntimeError, match="JOB_RETRY_DELAYS must be comma-separated whole numbers"):
+        DevelopmentConfig()
