@@ -61,6 +61,7 @@ class Config:
         self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
         self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 256 * 1024)
         self.X_ACCEL_REDIRECT = env_bool("X_ACCEL_REDIRECT")
+        self.PLAYBACK_URL_TTL = env_int("PLAYBACK_URL_TTL", 300)
         self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
         self.SESSION_COOKIE_HTTPONLY = True
