@@ -77,6 +77,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read and close the body, as a WSGI server does
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         return response
