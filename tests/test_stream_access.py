@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import factories
+from tests.helpers import points_of
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.models import User, VideoView
@@ -17,10 +18,6 @@ DATA = b"\0\0\0\x18ftypisom" + bytes(range(256)) * 64
 def clip(origin, corporation):
     return factories.make_video(corporation, title="Clip", source_url=origin.add_file("access.mp4", DATA))
 
-
-def points_of(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id).points
 
 
 @pytest.mark.parametrize("path", ["/videos/{id}/stream", "/watch/{id}", "/watch/{id}/status"])

@@ -4,8 +4,9 @@ import os
 import pytest
 
 from tests import factories
+from tests.helpers import points_of
 from webapp.extensions import db
-from webapp.models import User, VideoView
+from webapp.models import VideoView
 from webapp.videos.storage import media_path
 
 DATA = b"\0\0\0\x18ftypmp42" + os.urandom(200_000)
@@ -18,10 +19,6 @@ def upload(app, corporation):
     path.write_bytes(DATA)
     return factories.make_video(corporation, title="Uploaded", file_key="stored-clip.mp4", size_bytes=len(DATA))
 
-
-def points_of(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id).points
 
 
 def test_an_upload_is_served_whole_and_in_ranges(guest_client, guest, upload):

@@ -8,10 +8,10 @@ import pytest
 import requests
 
 from tests import factories
-from tests.helpers import session_cookie
+from tests.helpers import points_of, session_cookie
 from tests.origin import OriginServer
 from webapp.extensions import db
-from webapp.models import User, VideoView
+from webapp.models import VideoView
 from webapp.player.origin import open_upstreams
 
 DATA = os.urandom(300_000)
@@ -21,10 +21,6 @@ DATA = os.urandom(300_000)
 def clip(origin, corporation):
     return factories.make_video(corporation, title="Clip", source_url=origin.add_file("clip.mp4", DATA))
 
-
-def points_of(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id).points
 
 
 def test_full_read_is_byte_exact_and_credits_points_once(guest_client, guest, clip):

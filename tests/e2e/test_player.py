@@ -4,9 +4,8 @@ import shutil
 import pytest
 
 from tests import factories
+from tests.helpers import points_of
 from webapp.commands import DEMO_MEDIA
-from webapp.extensions import db
-from webapp.models import User
 from webapp.videos.storage import media_path
 
 pytestmark = pytest.mark.browser
@@ -33,10 +32,6 @@ def play_muted(page):
     page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; return v.play(); }")
     page.wait_for_function(PLAYING, timeout=15000)
 
-
-def points_of(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id).points
 
 
 def test_a_video_plays_seeks_and_earns_points_once(page, live_server, browser_login, guest, colour_bars,
