@@ -1,11 +1,18 @@
 """Video sources may only point at public http(s) hosts, checked at creation and at stream time."""
+import ssl
+import subprocess
+import threading
+
 import pytest
+import requests
+from werkzeug.serving import make_server
 
 from tests import factories
 from tests.origin import OriginServer
 from webapp.exceptions import InvalidSource
 from webapp.extensions import db
 from webapp.models import User, Video
+from webapp.player.origin import origin_session
 from webapp.videos.services import add_video_from_url
 from webapp.videos.ssrf import UnsafeTarget, check_url
 
@@ -126,3 +133,28 @@ def test_allowed_redirects_are_followed_up_to_three_hops(guest_client, corporati
     four = factories.make_video(corporation, source_url=origin.url("hop0.mp4"))
     response = guest_client.get(f"/videos/{four.id}/stream")
     assert response.status_code == 502 and "too many times" in response.get_data(as_text=True)
+
+
+def test_https_origins_are_pinned_yet_verified_against_their_host_name(app, tmp_path):
+    """The relay connects to the checked IP, but TLS still checks the certificate's name."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    def echo_host(environ, start_response):
+        start_response("200 OK", [("Content-Type", "video/mp4")])
+        return [environ["HTTP_HOST"].encode()]
+
+    server = make_server("127.0.0.1", 0, echo_host, ssl_context=context)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        app.config["VIDEO_SOURCE_ALLOWED_HOSTS"] = ["localhost", "127.0.0.1"]
+        good = origin_session().get(f"https://localhost:{server.port}/", verify=str(cert), timeout=5)
+        assert good.status_code == 200 and good.text == f"localhost:{server.port}"
+        with pytest.raises(requests.exceptions.SSLError):  # the certificate does not name 127.0.0.1
+            origin_session().get(f"https://127.0.0.1:{server.port}/", verify=str(cert), timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
