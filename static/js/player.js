@@ -27,6 +27,13 @@
       .catch(function () { polling = false; });
   }
 
+  function failed() {
+    if (note) { note.textContent = "This video could not be loaded. Please try again later."; }
+  }
+  var source = video.querySelector("source");
+  if (source) { source.addEventListener("error", failed); }
+  video.addEventListener("error", failed);
+
   video.addEventListener("playing", function () {
     if (settled || polling) { return; }
     polling = true;

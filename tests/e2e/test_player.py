@@ -70,3 +70,11 @@ def test_the_player_works_from_the_keyboard(page, live_server, browser_login, gu
     assert page.evaluate("() => document.activeElement.id") == "player"
     page.keyboard.press("Space")
     page.wait_for_function(PLAYING, timeout=15000)
+
+
+def test_a_broken_source_says_so_and_earns_nothing(page, live_server, browser_login, guest, corporation):
+    video = factories.make_video(corporation, title="Broken", source_url="http://10.255.0.1/clip.mp4")
+    browser_login(guest.email)
+    page.goto(f"{live_server.url}/watch/{video.id}")
+    page.get_by_text("This video could not be loaded.").wait_for(timeout=10000)
+    assert points_of(guest) == 0
