@@ -29,3 +29,18 @@ def assert_security_headers(response):
     csp = headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp
+
+
+def session_cookie(app, user):
+    """The signed session cookie a browser holds after `user` logged in (for real-HTTP clients)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return {app.config["SESSION_COOKIE_NAME"]: serializer.dumps({"_user_id": user.get_id(), "_fresh": True})}
+
+
+def points_of(user):
+    """The user's points as the database has them now."""
+    from webapp.extensions import db
+    from webapp.models import User
+
+    db.session.expire_all()
+    return db.session.get(User, user.id).points
