@@ -66,6 +66,7 @@ FILTERS = [
     ("date_from=2026-03-02", ["Sessions logged out", "Plan expired"]),
     ("date_to=2026-03-01", ["Member added"]),
     ("member={guest}&action=member.added", []),
+    ("date_from=0001-01-01&date_to=9999-12-31", ["Sessions logged out", "Plan expired", "Member added"]),
     ("action=video.trashed", []),
 ]
 

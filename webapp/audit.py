@@ -75,7 +75,7 @@ def events_query(corporation_id: int, actor_id: int | str | None = None, action:
         query = query.where(AuditEvent.action == action)
     if date_from:
         query = query.where(AuditEvent.created_at >= day_start(date_from))
-    if date_to:
+    if date_to and date_to < date.max:
         query = query.where(AuditEvent.created_at < day_start(date_to + timedelta(days=1)))
     return query.options(selectinload(AuditEvent.actor)).order_by(
         AuditEvent.created_at.desc(), AuditEvent.id.desc()
