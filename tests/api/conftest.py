@@ -5,6 +5,15 @@ from tests import factories
 from webapp.api.tokens import access_token_for
 
 
+@pytest.fixture(autouse=True)
+def unthrottled(redis_conn):
+    """Every API test starts with empty rate-limit counters (the test Redis database is emptied).
+
+    Flask-Limiter keeps the key prefix of the first app it was initialised with, so the
+    per-test RATELIMIT_KEY_PREFIX alone does not separate tests.
+    """
+
+
 @pytest.fixture
 def bearer(app):
     """Authorization headers carrying a fresh access token for `user`."""

@@ -29,9 +29,12 @@ def failed(response) -> bool:
     return response.status_code == 401
 
 
-per_ip = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"], scope="api-login-ip")
+TOO_MANY = "Too many login attempts. Wait a moment (see Retry-After) and try again."
+per_ip = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"], scope="api-login-ip",
+                       error_message=TOO_MANY)
 per_account = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"],
-                            key_func=login_account_key, scope="api-login-account", deduct_when=failed)
+                            key_func=login_account_key, scope="api-login-account", deduct_when=failed,
+                            error_message=TOO_MANY)
 
 
 def user_agent() -> str:
