@@ -33,8 +33,9 @@ def test_bad_paging_is_400(client, admin_headers, query):
     assert set(error["fields"]) <= {"page", "per_page"}
 
 
-def test_unknown_query_parameters_are_ignored(client, admin_headers):
-    assert client.get("/api/v1/videos?colour=blue", headers=admin_headers).status_code == 200
+def test_unknown_query_parameters_are_400(client, admin_headers):
+    error = assert_error(client.get("/api/v1/videos?colour=blue", headers=admin_headers), 400)
+    assert "colour" in error["fields"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/videos/99999999999999", "/api/v1/videos/-1", "/api/v1/videos/abc",

@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_jwt_extended.exceptions import WrongTokenError
 from jwt import MissingRequiredClaimError
+from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
@@ -35,6 +36,9 @@ class ApiParser(FlaskParser):
     """webargs parser answering 400 validation_error (not 422) and 415 for bodies that are not JSON."""
 
     DEFAULT_VALIDATION_STATUS = 400
+    # Unknown query parameters are refused like unknown body fields: a typo never goes unnoticed.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
+                                   "querystring": RAISE}
 
     def load_json(self, req, schema):
         if not is_json_request(req):
