@@ -71,7 +71,7 @@ def test_validation_errors_are_documented_as_400_not_422(spec):
 
 
 @pytest.mark.browser
-def test_docs_page_renders_offline_in_chromium(page, live_server):
+def test_docs_page_renders_offline_in_chromium(page, live_server, screenshot):
     outside = []
 
     def guard(route):
@@ -89,3 +89,4 @@ def test_docs_page_renders_offline_in_chromium(page, live_server):
         assert page.locator(f".opblock-tag[data-tag='{tag}']").count() == 1
     assert page.locator(".opblock").count() >= len(EXPECTED_OPERATIONS)
     assert outside == []
+    screenshot("api-docs")

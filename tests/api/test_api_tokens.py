@@ -260,3 +260,9 @@ def test_login_is_rate_limited_per_address(client, admin, app):
     response = client.post(LOGIN, json={"email": admin.email, "password": factories.PASSWORD})
     assert_error(response, 429)
     assert "Retry-After" in response.headers
+
+
+@pytest.mark.parametrize("subject", ["99999999999", "abc", "-1", "0"])
+def test_a_validly_signed_token_for_no_user_is_401(client, admin, app, subject):
+    token = pyjwt.encode(_claims(admin, sub=subject), app.config["JWT_SECRET_KEY"], algorithm="HS256")
+    assert_error(client.get(ME, headers=auth(token)), 401, "invalid_token")

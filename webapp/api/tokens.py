@@ -9,6 +9,7 @@ from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select, update
 
 from webapp import audit
+from webapp.api.fields import MAX_ID
 from webapp.auth.services import authenticate
 from webapp.clock import utcnow
 from webapp.exceptions import Unauthorized
@@ -163,7 +164,7 @@ def load_token_user(claims: dict) -> User | None:
     """The active user an access token names, or None when they, their company or the token's
     session version are gone (flask-jwt-extended then answers 401)."""
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.isdigit() or len(subject) > 10:
+    if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
         return None
     user = db.session.get(User, int(subject))
     if user is None or not user.is_active or claims.get("sv") != user.session_version:
