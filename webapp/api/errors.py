@@ -43,7 +43,10 @@ class ApiParser(FlaskParser):
     def load_json(self, req, schema):
         if not is_json_request(req):
             raise UnsupportedContentType("Send a JSON body with Content-Type: application/json.")
-        return super().load_json(req, schema)
+        try:
+            return super().load_json(req, schema)
+        except RecursionError:  # absurdly deep nesting
+            raise ValidationFailed("The request body is nested too deeply.", code="invalid_json") from None
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         raise ValidationFailed("The request body is not valid JSON.", code="invalid_json")
@@ -67,6 +70,17 @@ def load_form_and_files(request, schema):
     return MultiDictProxy(CombinedMultiDict([request.form, request.files]), schema)
 
 
+TOKEN_FAILURES = {  # flask-jwt-extended callback -> (code, message)
+    "unauthorized_loader": ("unauthorized", "Send an access token: Authorization: Bearer <token>."),
+    "invalid_token_loader": ("invalid_token", "The access token is not valid."),
+    "expired_token_loader": ("token_expired", "The access token has expired; refresh it."),
+    "user_lookup_error_loader": ("invalid_token", "The access token is no longer valid."),
+    "revoked_token_loader": ("invalid_token", "The access token has been revoked."),
+    "token_verification_failed_loader": ("invalid_token", "The access token is not valid."),
+    "needs_fresh_token_loader": ("invalid_token", "A fresh access token is needed."),
+}
+
+
 def token_error(code, message):
     """A 401 envelope with the Bearer challenge."""
     return error_response(401, code, message, headers=Unauthorized.headers)
@@ -85,30 +99,5 @@ def configure_jwt(jwt):
             raise WrongTokenError("Only access tokens are accepted here.")
         return current_app.config["JWT_SECRET_KEY"]
 
-    @jwt.unauthorized_loader
-    def missing_token(reason):
-        return token_error("unauthorized", "Send an access token: Authorization: Bearer <token>.")
-
-    @jwt.invalid_token_loader
-    def invalid_token(reason):
-        return token_error("invalid_token", "The access token is not valid.")
-
-    @jwt.expired_token_loader
-    def expired_token(header, data):
-        return token_error("token_expired", "The access token has expired; refresh it.")
-
-    @jwt.user_lookup_error_loader
-    def user_gone(header, data):
-        return token_error("invalid_token", "The access token is no longer valid.")
-
-    @jwt.revoked_token_loader
-    def revoked_token(header, data):
-        return token_error("invalid_token", "The access token has been revoked.")
-
-    @jwt.token_verification_failed_loader
-    def verification_failed(header, data):
-        return token_error("invalid_token", "The access token is not valid.")
-
-    @jwt.needs_fresh_token_loader
-    def needs_fresh(header, data):
-        return token_error("invalid_token", "A fresh access token is needed.")
+    for loader, (code, message) in TOKEN_FAILURES.items():
+        getattr(jwt, loader)(lambda *args, code=code, message=message: token_error(code, message))
