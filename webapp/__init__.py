@@ -66,11 +66,13 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach every feature blueprint."""
+    from webapp.analytics import bp as analytics_bp
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
     from webapp.player import bp as player_bp
 
+    app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
