@@ -27,7 +27,7 @@ MATRIX = [
     ("delete", "/api/v1/users/{guest}/sessions", None, (401, 204, 204, 404)),
     ("get", "/api/v1/videos", None, (401, 200, 200, 200)),
     ("get", "/api/v1/videos/trash", None, (401, 403, 200, 200)),
-    ("post", "/api/v1/videos", {"title": "New", "source_url": "https://videos.example.com/new.mp4"},
+    ("post", "/api/v1/videos", {"title": "New", "source_url": "{origin_clip}"},
      (401, 403, 201, 201)),
     ("get", "/api/v1/videos/{video}", None, (401, 200, 200, 404)),
     ("get", "/api/v1/videos/{trashed}", None, (401, 404, 200, 404)),
@@ -40,7 +40,7 @@ MATRIX = [
 
 
 @pytest.fixture
-def world(app, admin, guest, other_admin):
+def world(app, admin, guest, other_admin, origin):
     """Initech (paid, so restores are allowed) with a video and a trashed video; Umbrella's admin."""
     admin.corporation.plan = "paid"
     admin.corporation.plan_expires_at = factories.days_from_today(30)
@@ -48,7 +48,7 @@ def world(app, admin, guest, other_admin):
     video = factories.make_video(admin.corporation, title="Onboarding")
     trashed = factories.make_video(admin.corporation, title="Old", deleted_at=utcnow(), deleted_by_id=admin.id)
     return {"corporation": admin.corporation_id, "admin": admin.id, "guest": guest.id,
-            "video": video.id, "trashed": trashed.id, "users": {"guest": guest, "admin": admin,
+            "video": video.id, "trashed": trashed.id, "origin_clip": origin.add_file("new.mp4", b"clip"), "users": {"guest": guest, "admin": admin,
                                                                "other_admin": other_admin}}
 
 
@@ -58,6 +58,7 @@ def world(app, admin, guest, other_admin):
 def test_permission_matrix(client, bearer, world, role, method, path, body, expected):
     url = path.format(**world)
     headers = {} if role == "anonymous" else bearer(world["users"][role])
+    body = {key: value.format(**world) for key, value in body.items()} if body else None
     response = getattr(client, method)(url, json=body, headers=headers)
     assert response.status_code == expected[ROLES.index(role)], response.get_data(as_text=True)
     assert response.mimetype == "application/json" or response.status_code == 204

@@ -35,15 +35,16 @@ def test_video_object_shape(client, admin, bearer):
     assert body["deleted_at"] is None and body["source_url"] == "http://origin.test/clip.mp4"
 
 
-def test_add_a_url_video(client, admin, bearer):
+def test_add_a_url_video(client, admin, bearer, origin):
     response = client.post("/api/v1/videos", headers=bearer(admin),
-                           json={"title": " Welcome ", "source_url": "https://cdn.example.com/w.webm"})
+                           json={"title": " Welcome ", "source_url": origin.add_file("w.webm", b"webm")})
     assert response.status_code == 201
     body = response.get_json()
     assert (body["title"], body["content_type"]) == ("Welcome", "video/webm")
 
 
-@pytest.mark.parametrize("source_url", ["ftp://example.com/a.mp4", "javascript:alert(1)", "http://"])
+@pytest.mark.parametrize("source_url", ["ftp://example.com/a.mp4", "javascript:alert(1)", "http://",
+                                        "http://127.0.0.1:9/private.mp4", "http://[::1"])
 def test_a_refused_source_is_400_invalid_source(client, admin, bearer, source_url):
     response = client.post("/api/v1/videos", headers=bearer(admin), json={"title": "x", "source_url": source_url})
     assert_error(response, 400, "invalid_source")
@@ -97,19 +98,19 @@ def test_other_content_types_are_415(client, admin, bearer):
     assert_error(response, 415, "unsupported_media_type")
 
 
-def test_patch_title_and_source(client, admin, bearer):
+def test_patch_title_and_source(client, admin, bearer, origin):
     video = factories.make_video(admin.corporation, title="Old title")
+    new_source = origin.add_file("n.mp4", b"mp4")
     response = client.patch(f"/api/v1/videos/{video.id}", headers=bearer(admin),
-                            json={"title": "New title", "source_url": "https://cdn.example.com/n.mp4"})
+                            json={"title": "New title", "source_url": new_source})
     assert response.status_code == 200
-    assert (response.get_json()["title"], response.get_json()["source_url"]) == \
-        ("New title", "https://cdn.example.com/n.mp4")
+    assert (response.get_json()["title"], response.get_json()["source_url"]) == ("New title", new_source)
 
 
-def test_patch_source_of_an_upload_is_400(client, admin, bearer):
+def test_patch_source_of_an_upload_is_400(client, admin, bearer, origin):
     video = factories.make_video(admin.corporation, file_key="abc.mp4")
     response = client.patch(f"/api/v1/videos/{video.id}", headers=bearer(admin),
-                            json={"source_url": "https://cdn.example.com/n.mp4"})
+                            json={"source_url": origin.url("n.mp4")})
     assert "source_url" in assert_error(response, 400)["fields"]
 
 
