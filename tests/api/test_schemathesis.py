@@ -21,12 +21,12 @@ EXAMPLES_PER_OPERATION_AND_MODE = 25
 
 
 @pytest.fixture
-def caller(app):
+def caller(app, origin):
     """An admin of a paid company with a video; generated requests may delete or change any of it."""
     corporation = factories.make_corporation(name="Schema Co", plan="paid")
     admin = factories.make_admin(corporation, email="admin@schema.example.com")
     factories.make_user(corporation, email="guest@schema.example.com")
-    factories.make_video(corporation, title="Clip")
+    factories.make_video(corporation, title="Clip", source_url=origin.add_file("schema.mp4", b"\x00" * 4096))
     return admin
 
 

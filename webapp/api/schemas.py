@@ -44,7 +44,7 @@ class UserSchema(Schema):
 
 def stream_url(video) -> str:
     """Absolute URL of the API stream endpoint of a video."""
-    return url_for("api_videos.video", video_id=video.id, _external=True) + "/stream"
+    return url_for("api_videos.stream", video_id=video.id, _external=True)
 
 
 class VideoSchema(Schema):

@@ -2,6 +2,7 @@
 from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
+from flask_jwt_extended import get_current_user
 
 from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
@@ -10,6 +11,7 @@ from webapp.api.fields import ID_RULE
 from webapp.api.pagination import page_of, paginate
 from webapp.api.schemas import (
     PageArgsSchema,
+    PlaybackUrlSchema,
     VideoCreateSchema,
     VideoListArgsSchema,
     VideoPatchSchema,
@@ -17,6 +19,8 @@ from webapp.api.schemas import (
     VideoUploadSchema,
     ViewSchema,
 )
+from webapp.player.playback import make_playback_url
+from webapp.player.streaming import stream_response
 from webapp.tenancy import scoped_video_or_404
 from webapp.videos import services
 
@@ -25,6 +29,14 @@ URL_PREFIX = "/api/v1/videos"
 TAG = "Videos"
 DESCRIPTION = "Videos of the caller's company. Another company's ids answer 404."
 VIDEO = f"/<{ID_RULE}:video_id>"
+VIDEO_BYTES = {"schema": {"type": "string", "format": "binary"}}
+RANGE_HEADER = {"in": "header", "name": "Range", "required": False, "schema": {"type": "string"},
+                "description": "A byte range, e.g. `bytes=0-1048575` (answered with 206)"}
+STREAM_RESPONSES = {
+    "200": {"description": "The whole video", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
+    "206": {"description": "The requested range", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
+    "416": {"description": "The range is outside the video (Content-Range gives its length)"},
+}
 CREATE_BODY = {
     "required": True,
     "content": {
@@ -129,3 +141,33 @@ class VideoViews(MethodView):
         """Who watched the video, newest first (admins)."""
         video = scoped_video_or_404(api_user, video_id, include_trash=True)
         return paginate(services.views_of_video_query(video.id), args)
+
+
+@blp.route(f"{VIDEO}/stream", endpoint="stream", tags=[TAG])
+class Stream(MethodView):
+    @bearer_required(blp)
+    @blp.doc(parameters=[RANGE_HEADER], responses=STREAM_RESPONSES)
+    @documents_errors(blp, 404, 502)
+    def get(self, video_id):
+        """The video's bytes (members), with HTTP Range support.
+
+        The first read that gets bytes logs the view and credits the viewer's points, once.
+        Served by the same handler as the web player's stream.
+        """
+        return stream_response(get_current_user(), video_id)
+
+
+@blp.route(f"{VIDEO}/playback-url", endpoint="playback_url", tags=[TAG])
+class PlaybackUrl(MethodView):
+    @bearer_required(blp)
+    @blp.response(200, PlaybackUrlSchema)
+    @documents_errors(blp, 404)
+    def post(self, video_id):
+        """A signed stream URL for players that cannot send headers (a `<video>` element).
+
+        Bound to the caller and this video and valid for PLAYBACK_URL_TTL seconds; a tampered or
+        expired link answers 403, one whose user has since changed password or left answers 401.
+        """
+        video = scoped_video_or_404(api_user, video_id)
+        url, expires_at = make_playback_url(get_current_user(), video)
+        return {"url": url, "expires_at": expires_at}
