@@ -4,6 +4,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from webapp.api.fields import text
+from webapp.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from webapp.models import PLANS, ROLES
 
 
@@ -105,7 +106,7 @@ class RefreshTokenSchema(Schema):
 class SignUpSchema(Schema):
     name = text(120, min_length=1, required=True)
     admin_email = text(254, required=True)
-    admin_password = text(256, required=True)
+    admin_password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
     plan = fields.String(load_default="free", validate=validate.OneOf(PLANS))
     plan_expires_at = fields.Date(allow_none=True, load_default=None,
                                   metadata={"description": "Required (in the future) for a paid plan"})
@@ -119,14 +120,15 @@ class CorporationPatchSchema(Schema):
 
 class UserCreateSchema(Schema):
     email = text(254, required=True)
-    password = text(256, required=True)
+    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
     role = fields.String(load_default="guest", validate=validate.OneOf(ROLES))
 
 
 class UserPatchSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES),
                          metadata={"description": "Admins only; the last admin cannot be demoted"})
-    password = text(256, metadata={"description": "New password"})
+    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH,
+                    metadata={"description": "New password"})
     current_password = text(1024, metadata={"description": "Required when changing your own password"})
 
 
