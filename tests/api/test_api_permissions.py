@@ -51,8 +51,8 @@ def world(app, admin, guest, other_admin, origin):
                                  source_url=origin.add_file("onboarding.mp4", b"\x00" * 2048))
     trashed = factories.make_video(admin.corporation, title="Old", deleted_at=utcnow(), deleted_by_id=admin.id)
     return {"corporation": admin.corporation_id, "admin": admin.id, "guest": guest.id,
-            "video": video.id, "trashed": trashed.id, "origin_clip": origin.add_file("new.mp4", b"clip"), "users": {"guest": guest, "admin": admin,
-                                                               "other_admin": other_admin}}
+            "video": video.id, "trashed": trashed.id, "origin_clip": origin.add_file("new.mp4", b"clip"),
+            "users": {"guest": guest, "admin": admin, "other_admin": other_admin}}
 
 
 @pytest.mark.parametrize("role", ROLES)
