@@ -81,3 +81,9 @@ def test_big_json_bodies_are_413(client, admin_headers):
 
 def test_unknown_api_path_is_json_404(client):
     assert_error(client.get("/api/v1/nope"), 404, "not_found")
+
+
+def test_a_huge_login_body_is_413_before_anything_reads_it(client):
+    response = client.post("/api/v1/auth/login", data='{"email": "' + "a" * 2_000_000 + '"}',
+                           content_type="application/json")
+    assert_error(response, 413)

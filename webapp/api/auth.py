@@ -5,7 +5,7 @@ from flask_limiter.util import get_remote_address
 
 from webapp.api import tokens
 from webapp.api.access import documents_errors
-from webapp.api.blueprint import resource_blueprint
+from webapp.api.blueprint import limit_body_size, resource_blueprint
 from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
 from webapp.extensions import limiter
 from webapp.models import normalise_email
@@ -18,6 +18,7 @@ DESCRIPTION = "Log in, refresh the access token, log out."
 
 def login_account_key() -> str:
     """Rate-limit key of the account a login names (the email), falling back to the client address."""
+    limit_body_size()  # this may run before the blueprint's own hook: never read a huge body
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
     if isinstance(email, str) and email.strip():
