@@ -15,7 +15,7 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/videos/{video_id}"), ("post", "/api/v1/videos/{video_id}/restore"),
     ("delete", "/api/v1/videos/{video_id}/purge"), ("get", "/api/v1/videos/{video_id}/views"),
     ("get", "/api/v1/videos/{video_id}/stream"), ("post", "/api/v1/videos/{video_id}/playback-url"),
-    ("get", "/healthz"), ("get", "/readyz"),
+    ("get", "/api/v1/audit-events"), ("get", "/healthz"), ("get", "/readyz"),
 }
 PUBLIC = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/logout"),
           ("post", "/api/v1/corporations"), ("get", "/healthz"), ("get", "/readyz")}

@@ -65,3 +65,10 @@ def test_without_the_policy_the_same_injection_would_run(page, live_server):
     page.click("#handler")
     assert page.evaluate("window.__pwned") == 1
     assert page.evaluate("window.__clicked") == 1
+
+
+def test_the_api_docs_render_under_the_same_policy(page, live_server):
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(f"{live_server.url}/docs")
+    page.get_by_text("/api/v1/audit-events").first.wait_for()
+    assert page.evaluate("window.__violations") == []
