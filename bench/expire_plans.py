@@ -10,12 +10,9 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg2
 from sqlalchemy import select, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,19 +23,13 @@ from webapp.extensions import db  # noqa: E402
 from webapp.models import PLAN_FREE, Corporation, PlanChange  # noqa: E402
 from worker import jobs  # noqa: E402
 
+from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
+
 CORPORATIONS = int(os.environ.get("BENCH_CORPORATIONS", 100_000))
 EXPIRED_EVERY = 10  # one corporation in ten has an expired paid plan
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 ORM_SUBSET = int(os.environ.get("BENCH_ORM_SUBSET", 1_000))
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def admin_connection():
-    url = make_url(ADMIN_URL)
-    conn = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                            password=url.password, dbname=url.database or "postgres")
-    conn.autocommit = True
-    return conn
 
 
 def seed():
@@ -110,13 +101,8 @@ def orm_loop_subset():
 
 
 def main():
-    name = f"reelhouse_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = admin_connection()
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg2", database=name)
-    try:
-        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False)})
+    with throwaway_database(ADMIN_URL) as database_url:
+        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
         with app.app_context():
             from flask_migrate import upgrade
 
@@ -138,10 +124,6 @@ def main():
               f"   job / bare = {job_seconds / bare_seconds:.2f}x")
         print(f"  baseline, per-row ORM loop ({looped} rows, x{expired / looped:.0f}):     {orm_seconds * 1000:8.1f} ms"
               f"   ORM loop / job = {orm_seconds / job_seconds:.1f}x")
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 if __name__ == "__main__":

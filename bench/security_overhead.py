@@ -18,9 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import mkdtemp
 
-import psycopg2
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,18 +28,12 @@ from webapp.extensions import db  # noqa: E402
 from webapp.models import AuditEvent, Corporation, User  # noqa: E402
 from webapp.security import end_stale_session  # noqa: E402
 
+from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
+
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 EVENTS = int(os.environ.get("BENCH_EVENTS", 100_000))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", 300))
-
-
-def admin_connection():
-    url = make_url(ADMIN_URL)
-    conn = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                            password=url.password, dbname=url.database or "postgres")
-    conn.autocommit = True
-    return conn
 
 
 def per_request(client, path, count=REQUESTS):
@@ -73,18 +65,14 @@ def logged_in_client(app, user):
         session["_user_id"] = user.get_id()
         session["_sid"] = uuid.uuid4().hex
         session["_last_seen"] = session["_started"] = int(time.time())
+    assert user.email in client.get("/").get_data(as_text=True), "not logged in"
     return client
 
 
 def main():
-    name = f"reelhouse_bench_{uuid.uuid4().hex[:8]}"
-    conn = admin_connection()
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg2", database=name)
-    overrides = {"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False), "REDIS_URL": REDIS_URL,
-                 "RATELIMIT_STORAGE_URI": REDIS_URL, "MEDIA_ROOT": mkdtemp(), "PER_PAGE": 20}
-    try:
+    with throwaway_database(ADMIN_URL) as database_url:
+        overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": REDIS_URL,
+                     "RATELIMIT_STORAGE_URI": REDIS_URL, "MEDIA_ROOT": mkdtemp(), "PER_PAGE": 20}
         app = create_app(TestingConfig, overrides)
         with app.app_context():
             from flask_migrate import upgrade
@@ -133,10 +121,6 @@ def main():
         print(f"  filtered, page 3                   : {filtered * 1000:7.2f} ms")
         print(f"  one primary-key fetch (baseline)   : {pk_fetch * 1000:7.2f} ms")
         print(f"  ratio page/pk fetch                : {activity / pk_fetch:7.1f}x")
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
 
 
 if __name__ == "__main__":

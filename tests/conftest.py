@@ -4,6 +4,7 @@ import contextvars
 import os
 import threading
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
@@ -229,3 +230,18 @@ def browser_login(page, live_server):
         return page
 
     return login
+
+
+@pytest.fixture
+def audit_history(admin, guest, other_admin):
+    """Audit rows: Initech's log (a member added by the admin, a plan expiry by the system, a guest
+    logging out other sessions) and one of Umbrella's, which Initech must never see."""
+    event = factories.make_audit_event
+    event(admin.corporation, admin, "member.added", guest, when=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+          email=guest.email, role="guest")
+    event(admin.corporation, None, "plan.expired", admin.corporation, when=datetime(2026, 3, 5, 0, 5, tzinfo=UTC),
+          ip=None, expired_on="2026-03-04")
+    event(admin.corporation, guest, "sessions.revoked", guest, when=datetime(2026, 3, 9, 12, 0, tzinfo=UTC),
+          email=guest.email)
+    event(other_admin.corporation, other_admin, "video.trashed", other_admin,
+          when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")

@@ -1,13 +1,13 @@
 """Row factories for tests: small functions that commit, with sensible defaults."""
 import functools
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
 from webapp.clock import plan_today
 from webapp.extensions import db
-from webapp.models import Corporation, User, Video
+from webapp.models import AuditEvent, Corporation, User, Video
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -60,3 +60,14 @@ def make_video(corporation=None, title=None, source_url="http://origin.test/clip
 
 def days_from_today(days: int) -> date:
     return plan_today() + timedelta(days=days)
+
+
+def make_audit_event(corporation, actor, action, target=None, when=None, ip="198.51.100.7", **details):
+    """An audit row as a service would write it, at `when` (default now)."""
+    row = AuditEvent(corporation_id=corporation.id, actor_id=actor.id if actor else None, action=action,
+                     target_type=type(target).__name__.lower() if target else None,
+                     target_id=target.id if target else None, details=details or None, ip=ip,
+                     created_at=when or datetime.now(UTC))
+    db.session.add(row)
+    db.session.commit()
+    return row

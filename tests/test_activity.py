@@ -4,19 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories import make_user
-from webapp.extensions import db
-from webapp.models import AuditEvent
-
-
-def event(corporation, actor, action, target=None, when=None, ip="198.51.100.7", **details):
-    row = AuditEvent(corporation_id=corporation.id, actor_id=actor.id if actor else None, action=action,
-                     target_type=type(target).__name__.lower() if target else None,
-                     target_id=target.id if target else None, details=details or None, ip=ip,
-                     created_at=when or datetime.now(UTC))
-    db.session.add(row)
-    db.session.commit()
-    return row
+from tests.factories import make_audit_event, make_user
 
 
 def rows(response):
@@ -27,20 +15,7 @@ def rows(response):
             for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
-@pytest.fixture
-def history(admin, guest, other_admin):
-    """Initech's log (a member added by the admin, a plan expiry by the system) and Umbrella's."""
-    event(admin.corporation, admin, "member.added", guest, when=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
-          email=guest.email, role="guest")
-    event(admin.corporation, None, "plan.expired", admin.corporation, when=datetime(2026, 3, 5, 0, 5, tzinfo=UTC),
-          ip=None, expired_on="2026-03-04")
-    event(admin.corporation, guest, "sessions.revoked", guest, when=datetime(2026, 3, 9, 12, 0, tzinfo=UTC),
-          email=guest.email)
-    event(other_admin.corporation, other_admin, "video.trashed", other_admin,
-          when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
-
-
-def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, history, guest, admin):
+def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, audit_history, guest, admin):
     response = admin_client.get("/activity")
     assert response.status_code == 200
     assert rows(response) == [
@@ -53,7 +28,7 @@ def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, histo
     ]
 
 
-def test_another_corporations_events_are_never_shown(admin_client, history, other_admin):
+def test_another_corporations_events_are_never_shown(admin_client, audit_history, other_admin):
     page = admin_client.get("/activity").get_data(as_text=True)
     assert "Umbrella secret" not in page and other_admin.email not in page
 
@@ -71,14 +46,14 @@ FILTERS = [
 ]
 
 
-def test_filters(admin_client, history, guest):
+def test_filters(admin_client, audit_history, guest):
     for query, expected in FILTERS:
         response = admin_client.get("/activity?" + query.format(guest=guest.id))
         assert response.status_code == 200, query
         assert [row[2] for row in rows(response)] == expected, query
 
 
-def test_filtering_by_another_tenants_member_shows_nothing(admin_client, history, other_admin):
+def test_filtering_by_another_tenants_member_shows_nothing(admin_client, audit_history, other_admin):
     response = admin_client.get(f"/activity?member={other_admin.id}")
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
@@ -93,7 +68,7 @@ BAD_FILTERS = [
 ]
 
 
-def test_bad_filters_get_a_clear_message(admin_client, history):
+def test_bad_filters_get_a_clear_message(admin_client, audit_history):
     for query, message in BAD_FILTERS:
         response = admin_client.get("/activity?" + query)
         assert response.status_code == 400, query
@@ -104,8 +79,8 @@ def test_bad_filters_get_a_clear_message(admin_client, history):
 def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
     app.config["PER_PAGE"] = 2
     for day in range(1, 6):
-        event(admin.corporation, admin, "video.added", when=datetime(2026, 4, day, tzinfo=UTC), title=f"Clip {day}")
-    event(admin.corporation, guest, "sessions.revoked", guest)
+        make_audit_event(admin.corporation, admin, "video.added", when=datetime(2026, 4, day, tzinfo=UTC), title=f"Clip {day}")
+    make_audit_event(admin.corporation, guest, "sessions.revoked", guest)
     first = admin_client.get(f"/activity?member={admin.id}")
     assert [row[0][:10] for row in rows(first)] == ["2026-04-05", "2026-04-04"]
     assert f"member={admin.id}" in first.get_data(as_text=True).split('class="pagination"')[1]
@@ -116,13 +91,13 @@ def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
 
 def test_a_removed_members_events_stay_visible_and_filterable(admin_client, admin):
     gone = make_user(admin.corporation, email="gone@initech.example.com", deleted_at=datetime.now(UTC))
-    event(admin.corporation, gone, "video.added", title="Left behind")
+    make_audit_event(admin.corporation, gone, "video.added", title="Left behind")
     response = admin_client.get(f"/activity?member={gone.id}")
     assert "gone@initech.example.com (removed)" in response.get_data(as_text=True)
     assert [row[1:3] for row in rows(response)] == [["gone@initech.example.com", "Video added"]]
 
 
-def test_guests_may_not_see_the_activity(guest_client, history):
+def test_guests_may_not_see_the_activity(guest_client, audit_history):
     assert guest_client.get("/activity").status_code == 403
 
 

@@ -77,3 +77,16 @@ def test_logins_still_work_when_redis_is_unreachable(app_config, request):
     for _ in range(4):
         assert login(client, admin.email).status_code == 302
         assert post_form(client, "/logout", page="/").status_code == 302
+
+
+def test_the_login_page_and_the_api_login_share_their_counters(client, admin):
+    assert login(client, admin.email, "wrong-password-1").status_code == 401
+    api = client.post("/api/v1/auth/login", json={"email": admin.email.upper(), "password": "wrong-password-2"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.2"})
+    assert api.status_code == 401
+    assert login(client, admin.email, "wrong-password-3", ip="198.51.100.3").status_code == 401
+    assert_throttled(login(client, admin.email, ip="198.51.100.4"))
+    api = client.post("/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "198.51.100.5"})
+    assert api.status_code == 429 and api.get_json()["error"]["code"] == "too_many_requests"
+    assert int(api.headers["Retry-After"]) >= 1

@@ -29,12 +29,23 @@ def setting(name):
     return lambda: current_app.config[name]
 
 
-# Every login attempt from an IP counts; failed attempts count against the account they name.
-# Limits are windows (e.g. "10 per minute"): a locked account opens again when its window ends.
-login_per_ip = limiter.limit(setting("LOGIN_RATE_LIMIT_PER_IP"), key_func=get_remote_address,
-                             methods=["POST"], scope="login-ip")
-login_per_account = limiter.limit(setting("LOGIN_RATE_LIMIT_PER_ACCOUNT"), key_func=login_form_account_key,
-                                  methods=["POST"], scope="login-account", deduct_when=failed_login)
+def login_limits(account_key_of_request):
+    """The per-IP and per-account limits of a login endpoint (a decorator each).
+
+    Every login door (the page, the API) shares the same counters: an attacker gets no more tries
+    by switching doors. Every attempt from an IP counts; failed attempts count against the account
+    they name. Limits are windows (e.g. "10 per minute"): a locked account opens again when its
+    window ends.
+    """
+    per_ip = limiter.shared_limit(setting("LOGIN_RATE_LIMIT_PER_IP"), "login-ip", key_func=get_remote_address,
+                                  methods=["POST"])
+    per_account = limiter.shared_limit(setting("LOGIN_RATE_LIMIT_PER_ACCOUNT"), "login-account",
+                                       key_func=account_key_of_request, methods=["POST"],
+                                       deduct_when=failed_login)
+    return per_ip, per_account
+
+
+login_per_ip, login_per_account = login_limits(login_form_account_key)
 signup_per_ip = limiter.limit(setting("SIGNUP_RATE_LIMIT"), key_func=get_remote_address,
                               methods=["POST"], scope="signup-ip")
 

@@ -1,27 +1,12 @@
 """GET /api/v1/audit-events: the company's audit log for admins, with the Activity page's filters."""
-from datetime import UTC, datetime
-
 import pytest
 
 from tests import factories
 from tests.api.conftest import assert_error
-from tests.test_activity import event
 from webapp.members.services import add_member
 
 
-@pytest.fixture
-def history(admin, guest, other_admin):
-    event(admin.corporation, admin, "member.added", guest, when=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
-          email=guest.email, role="guest")
-    event(admin.corporation, None, "plan.expired", admin.corporation, when=datetime(2026, 3, 5, 0, 5, tzinfo=UTC),
-          ip=None, expired_on="2026-03-04")
-    event(admin.corporation, guest, "sessions.revoked", guest, when=datetime(2026, 3, 9, 12, 0, tzinfo=UTC),
-          email=guest.email)
-    event(other_admin.corporation, other_admin, "video.trashed", other_admin,
-          when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
-
-
-def test_admins_get_their_companys_events_newest_first(client, admin, guest, bearer, history):
+def test_admins_get_their_companys_events_newest_first(client, admin, guest, bearer, audit_history):
     response = client.get("/api/v1/audit-events?per_page=2", headers=bearer(admin))
     assert response.status_code == 200
     body = response.get_json()
@@ -56,7 +41,7 @@ def test_an_action_through_the_api_appears_with_the_callers_address(client, admi
     ("member={other}", []),  # another company's member: nothing, never their events
     ("action=video.trashed", []),
 ])
-def test_filters(client, admin, guest, other_admin, bearer, history, query, expected):
+def test_filters(client, admin, guest, other_admin, bearer, audit_history, query, expected):
     url = "/api/v1/audit-events?" + query.format(guest=guest.id, other=other_admin.id)
     body = client.get(url, headers=bearer(admin)).get_json()
     assert [item["action"] for item in body["items"]] == expected
@@ -76,12 +61,12 @@ def test_bad_filters_are_a_400_naming_the_field(client, admin, bearer, query, fi
     assert field in error["fields"]
 
 
-def test_guests_and_anonymous_callers_are_refused(client, guest, bearer, history):
+def test_guests_and_anonymous_callers_are_refused(client, guest, bearer, audit_history):
     assert_error(client.get("/api/v1/audit-events", headers=bearer(guest)), 403)
     assert_error(client.get("/api/v1/audit-events"), 401)
 
 
-def test_another_companys_admin_sees_only_their_own(client, other_admin, bearer, history):
+def test_another_companys_admin_sees_only_their_own(client, other_admin, bearer, audit_history):
     add_member(other_admin, "temp@umbrella.example.com", "mauve-lantern-orbit-42", "guest")
     factories.make_video(other_admin.corporation)
     body = client.get("/api/v1/audit-events", headers=bearer(other_admin)).get_json()

@@ -1,5 +1,5 @@
 """POST /api/v1/auth/login, /refresh, /logout: access tokens and rotating refresh tokens."""
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 
@@ -7,8 +7,7 @@ from webapp.api import tokens
 from webapp.api.access import documents_errors
 from webapp.api.blueprint import limit_body_size, resource_blueprint
 from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
-from webapp.extensions import limiter
-from webapp.models import normalise_email
+from webapp.throttling import account_key, login_limits
 
 blp = resource_blueprint("api_auth", __name__)
 URL_PREFIX = "/api/v1/auth"
@@ -21,21 +20,11 @@ def login_account_key() -> str:
     limit_body_size()  # this may run before the blueprint's own hook: never read a huge body
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
-    if isinstance(email, str) and email.strip():
-        return "email:" + normalise_email(email)[:254]
-    return "ip:" + get_remote_address()
+    return (isinstance(email, str) and account_key(email[:254])) or "ip:" + get_remote_address()
 
 
-def failed(response) -> bool:
-    return response.status_code == 401
-
-
-TOO_MANY = "Too many login attempts. Wait a moment (see Retry-After) and try again."
-per_ip = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_IP"], scope="api-login-ip",
-                       error_message=TOO_MANY)
-per_account = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"],
-                            key_func=login_account_key, scope="api-login-account", deduct_when=failed,
-                            error_message=TOO_MANY)
+# Counted together with the login page's attempts (webapp/throttling.py).
+per_ip, per_account = login_limits(login_account_key)
 
 
 def user_agent() -> str:
