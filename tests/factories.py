@@ -1,6 +1,9 @@
 """Row factories for tests: small functions that commit, with sensible defaults."""
 import itertools
 from datetime import date, timedelta
+from functools import lru_cache
+
+from werkzeug.security import generate_password_hash
 
 from webapp.clock import plan_today
 from webapp.extensions import db
@@ -26,10 +29,16 @@ def make_user(corporation=None, role="guest", email=None, password=PASSWORD, **f
     corporation = corporation or make_corporation()
     user = User(corporation=corporation, role=role, email=email or f"user{next(_seq)}@example.example.com",
                 **fields)
-    user.set_password(password)
+    user.password_hash = password_hash(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+@lru_cache(maxsize=8)
+def password_hash(password):
+    """A real hash of the password, computed once per test run (hashing is slow on purpose)."""
+    return generate_password_hash(password)
 
 
 def make_admin(corporation=None, **fields):

@@ -42,3 +42,13 @@ def post_page(client, url, data=None, logged_in=True, **kwargs):
     """POST like a browser: with a CSRF token read from a page this client may see."""
     return post_form(client, url, data, page="/" if logged_in else "/login", **kwargs)
 
+
+
+def post_upload(client, data, **kwargs):
+    """POST the upload form, then close the body the test client spooled to a temporary file.
+
+    Werkzeug's client only closes it itself when following redirects.
+    """
+    response = post_page(client, "/videos/upload", data, content_type="multipart/form-data", **kwargs)
+    response.request.input_stream.close()
+    return response

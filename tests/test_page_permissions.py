@@ -7,7 +7,7 @@ nothing changed.
 import pytest
 
 from tests.factories import PASSWORD, days_from_today, make_user, make_video
-from tests.pages import post_page, state, upload_data
+from tests.pages import post_page, post_upload, state, upload_data
 from webapp.clock import utcnow
 
 NEW_PASSWORD = "another-long-password"
@@ -74,6 +74,8 @@ def request(client, route, ids, logged_in=True):
     url = path.format(**ids)
     if method == "GET":
         return client.get(url)
+    if path == "/videos/upload":
+        return post_upload(client, data(ids), logged_in=logged_in)
     return post_page(client, url, data(ids), logged_in=logged_in)
 
 
@@ -138,3 +140,14 @@ def test_the_matrix_covers_every_page_route(app):
                     path = path.replace("{video}", "{trashed}")
                 routes.add((method, path))
     assert routes == covered
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r[0] == "POST"], ids=route_id)
+def test_a_post_without_csrf_token_is_refused_and_changes_nothing(client, login_as, admin, ids, route):
+    login_as(admin)
+    before = state()
+    _, path, _, data = route
+    response = client.post(path.format(**ids), data=data(ids))
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.get_data(as_text=True)
+    assert state() == before
