@@ -53,8 +53,11 @@ def database_url():
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path):
-    """Config overrides for the test app; tests may change entries before `app` is built."""
+def app_config(database_url, tmp_path, request):
+    """Config overrides for the test app; tests may change entries before `app` is built.
+
+    A test can also add entries with @pytest.mark.parametrize("app_config", [{...}], indirect=True).
+    """
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": REDIS_URL,
@@ -62,6 +65,7 @@ def app_config(database_url, tmp_path):
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",  # every test starts unthrottled
+        **getattr(request, "param", {}),
     }
 
 
