@@ -16,7 +16,8 @@ from webapp.plans.forms import RenameForm, UpgradeForm
 def render_plan_page(upgrade_form=None, rename_form=None, status=200):
     """The plan page with its two forms (either may carry errors from the last POST)."""
     corporation = current_user.corporation
-    upgrade_form = upgrade_form or UpgradeForm(formdata=None)
+    upgrade_form = upgrade_form or UpgradeForm(
+        formdata=None, data={"plan_expires_at": corporation.plan_expires_at if corporation.is_paid() else None})
     rename_form = rename_form or RenameForm(formdata=None, data={"name": corporation.name})
     history = page_of(services.plan_history_query(corporation.id))
     return render_template("plans/index.html", corporation=corporation, upgrade_form=upgrade_form,
