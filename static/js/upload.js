@@ -20,7 +20,8 @@
     if (!incoming || !main) { return false; }
     main.innerHTML = incoming.innerHTML;
     if (doc.title) { document.title = doc.title; }
-    var target = main.querySelector(".errors, .flash, h1") || main;
+    var target = main.querySelector("ul.errors") || main.querySelector(".flash")
+      || main.querySelector("h1") || main;
     if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
     target.focus();
     return true;

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, days_from_today
-from tests.pages import DEMO_MP4
+from tests.pages import DEMO_MP4, stored_files
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +138,37 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     expect(page.get_by_role("link", name=re.compile("Safety briefing"))).to_have_attribute(
         "href", re.compile(r"^/watch/\d+$"))
     screenshot("library")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
+    screenshot("account-phone")
+
+
+def test_upload_errors_are_shown_in_the_page(page, live_server, browser_login, admin, app, tmp_path, screenshot):
+    """With JavaScript the form stays on the page and shows why a file was refused."""
+    fake = tmp_path / "notes.mp4"
+    fake.write_bytes(b"These are meeting notes, not a video.\n" * 100)
+    browser_login(admin.email)
+    page.goto(f"{live_server.url}/videos/upload")
+    page.get_by_label("Title").fill("Meeting notes")
+    page.get_by_label("Video file (MP4 or WebM)").set_input_files(str(fake))
+    page.get_by_role("button", name="Upload video").click()
+    error = page.locator("#file-errors")
+    expect(error).to_have_text("That file is not an MP4 or WebM video.")
+    expect(error).to_be_focused()
+    assert page.url == f"{live_server.url}/videos/upload"
+    assert stored_files(app) == []
+    screenshot("upload-refused")
+
+    # A file over the limit is stopped before a byte is sent.
+    app.config["MAX_UPLOAD_MB"] = 1
+    page.goto(f"{live_server.url}/videos/upload")
+    big = tmp_path / "big.mp4"
+    big.write_bytes(DEMO_MP4.read_bytes() + b"\0" * 1024 * 1024)
+    page.get_by_label("Title").fill("Too big")
+    page.get_by_label("Video file (MP4 or WebM)").set_input_files(str(big))
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.get_by_role("button", name="Upload video").click()
+    expect(page.get_by_role("alert")).to_have_text("The file is too large: the limit is 1 MB.")
+    expect(page.get_by_role("alert")).to_be_focused()
+    assert posts == []
