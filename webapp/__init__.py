@@ -104,10 +104,14 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
-    """Flask CLI commands (seed-demo, ...)."""
+    """Flask CLI commands (seed-demo, plans expire, jobs, ...)."""
     from webapp.commands import register
+    from webapp.plans.commands import register as register_plan_commands
+    from worker.commands import register as register_job_commands
 
     register(app)
+    register_plan_commands(app)
+    register_job_commands(app)
 
 
 def register_template_helpers(app):
