@@ -71,8 +71,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
         self.STREAM_CONNECT_TIMEOUT = float(os.environ.get("STREAM_CONNECT_TIMEOUT", "5"))
         self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
-        self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 256 * 1024)
+        self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 1024 * 1024)
         self.X_ACCEL_REDIRECT = env_bool("X_ACCEL_REDIRECT")
+        self.PLAYBACK_URL_TTL = env_int("PLAYBACK_URL_TTL", 300)
         self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
         self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 30)

@@ -1,7 +1,7 @@
 """Row factories for tests: small functions that commit, with sensible defaults."""
+import functools
 import itertools
 from datetime import date, timedelta
-from functools import lru_cache
 
 from werkzeug.security import generate_password_hash
 
@@ -35,9 +35,9 @@ def make_user(corporation=None, role="guest", email=None, password=PASSWORD, **f
     return user
 
 
-@lru_cache(maxsize=8)
-def password_hash(password):
-    """A real hash of the password, computed once per test run (hashing is slow on purpose)."""
+@functools.cache
+def password_hash(password: str) -> str:
+    """A real hash of `password`, computed once per test run (hashing is slow by design)."""
     return generate_password_hash(password)
 
 

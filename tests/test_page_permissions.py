@@ -53,12 +53,6 @@ def route_id(route):
 
 
 @pytest.fixture
-def app_config(app_config, origin_server):
-    """Our test origin listens on loopback: allow it as a video source."""
-    return {**app_config, "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"]}
-
-
-@pytest.fixture
 def ids(corporation, admin, guest, origin):
     """A paid corporation with a member, a live video and a video in the trash."""
     corporation.plan, corporation.plan_expires_at = "paid", days_from_today(30)

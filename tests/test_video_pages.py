@@ -11,12 +11,6 @@ from webapp.videos.storage import media_path
 ONE_MB = 1024 * 1024
 
 
-@pytest.fixture
-def app_config(app_config, origin_server):
-    """Our test origin listens on loopback: allow it as a video source."""
-    return {**app_config, "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"]}
-
-
 def videos():
     db.session.expire_all()
     return db.session.scalars(select(Video).order_by(Video.id)).all()

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env
-from webapp.extensions import csrf, db, limiter, login_manager, migrate
+from webapp.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
 def create_app(config_class=None, overrides=None):
@@ -62,6 +62,7 @@ def register_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    jwt.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -73,6 +74,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach every feature blueprint."""
+    from webapp.analytics import bp as analytics_bp
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
@@ -84,6 +86,7 @@ def register_blueprints(app):
     from webapp.library import bp as library_bp
     from webapp.account import bp as account_bp
 
+    app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
@@ -94,6 +97,10 @@ def register_blueprints(app):
     app.register_blueprint(plans_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(account_bp)
+
+    from webapp.api import register_api
+
+    register_api(app)
 
 
 def register_errorhandlers(app):

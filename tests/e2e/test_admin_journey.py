@@ -19,12 +19,6 @@ GUEST_EMAIL = "intern@hooli.example.com"
 
 
 @pytest.fixture
-def app_config(app_config, origin_server):
-    """Our test origin listens on loopback: allow it as a video source."""
-    return {**app_config, "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"]}
-
-
-@pytest.fixture
 def big_mp4(tmp_path):
     """The demo MP4 padded with a top-level 'free' box to 6 MB: still a valid MP4, slow to send."""
     padding = 6 * 1024 * 1024 - DEMO_MP4.stat().st_size

@@ -2,12 +2,16 @@
 from urllib.parse import urlsplit
 
 from webapp.exceptions import InvalidSource
+from webapp.videos.ssrf import UnsafeTarget, check_url
 
 
 def check_source_url(url: str | None) -> str:
-    """A cleaned http(s) URL, or InvalidSource (400) with a message saying why."""
+    """A cleaned http(s) URL on a public (or allow-listed) host, or InvalidSource (400) saying why."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise InvalidSource("The source URL is not valid.", fields={"source_url": ["Not a valid URL."]}) from None
     if parts.scheme not in ("http", "https"):
         raise InvalidSource("The source must be an http:// or https:// URL.",
                             fields={"source_url": ["Use an http:// or https:// URL."]})
@@ -15,4 +19,8 @@ def check_source_url(url: str | None) -> str:
         raise InvalidSource("The source URL has no host.", fields={"source_url": ["The URL has no host."]})
     if len(url) > 2048:
         raise InvalidSource("The source URL is too long.", fields={"source_url": ["At most 2048 characters."]})
+    try:
+        check_url(url)
+    except UnsafeTarget as error:
+        raise InvalidSource(str(error), fields={"source_url": [str(error)]}) from None
     return url
