@@ -1,7 +1,7 @@
 """Peak memory of receiving an upload: a 1 MB file (baseline) against a large one, same code path.
 
 Each size runs in a fresh process: the multipart body is streamed from a file on disk through
-Werkzeug's form parser (spooled to MEDIA_ROOT/.incoming, see webapp/videos/spool.py) into
+Werkzeug's form parser (spooled on MEDIA_ROOT's disk, see webapp/videos/spool.py) into
 storage.save_upload, exactly as the upload page does. The process's peak resident memory
 (VmHWM) is printed for each size with the ratio against the baseline.
 

@@ -28,8 +28,8 @@ def state():
 
 
 def stored_files(app):
-    """Files under MEDIA_ROOT (upload spool folder included)."""
-    return sorted(p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file())
+    """Everything under MEDIA_ROOT (upload spool files would show up here too)."""
+    return sorted(Path(app.config["MEDIA_ROOT"]).rglob("*"))
 
 
 def upload_data(title="Uploaded clip", content=None, filename="clip.mp4"):
