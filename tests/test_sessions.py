@@ -76,7 +76,7 @@ def test_an_idle_session_ends_and_says_why(app, client, admin):
     rewind_last_seen(client, 29 * 60)
     assert logged_in_as(client, admin)  # used again within the limit: the clock restarts
     rewind_last_seen(client, 31 * 60)
-    response = client.get("/sessions")
+    response = client.get("/account/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "logged out after 30 minutes without activity" in page
@@ -105,7 +105,7 @@ def test_log_out_other_sessions(app, admin):
     login(elsewhere, admin.email)
     db.session.add(RefreshToken(user_id=admin.id, token_hash="h" * 64, expires_at=utcnow() + timedelta(days=1)))
     db.session.commit()
-    response = post_form(here, "/sessions/log-out-others", page="/sessions")
+    response = post_form(here, "/sessions/log-out-others", page="/account/")
     assert response.status_code == 302
     assert "other sessions have been logged out" in here.get(response.headers["Location"]).get_data(as_text=True)
     assert logged_in_as(here, admin)
@@ -124,8 +124,7 @@ def test_log_out_other_sessions_needs_a_login_and_a_csrf_token(client, admin):
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
 
 
-def test_the_sessions_page_is_linked_from_the_layout(client, admin):
+def test_the_account_page_has_the_button(client, admin):
     login(client, admin.email)
-    page = client.get("/").get_data(as_text=True)
-    assert 'href="/sessions"' in page
-    assert "Log out other sessions" in client.get("/sessions").get_data(as_text=True)
+    page = client.get("/account/").get_data(as_text=True)
+    assert 'action="/sessions/log-out-others"' in page and "Log out other sessions" in page

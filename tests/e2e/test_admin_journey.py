@@ -71,7 +71,7 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     page.get_by_role("button", name="Upload video").click()
     progress = page.locator("progress#upload-progress")
     expect(progress).to_be_visible()
-    page.wait_for_function("document.querySelector('#upload-progress').value > 0")
+    page.wait_for_function("() => document.querySelector('#upload-progress').value > 0")
     screenshot("upload-progress")
     page.wait_for_url(f"{base}/videos/")
     cdp.send("Network.emulateNetworkConditions", {

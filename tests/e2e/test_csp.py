@@ -19,6 +19,9 @@ def test_a_stored_script_title_is_shown_as_text_and_runs_nothing(page, browser_l
     video = make_video(admin.corporation, title=f"Quarterly {PAYLOAD}")
     page.add_init_script(RECORD_VIOLATIONS)
     browser_login(admin.email)
+    page.goto(f"{live_server.url}/library/")
+    assert page.locator(".video-title").inner_text() == f"Quarterly {PAYLOAD}"
+    assert page.evaluate("window.__pwned") is None
     page.goto(f"{live_server.url}/watch/{video.id}")
     assert page.locator("h1").inner_text() == f"Quarterly {PAYLOAD}"
     assert page.evaluate("window.__pwned") is None

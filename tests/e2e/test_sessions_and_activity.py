@@ -16,7 +16,7 @@ def test_log_out_other_sessions_then_see_it_in_the_activity(page, browser, brows
     other.wait_for_url(lambda url: "/login" not in url)
 
     browser_login(admin.email)
-    page.get_by_role("link", name="Sessions").click()
+    page.get_by_role("link", name="My account").click()
     page.once("dialog", lambda dialog: dialog.accept())  # confirm.js asks first
     page.get_by_role("button", name="Log out other sessions").click()
     assert page.get_by_text("Your other sessions have been logged out").is_visible()

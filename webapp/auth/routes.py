@@ -1,7 +1,7 @@
 """Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webapp.auth import bp
@@ -72,23 +72,10 @@ def signup():
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 
-def account_page():
-    """Where the "log out other sessions" button lives."""
-    if "account.index" in current_app.view_functions:
-        return url_for("account.index")
-    return url_for("auth.sessions")
-
-
-@bp.get("/sessions")
-@login_required
-def sessions():
-    return render_template("auth/sessions.html")
-
-
 @bp.post("/sessions/log-out-others")
 @login_required
 def log_out_others():
     user = log_out_other_sessions(current_user._get_current_object())
     start_session(user)
     flash("Your other sessions have been logged out. This browser stays logged in.", "success")
-    return redirect(account_page())
+    return redirect(url_for("account.index"))
