@@ -123,7 +123,7 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     screenshot("account")
 
     # The guest logs in and sees both videos in the library, and no admin pages.
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     browser_login(GUEST_EMAIL)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(["Library", "My account"])
