@@ -1,0 +1,251 @@
+"""The production stack, proven without Docker: compose file, gunicorn, worker, scheduler and real nginx.
+
+One stack per module: gunicorn (gunicorn.conf.py, APP_ENV=production) against the run's PostgreSQL
+database and a throwaway Redis, the Procfile's worker and scheduler, and nginx with nginx/nginx.conf
+rendered for local paths. Every request below goes through nginx.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from types import SimpleNamespace
+
+import pytest
+import requests
+from redis import Redis
+from rq import Queue
+from rq_scheduler import Scheduler
+
+from config import TestingConfig
+from tests import factories
+from tests.conftest import empty_all_tables
+from tests.deploy_stack import (REPO, VENV_BIN, Process, RedisServer, free_port, procfile_commands,
+                                render_nginx_config, start_nginx, wait_for_http)
+from tests.helpers import CSRF_RE
+from webapp import create_app
+from worker.scheduler import EXPIRE_PLANS_JOB_ID
+
+pytestmark = pytest.mark.slow
+
+MAX_UPLOAD_MB = 2
+MB = 1024 * 1024
+DOCKER_COMPOSE = shutil.which("docker-compose")
+
+
+def eventually(check, timeout=10, interval=0.1):
+    """Poll until check() returns a truthy value; return it (fail with the last value otherwise)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+@pytest.fixture(scope="module")
+def stack(database_url, origin_server, tmp_path_factory):
+    """The whole production stack on loopback ports; yields where everything is."""
+    root = tmp_path_factory.mktemp("stack")
+    logs, media, static = root / "logs", root / "media", REPO / "static"
+    logs.mkdir()
+    media.mkdir()
+    redis = RedisServer(root / "redis").start()
+    web_port, nginx_port = free_port(), free_port()
+    env = {
+        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "LANG": "C.UTF-8",
+        "APP_ENV": "production",
+        "SECRET_KEY": "stack-secret-key-for-the-deployment-test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis.url,
+        "MEDIA_ROOT": str(media),
+        "INSTANCE_PATH": str(root / "instance"),
+        "MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
+        "X_ACCEL_REDIRECT": "1",
+        "VIDEO_SOURCE_ALLOWED_HOSTS": f"127.0.0.1:{origin_server.port}",
+        "GUNICORN_BIND": f"127.0.0.1:{web_port}",
+        "WEB_WORKERS": "2",
+        "WEB_THREADS": "4",
+        "GUNICORN_ACCESS_LOG": str(logs / "gunicorn-access.log"),
+    }
+    commands = procfile_commands()
+    processes = {name: Process(name, commands[name], logs, env) for name in ("web", "worker", "scheduler")}
+    nginx = None
+    setup_app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media),
+                                           "REDIS_URL": redis.url, "MAX_UPLOAD_MB": MAX_UPLOAD_MB})
+    try:
+        wait_for_http(f"http://127.0.0.1:{web_port}/healthz", processes["web"])
+        config = render_nginx_config(root / "nginx", {
+            "NGINX_LISTEN": f"127.0.0.1:{nginx_port}",
+            "WEB_UPSTREAM": f"127.0.0.1:{web_port}",
+            "STATIC_ROOT": str(static),
+            "MEDIA_ROOT": str(media),
+            "MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
+            "NGINX_RUN_DIR": str(root / "nginx"),
+            "NGINX_LOG_DIR": str(logs),
+            "NGINX_RESOLVER": "127.0.0.1",
+            "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",
+        })
+        nginx = start_nginx(config, root / "nginx", logs)
+        url = f"http://127.0.0.1:{nginx_port}"
+        wait_for_http(f"{url}/healthz", nginx)
+        with setup_app.app_context():
+            yield SimpleNamespace(url=url, redis=redis, processes=processes, nginx=nginx, logs=logs,
+                                  media=media, app=setup_app, origin=origin_server)
+    finally:
+        for process in [nginx, *processes.values()]:
+            if process:
+                process.stop()
+        redis.stop()
+        with setup_app.app_context():
+            empty_all_tables()
+
+
+def gunicorn_access_log(stack) -> str:
+    path = stack.logs / "gunicorn-access.log"
+    return path.read_text() if path.exists() else ""
+
+
+def app_request_lines(stack) -> list[dict]:
+    """The app's structured request log lines (JSON on gunicorn's stderr)."""
+    lines = []
+    for line in stack.processes["web"].output().splitlines():
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if entry.get("event") == "request":
+                lines.append(entry)
+    return lines
+
+
+class BrowserSession(requests.Session):
+    """Sends the app's Secure cookies back over plain http, as browsers do for localhost."""
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
+def log_in(stack, email):
+    """Log in through nginx with the real login form."""
+    session = BrowserSession()
+    page = session.get(f"{stack.url}/login")
+    token = CSRF_RE.search(page.text).group(1)
+    response = session.post(f"{stack.url}/login", allow_redirects=False,
+                            data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.text
+    return session
+
+
+# --- docker-compose ------------------------------------------------------------------------------
+
+def compose(*args, env_file):
+    """Run docker-compose on the repository's compose file with only the given .env."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root")}
+    return subprocess.run([DOCKER_COMPOSE, "--env-file", str(env_file), "-f", str(REPO / "docker-compose.yml"),
+                           *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
+def test_compose_file_is_valid_with_the_example_settings(tmp_path):
+    env_file = tmp_path / ".env"
+    shutil.copy(REPO / ".env.example", env_file)
+    result = compose("config", "-q", env_file=env_file)
+    assert result.returncode == 0, result.stderr
+
+    config = compose("config", env_file=env_file).stdout
+    assert "service_completed_successfully" in config  # web waits for the migrations
+
+
+@pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
+def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("POSTGRES_PASSWORD=only-the-database-password\n")
+    result = compose("config", "-q", env_file=env_file)
+    assert result.returncode != 0
+    assert "set SECRET_KEY in .env" in result.stderr
+
+
+# --- the running stack ---------------------------------------------------------------------------
+
+def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack):
+    admin = factories.make_admin(factories.make_corporation(name="Stack Co"), email="boss@stack.example.com")
+    session = log_in(stack, admin.email)
+
+    home = session.get(f"{stack.url}/")
+    assert home.status_code == 200
+    assert "Stack Co" in home.text
+    assert 'href="/static/css/app.css"' in home.text
+    for asset in ("css/app.css", "img/favicon.svg", "js/confirm.js"):
+        response = requests.get(f"{stack.url}/static/{asset}")
+        assert response.status_code == 200
+        assert response.content == (REPO / "static" / asset).read_bytes()
+
+    assert eventually(lambda: '"GET / HTTP/1.0"' in gunicorn_access_log(stack)
+                      or '"GET / HTTP/1.1"' in gunicorn_access_log(stack))
+    assert "/static/" not in gunicorn_access_log(stack)
+    home_lines = eventually(lambda: [entry for entry in app_request_lines(stack) if entry["path"] == "/"])
+    assert home_lines[-1]["user_id"] == admin.id
+    assert home_lines[-1]["status"] == 200
+
+
+def test_request_id_is_shared_by_nginx_gunicorn_and_the_app(stack):
+    traced = requests.get(f"{stack.url}/healthz", headers={"X-Request-ID": "trace-0123456789"})
+    assert traced.headers["X-Request-ID"] == "trace-0123456789"
+
+    generated = requests.get(f"{stack.url}/healthz").headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+
+    for request_id in ("trace-0123456789", generated):
+        assert eventually(lambda: f"rid={request_id} " in gunicorn_access_log(stack))
+        assert eventually(lambda: request_id in (stack.logs / "access.log").read_text())
+        entries = eventually(lambda: [e for e in app_request_lines(stack) if e["request_id"] == request_id])
+        assert entries[0]["method"] == "GET"
+        assert entries[0]["path"] == "/healthz"
+        assert entries[0]["status"] == 200
+        assert entries[0]["user_id"] is None
+        assert entries[0]["duration_ms"] >= 0
+
+
+def test_nginx_refuses_bodies_over_the_upload_limit(stack):
+    too_big = b"\0" * (MAX_UPLOAD_MB * MB + 128 * 1024)
+    response = requests.post(f"{stack.url}/login", data=too_big,
+                             headers={"Content-Type": "application/octet-stream", "X-Request-ID": "too-big-upload"})
+    assert response.status_code == 413
+    assert eventually(lambda: "too-big-upload" in (stack.logs / "access.log").read_text())
+    assert "too-big-upload" not in gunicorn_access_log(stack)  # refused before the app saw it
+
+
+def test_internal_offload_locations_are_not_reachable_from_outside(stack):
+    (stack.media / "secret.mp4").write_bytes(b"not for you")
+    assert requests.get(f"{stack.url}/_media/secret.mp4").status_code == 404
+    assert requests.get(f"{stack.url}/_origin",
+                        headers={"X-Origin-Url": stack.origin.base_url}).status_code == 404
+
+
+def test_worker_runs_jobs_and_scheduler_registers_the_plan_expiry(stack):
+    lapsed = factories.make_corporation(name="Lapsed Co", plan="paid",
+                                        plan_expires_at=factories.days_from_today(-1))
+    connection = Redis.from_url(stack.redis.url)
+    scheduler = Scheduler(connection=connection)
+    assert eventually(lambda: EXPIRE_PLANS_JOB_ID in scheduler, timeout=20)
+
+    job = Queue("default", connection=connection).enqueue("worker.jobs.expire_plans")
+    assert eventually(lambda: job.get_status(refresh=True) == "finished", timeout=20), \
+        stack.processes["worker"].output()
+    assert job.return_value()["corporations"] == [lapsed.id]
+    for name in ("web", "worker", "scheduler"):
+        assert stack.processes[name].running(), stack.processes[name].output()
+
+
+def test_readyz_through_nginx_follows_redis(stack):
+    """Runs last: it stops the stack's Redis."""
+    assert requests.get(f"{stack.url}/readyz").status_code == 200
+    stack.redis.stop()
+    down = requests.get(f"{stack.url}/readyz")
+    assert down.status_code == 503
+    assert down.json()["checks"] == {"database": "ok", "redis": "unavailable"}
+    stack.redis.start()
+    assert eventually(lambda: requests.get(f"{stack.url}/readyz").status_code == 200, timeout=10)
