@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 import requests
+import yaml
 from redis import Redis
 from rq import Queue
 from rq_scheduler import Scheduler
@@ -176,6 +177,36 @@ def test_compose_file_is_valid_with_the_example_settings(tmp_path):
     assert "service_completed_successfully" in config  # web waits for the migrations
 
 
+def mounts(service) -> list[tuple]:
+    """(source, target, read_only) of a service's volumes, from the short or the long syntax."""
+    result = []
+    for volume in service.get("volumes", []):
+        if isinstance(volume, str):
+            source, target, *mode = volume.split(":")
+            result.append((source, target, mode == ["ro"]))
+        else:
+            result.append((volume["source"], volume["target"], bool(volume.get("read_only"))))
+    return result
+
+
+@pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
+def test_compose_gives_nginx_every_setting_its_templates_use(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("SECRET_KEY=k\nPOSTGRES_PASSWORD=p\nMAX_UPLOAD_MB=300\n")
+    services = yaml.safe_load(compose("config", env_file=env_file).stdout)["services"]
+    nginx_env = services["nginx"]["environment"]
+
+    config = render_nginx_config(tmp_path / "nginx", nginx_env)  # fails on any setting left unset
+    assert "client_max_body_size 307264k;" in config.read_text()  # 300 MB + 64 KiB, as the app allows
+    assert "server web:8000;" in config.read_text()
+    for name in ("web", "worker", "scheduler", "migrate"):
+        assert services[name]["environment"]["MEDIA_ROOT"] == nginx_env["MEDIA_ROOT"]
+        assert services[name]["environment"]["MAX_UPLOAD_MB"] == nginx_env["MAX_UPLOAD_MB"]
+    assert ("media", "/srv/media", True) in mounts(services["nginx"])
+    assert ("media", "/srv/media", False) in mounts(services["web"])
+    assert services["scheduler"]["deploy"]["replicas"] == 1
+
+
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
 def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
     env_file = tmp_path / ".env"
@@ -199,6 +230,8 @@ def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack):
         response = requests.get(f"{stack.url}/static/{asset}")
         assert response.status_code == 200
         assert response.content == (REPO / "static" / asset).read_bytes()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
 
     page_id = home.headers["X-Request-ID"]
     assert eventually(lambda: logged_line(gunicorn_access_log(stack), f"rid={page_id} "))  # the page: gunicorn
