@@ -16,11 +16,10 @@ from types import SimpleNamespace
 import pytest
 import requests
 import yaml
+from flask import url_for
 from redis import Redis
 from rq import Queue
 from rq_scheduler import Scheduler
-
-from flask import url_for
 from sqlalchemy import select
 
 from config import TestingConfig
