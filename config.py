@@ -29,6 +29,18 @@ def env_int(name, default):
         raise RuntimeError(f"{name} must be an integer, got {value!r}") from None
 
 
+def env_int_list(name, default):
+    """Read a comma-separated list of non-negative integers, failing fast on garbage."""
+    items = env_list(name) if os.environ.get(name) is not None else list(default)
+    try:
+        values = [int(item) for item in items]
+    except ValueError:
+        raise RuntimeError(f"{name} must be comma-separated whole numbers, got {os.environ.get(name)!r}") from None
+    if any(value < 0 for value in values):
+        raise RuntimeError(f"{name} must not contain negative numbers")
+    return values
+
+
 def env_list(name):
     """Read a comma-separated environment variable into a list of stripped items."""
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
@@ -59,10 +71,13 @@ class Config:
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
         self.STREAM_CONNECT_TIMEOUT = float(os.environ.get("STREAM_CONNECT_TIMEOUT", "5"))
         self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
-        self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 256 * 1024)
+        self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 1024 * 1024)
         self.X_ACCEL_REDIRECT = env_bool("X_ACCEL_REDIRECT")
+        self.PLAYBACK_URL_TTL = env_int("PLAYBACK_URL_TTL", 300)
         self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
+        self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 30)
+        self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [60, 300, 900])
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None
@@ -104,6 +119,8 @@ class TestingConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(os.environ["TEST_DATABASE_URL"])
         self.REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+        self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 1)
+        self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [1, 1])
 
 
 class ProductionConfig(Config):

@@ -53,9 +53,13 @@ def database_url():
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path):
-    """Config overrides for the test app; tests may change entries before `app` is built."""
+def app_config(database_url, tmp_path, origin_server):
+    """Config overrides for the test app; tests may change entries before `app` is built.
+
+    The origin fixture lives on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
+    """
     return {
+        "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"],
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": REDIS_URL,
         "MEDIA_ROOT": str(tmp_path / "media"),
@@ -73,6 +77,7 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # read and close the body, as a WSGI server does
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         return response
@@ -172,6 +177,7 @@ def origin_server(tmp_path_factory):
 @pytest.fixture
 def origin(origin_server):
     origin_server.requests.clear()
+    origin_server.redirects.clear()
     return origin_server
 
 

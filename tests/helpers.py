@@ -17,3 +17,18 @@ def post_form(client, url, data=None, page=None, **kwargs):
     data = dict(data or {})
     data.setdefault("csrf_token", csrf_token(client, page or "/login"))
     return client.post(url, data=data, **kwargs)
+
+
+def session_cookie(app, user):
+    """The signed session cookie a browser holds after `user` logged in (for real-HTTP clients)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return {app.config["SESSION_COOKIE_NAME"]: serializer.dumps({"_user_id": user.get_id(), "_fresh": True})}
+
+
+def points_of(user):
+    """The user's points as the database has them now."""
+    from webapp.extensions import db
+    from webapp.models import User
+
+    db.session.expire_all()
+    return db.session.get(User, user.id).points

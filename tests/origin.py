@@ -19,6 +19,7 @@ class OriginServer:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.requests = []
+        self.redirects = {}
         self._server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -34,9 +35,17 @@ class OriginServer:
         (self.root / name).write_bytes(data)
         return self.url(name)
 
+    def add_redirect(self, name, location, status=302):
+        """Answer /<name> with a redirect to `location`; returns the URL of /<name>."""
+        self.redirects[name] = (location, status)
+        return self.url(name)
+
     def wsgi(self, environ, start_response):
         request = Request(environ)
         self.requests.append((request.method, request.path, request.headers.get("Range")))
+        if request.path.lstrip("/") in self.redirects:
+            location, status = self.redirects[request.path.lstrip("/")]
+            return Response("moved", status=status, headers={"Location": location})(environ, start_response)
         path = safe_join(str(self.root), request.path.lstrip("/"))
         if path is None or not Path(path).is_file():
             return Response("not found", status=404)(environ, start_response)

@@ -32,7 +32,7 @@ from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Video
 from webapp.videos.services import add_video_from_upload
-from worker.scheduler import EXPIRE_PLANS_JOB_ID
+from worker.schedule import EXPIRE_PLANS_JOB_ID
 
 pytestmark = pytest.mark.slow
 
@@ -158,21 +158,22 @@ def log_in(stack, email):
 
 # --- docker-compose ------------------------------------------------------------------------------
 
-def compose(*args, env_file):
-    """Run docker-compose on the repository's compose file with only the given .env."""
+def compose(project_dir, env_text, *args):
+    """Run docker-compose on a copy of the repository's compose file next to a .env with env_text."""
+    shutil.copy(REPO / "docker-compose.yml", project_dir / "docker-compose.yml")
+    (project_dir / ".env").write_text(env_text)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/root")}
-    return subprocess.run([DOCKER_COMPOSE, "--env-file", str(env_file), "-f", str(REPO / "docker-compose.yml"),
-                           *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([DOCKER_COMPOSE, *args], cwd=project_dir, env=env, capture_output=True, text=True,
+                          timeout=60)
 
 
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
 def test_compose_file_is_valid_with_the_example_settings(tmp_path):
-    env_file = tmp_path / ".env"
-    shutil.copy(REPO / ".env.example", env_file)
-    result = compose("config", "-q", env_file=env_file)
+    example = (REPO / ".env.example").read_text()
+    result = compose(tmp_path, example, "config", "-q")
     assert result.returncode == 0, result.stderr
 
-    config = compose("config", env_file=env_file).stdout
+    config = compose(tmp_path, example, "config").stdout
     assert "service_completed_successfully" in config  # web waits for the migrations
 
 
@@ -190,9 +191,8 @@ def mounts(service) -> list[tuple]:
 
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
 def test_compose_gives_nginx_every_setting_its_templates_use(tmp_path):
-    env_file = tmp_path / ".env"
-    env_file.write_text("SECRET_KEY=k\nPOSTGRES_PASSWORD=p\nMAX_UPLOAD_MB=300\n")
-    services = yaml.safe_load(compose("config", env_file=env_file).stdout)["services"]
+    settings = "SECRET_KEY=k\nPOSTGRES_PASSWORD=p\nMAX_UPLOAD_MB=300\nPLAYBACK_URL_TTL=77\n"
+    services = yaml.safe_load(compose(tmp_path, settings, "config").stdout)["services"]
     nginx_env = services["nginx"]["environment"]
 
     config = render_nginx_config(tmp_path / "nginx", nginx_env)  # fails on any setting left unset
@@ -201,6 +201,7 @@ def test_compose_gives_nginx_every_setting_its_templates_use(tmp_path):
     for name in ("web", "worker", "scheduler", "migrate"):
         assert services[name]["environment"]["MEDIA_ROOT"] == nginx_env["MEDIA_ROOT"]
         assert services[name]["environment"]["MAX_UPLOAD_MB"] == nginx_env["MAX_UPLOAD_MB"]
+        assert services[name]["environment"]["PLAYBACK_URL_TTL"] == "77"  # any setting passes from .env
     assert ("media", "/srv/media", True) in mounts(services["nginx"])
     assert ("media", "/srv/media", False) in mounts(services["web"])
     assert services["scheduler"]["deploy"]["replicas"] == 1
@@ -208,9 +209,7 @@ def test_compose_gives_nginx_every_setting_its_templates_use(tmp_path):
 
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
 def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
-    env_file = tmp_path / ".env"
-    env_file.write_text("POSTGRES_PASSWORD=only-the-database-password\n")
-    result = compose("config", "-q", env_file=env_file)
+    result = compose(tmp_path, "POSTGRES_PASSWORD=only-the-database-password\n", "config", "-q")
     assert result.returncode != 0
     assert "set SECRET_KEY in .env" in result.stderr
 

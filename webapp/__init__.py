@@ -66,11 +66,13 @@ def register_extensions(app):
 
 def register_blueprints(app):
     """Attach every feature blueprint."""
+    from webapp.analytics import bp as analytics_bp
     from webapp.auth import bp as auth_bp
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
     from webapp.player import bp as player_bp
 
+    app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
@@ -85,10 +87,14 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
-    """Flask CLI commands (seed-demo, ...)."""
+    """Flask CLI commands (seed-demo, plans expire, jobs, ...)."""
     from webapp.commands import register
+    from webapp.plans.commands import register as register_plan_commands
+    from worker.commands import register as register_job_commands
 
     register(app)
+    register_plan_commands(app)
+    register_job_commands(app)
 
 
 def register_request_log(app):

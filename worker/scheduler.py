@@ -1,32 +1,34 @@
-"""Entry point of the scheduler process: registers our cron jobs, then runs rq-scheduler's loop."""
+"""Entry point of the scheduler process (python -m worker.scheduler): registers our recurring jobs,
+then runs rq-scheduler's loop; survives Redis outages and registers the jobs again when it returns."""
 import logging
 
-from rq_scheduler import Scheduler
-
 from worker.context import get_app, redis_from_app
+from worker.runtime import REDIS_ERRORS, configure_logging, keep_running
+from worker.schedule import ZonedScheduler, register_jobs
 
-EXPIRE_PLANS_JOB_ID = "cron-expire-plans"
+log = logging.getLogger("worker.scheduler")
 
 
-def register_jobs(scheduler, app):
-    """Register (or re-register) the recurring jobs under stable ids."""
-    scheduler.cron(
-        app.config["PLAN_EXPIRY_CRON"],
-        func="worker.jobs.expire_plans",
-        id=EXPIRE_PLANS_JOB_ID,
-        queue_name=app.config["RQ_QUEUE"],
-        result_ttl=2 * 24 * 3600,
-        use_local_timezone=False,
-    )
+def run_scheduler(app, connection) -> None:
+    """Register the recurring jobs (with a catch-up run now) and move due jobs to the queue forever."""
+    scheduler = ZonedScheduler(queue_name=app.config["RQ_QUEUE"], connection=connection,
+                               interval=app.config["SCHEDULER_INTERVAL"])
+    register_jobs(scheduler, app.config, catch_up=True)
+    log.info("scheduler: polling every %s s for queue %s", app.config["SCHEDULER_INTERVAL"],
+             app.config["RQ_QUEUE"])
+    try:
+        scheduler.run()
+    except REDIS_ERRORS:
+        # Asked to stop while Redis was gone: saying goodbye to Redis failed, stopping did not.
+        if not scheduler.stop_requested:
+            raise
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     app = get_app()
-    scheduler = Scheduler(queue_name=app.config["RQ_QUEUE"], connection=redis_from_app(app), interval=30)
-    register_jobs(scheduler, app)
-    scheduler.run()
+    connection = redis_from_app(app)
+    keep_running(lambda: run_scheduler(app, connection), connection, "scheduler")
 
 
 if __name__ == "__main__":

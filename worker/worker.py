@@ -1,18 +1,32 @@
-"""Entry point of the rq worker process: python -m worker.worker."""
-import logging
-
+"""Entry point of the rq worker process (python -m worker.worker): runs queued jobs in app contexts,
+and retries failed jobs after their backoff delays (rq's scheduler for retries runs alongside)."""
 from rq import Queue, Worker
 
-from worker.context import get_app, redis_from_app
+from worker.context import AppContextJob, get_app, redis_from_app
+from worker.runtime import REDIS_ERRORS, configure_logging, keep_running
+
+
+def run_worker(app, connection) -> bool:
+    """Work until asked to stop; False when the worker loop ended on its own (e.g. Redis lost)."""
+    queue = Queue(app.config["RQ_QUEUE"], connection=connection, job_class=AppContextJob)
+    worker = Worker([queue], connection=connection, job_class=AppContextJob)
+    try:
+        worker.work(with_scheduler=True, logging_level="INFO")
+    except REDIS_ERRORS:
+        # Asked to stop while Redis was gone: saying goodbye to Redis failed, stopping did not.
+        if worker._shutdown_requested_date is None:
+            raise
+    finally:
+        if worker.pubsub_thread is not None:  # its retry loop would outlive this worker
+            worker.pubsub_thread.stop()
+    return worker._shutdown_requested_date is not None
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     app = get_app()
     connection = redis_from_app(app)
-    queue = Queue(app.config["RQ_QUEUE"], connection=connection)
-    Worker([queue], connection=connection).work()
+    keep_running(lambda: run_worker(app, connection), connection, "worker")
 
 
 if __name__ == "__main__":

@@ -89,13 +89,13 @@ def expire_plans(today: date | None = None) -> list[dict]:
     ).all()
     expired = [{"id": r.id, "name": r.name, "expired_on": r.plan_expires_at} for r in rows]
     if expired:
-        db.session.execute(insert(PlanChange), [
+        db.session.execute(insert(PlanChange.__table__), [
             {"corporation_id": c["id"], "from_plan": PLAN_PAID, "to_plan": PLAN_FREE,
              "from_expires_at": c["expired_on"], "to_expires_at": c["expired_on"],
              "changed_by_id": None, "reason": "expired", "created_at": now}
             for c in expired
         ])
-        db.session.execute(insert(AuditEvent), [
+        db.session.execute(insert(AuditEvent.__table__), [
             {"corporation_id": c["id"], "actor_id": None, "action": "plan.expired",
              "target_type": "corporation", "target_id": c["id"],
              "details": {"expired_on": c["expired_on"].isoformat()}, "created_at": now}

@@ -2,10 +2,11 @@
 from urllib.parse import urlsplit
 
 from webapp.exceptions import InvalidSource
+from webapp.videos.ssrf import UnsafeTarget, check_url
 
 
 def check_source_url(url: str | None) -> str:
-    """A cleaned http(s) URL, or InvalidSource (400) with a message saying why."""
+    """A cleaned http(s) URL on a public (or allow-listed) host, or InvalidSource (400) saying why."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -15,4 +16,8 @@ def check_source_url(url: str | None) -> str:
         raise InvalidSource("The source URL has no host.", fields={"source_url": ["The URL has no host."]})
     if len(url) > 2048:
         raise InvalidSource("The source URL is too long.", fields={"source_url": ["At most 2048 characters."]})
+    try:
+        check_url(url)
+    except UnsafeTarget as error:
+        raise InvalidSource(str(error), fields={"source_url": [str(error)]}) from None
     return url

@@ -1,0 +1,42 @@
+// Watch page: once playback starts, ask the server whether this view earned points and show it.
+(function () {
+  "use strict";
+  var video = document.getElementById("player");
+  if (!video || !video.dataset.statusUrl) { return; }
+  var note = document.getElementById("points-note");
+  var viewedAtLoad = video.dataset.viewed === "true";
+  var settled = false;
+  var polling = false;
+
+  function show(status) {
+    var points = document.getElementById("user-points");
+    if (points) { points.textContent = String(status.points); }
+    if (!viewedAtLoad && status.points_awarded > 0 && note) {
+      note.textContent = "+" + status.points_awarded + " points";
+      note.classList.add("points-earned");
+    }
+  }
+
+  function poll(attempt) {
+    fetch(video.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (status) {
+        if (status && status.viewed) { settled = true; polling = false; show(status); return; }
+        if (attempt < 10) { setTimeout(function () { poll(attempt + 1); }, 500); } else { polling = false; }
+      })
+      .catch(function () { polling = false; });
+  }
+
+  function failed() {
+    if (note) { note.textContent = "This video could not be loaded. Please try again later."; }
+  }
+  var source = video.querySelector("source");
+  if (source) { source.addEventListener("error", failed); }
+  video.addEventListener("error", failed);
+
+  video.addEventListener("playing", function () {
+    if (settled || polling) { return; }
+    polling = true;
+    poll(0);
+  });
+}());
