@@ -15,7 +15,8 @@ keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # rid is the X-Request-ID the app echoes (nginx's, or one the app generated); b is the body size sent.
-access_log_format = 'rid=%({x-request-id}o)s remote=%(h)s "%(r)s" status=%(s)s bytes=%(b)s ms=%(M)s'
+# No query strings or referrers: those may carry tokens (signed playback URLs) and must not be logged.
+access_log_format = 'rid=%({x-request-id}o)s remote=%(h)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms=%(M)s'
 # gunicorn's control socket sits at one path per user by default, which several servers on one host
 # (or a read-only home in the container) would fight over: off unless a path is given.
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")

@@ -246,7 +246,9 @@ def test_request_id_is_shared_by_nginx_gunicorn_and_the_app(stack):
     generated = requests.get(f"{stack.url}/healthz").headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", generated)
 
-    for request_id in ("trace-0123456789", generated):
+    with_token = requests.get(f"{stack.url}/healthz?token=secret-playback-token").headers["X-Request-ID"]
+
+    for request_id in ("trace-0123456789", generated, with_token):
         assert eventually(lambda: f"rid={request_id} " in gunicorn_access_log(stack))
         assert eventually(lambda: request_id in nginx_access_log(stack))
         entries = eventually(lambda: [e for e in app_request_lines(stack) if e["request_id"] == request_id])
@@ -255,6 +257,9 @@ def test_request_id_is_shared_by_nginx_gunicorn_and_the_app(stack):
         assert entries[0]["status"] == 200
         assert entries[0]["user_id"] is None
         assert entries[0]["duration_ms"] >= 0
+    assert json.loads(logged_line(nginx_access_log(stack), with_token))["path"] == "/healthz"
+    for log in (nginx_access_log(stack), gunicorn_access_log(stack), stack.processes["web"].output()):
+        assert "secret-playback-token" not in log  # query strings may carry tokens: never logged
 
 
 def padded_mp4(size: int) -> bytes:
