@@ -1,6 +1,9 @@
 """Row factories for tests: small functions that commit, with sensible defaults."""
+import functools
 import itertools
 from datetime import date, timedelta
+
+from werkzeug.security import generate_password_hash
 
 from webapp.clock import plan_today
 from webapp.extensions import db
@@ -26,10 +29,16 @@ def make_user(corporation=None, role="guest", email=None, password=PASSWORD, **f
     corporation = corporation or make_corporation()
     user = User(corporation=corporation, role=role, email=email or f"user{next(_seq)}@example.example.com",
                 **fields)
-    user.set_password(password)
+    user.password_hash = password_hash(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+@functools.cache
+def password_hash(password: str) -> str:
+    """A real hash of `password`, computed once per test run (hashing is slow by design)."""
+    return generate_password_hash(password)
 
 
 def make_admin(corporation=None, **fields):

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env
-from webapp.extensions import csrf, db, limiter, login_manager, migrate
+from webapp.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
 def create_app(config_class=None, overrides=None):
@@ -55,6 +55,7 @@ def register_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    jwt.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -77,6 +78,10 @@ def register_blueprints(app):
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(player_bp)
+
+    from webapp.api import register_api
+
+    register_api(app)
 
 
 def register_errorhandlers(app):

@@ -51,7 +51,8 @@ def register(app):
     @app.errorhandler(DomainError)
     def handle_domain_error(error):
         db.session.rollback()
-        return error_response(error.status, error.code, error.message, error.fields)
+        return error_response(error.status, error.code, error.message, error.fields,
+                              getattr(error, "headers", None))
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):

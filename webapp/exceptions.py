@@ -25,6 +25,14 @@ class InvalidSource(DomainError):
     code = "invalid_source"
 
 
+class Unauthorized(DomainError):
+    """Missing, invalid or expired API credentials; answered with a WWW-Authenticate challenge."""
+
+    status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
 class NotAllowed(DomainError):
     status = 403
     code = "forbidden"

@@ -1,4 +1,5 @@
 """Extension objects, created unbound and initialised in create_app."""
+from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,3 +31,4 @@ csrf = CSRFProtect()
 # Rate limits are declared where they apply (login forms, API login); storage is Redis.
 # swallow_errors: when Redis is down, requests are not limited rather than failing.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+jwt = JWTManager()  # API access tokens (webapp/api/tokens.py)

@@ -104,12 +104,17 @@ def reset_password(actor: User, member: User, password: str) -> User:
     return member
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> User:
-    """A user changes their own password; other sessions and refresh tokens end."""
+def check_current_password(user: User, current_password: str | None) -> None:
+    """Raise NotAllowed (403 invalid_current_password) unless this is the user's password."""
     if not user.check_password(current_password or ""):
         message = "The current password is not correct."
         raise NotAllowed(message, code="invalid_current_password",
                          fields={"current_password": [message]})
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> User:
+    """A user changes their own password; other sessions and refresh tokens end."""
+    check_current_password(user, current_password)
     check_password_rules(new_password)
     user.set_password(new_password)
     revoke_sessions(user)

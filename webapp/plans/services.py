@@ -24,6 +24,12 @@ def plan_history_query(corporation_id: int):
 def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: date | None = None,
                 reason: str = "changed") -> Corporation:
     """Set the plan: paid needs a future expiry date; free keeps the old date for the record."""
+    _apply_plan(actor, corporation, plan, expires_at, reason)
+    db.session.commit()
+    return corporation
+
+
+def _apply_plan(actor, corporation, plan, expires_at, reason) -> None:
     if plan not in PLANS:
         raise ValidationFailed("Choose free or paid.", fields={"plan": ["Choose free or paid."]})
     if plan == PLAN_PAID and (expires_at is None or expires_at <= plan_today()):
@@ -31,7 +37,7 @@ def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: da
         raise ValidationFailed(message, fields={"plan_expires_at": [message]})
     new_expiry = expires_at if plan == PLAN_PAID else corporation.plan_expires_at
     if plan == corporation.plan and new_expiry == corporation.plan_expires_at:
-        return corporation
+        return
     db.session.add(PlanChange(
         corporation_id=corporation.id, from_plan=corporation.plan, to_plan=plan,
         from_expires_at=corporation.plan_expires_at, to_expires_at=new_expiry,
@@ -41,23 +47,34 @@ def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: da
                  new_plan=plan, expires_at=new_expiry.isoformat() if new_expiry else None)
     corporation.plan = plan
     corporation.plan_expires_at = new_expiry
-    db.session.commit()
-    return corporation
 
 
 def rename_corporation(actor: User, corporation: Corporation, name: str) -> Corporation:
     """Rename; names are unique in any letter case."""
+    return update_corporation(actor, corporation, name=name)
+
+
+def _apply_rename(actor, corporation, name) -> None:
     name = (name or "").strip()
     if not name or len(name) > 120:
         message = "Enter a name of at most 120 characters."
         raise ValidationFailed(message, fields={"name": [message]})
     if name == corporation.name:
-        return corporation
+        return
     if name_taken(name, exclude_id=corporation.id):
         raise Conflict("That company name is already registered.", fields={"name": ["Already registered."]})
     old_name = corporation.name
     corporation.name = name
     audit.record(corporation.id, actor, "corporation.renamed", corporation, old_name=old_name, new_name=name)
+
+
+def update_corporation(actor: User, corporation: Corporation, *, name: str | None = None,
+                       plan: str | None = None, expires_at: date | None = None) -> Corporation:
+    """Rename and/or change the plan in one transaction: all of it is applied, or none."""
+    if name is not None:
+        _apply_rename(actor, corporation, name)
+    if plan is not None:
+        _apply_plan(actor, corporation, plan, expires_at, "changed")
     try:
         db.session.commit()
     except IntegrityError:

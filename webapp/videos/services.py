@@ -5,7 +5,7 @@ from webapp import audit
 from webapp.clock import utcnow
 from webapp.exceptions import NotInTrash, PlanRequired, ValidationFailed
 from webapp.extensions import db
-from webapp.models import User, Video
+from webapp.models import User, Video, VideoView
 from webapp.videos import storage
 from webapp.videos.sources import check_source_url
 
@@ -24,6 +24,13 @@ def trash_query(corporation_id: int):
         select(Video)
         .where(Video.corporation_id == corporation_id, Video.deleted_at.is_not(None))
         .order_by(Video.deleted_at.desc(), Video.id.desc())
+    )
+
+
+def views_of_video_query(video_id: int):
+    """Who watched a video, newest first."""
+    return select(VideoView).where(VideoView.video_id == video_id).order_by(
+        VideoView.created_at.desc(), VideoView.id.desc()
     )
 
 

@@ -8,7 +8,10 @@ from webapp.videos.ssrf import UnsafeTarget, check_url
 def check_source_url(url: str | None) -> str:
     """A cleaned http(s) URL on a public (or allow-listed) host, or InvalidSource (400) saying why."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise InvalidSource("The source URL is not valid.", fields={"source_url": ["Not a valid URL."]}) from None
     if parts.scheme not in ("http", "https"):
         raise InvalidSource("The source must be an http:// or https:// URL.",
                             fields={"source_url": ["Use an http:// or https:// URL."]})

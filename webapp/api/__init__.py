@@ -1,0 +1,61 @@
+"""The JSON API v1 under /api/v1: JWT bearer auth, OpenAPI document at /api/openapi.json, docs at /docs."""
+from flask_smorest import Api
+
+from webapp.api.errors import configure_jwt
+from webapp.api.schemas import ErrorSchema
+from webapp.extensions import csrf, jwt
+
+SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                   "description": "An access token from POST /api/v1/auth/login or /auth/refresh."}
+
+
+class ReelhouseApi(Api):
+    """flask-smorest's Api with our error envelope; app-wide handlers (webapp/errors.py) answer errors."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        """webapp.errors already renders HTTP errors as the envelope under /api."""
+
+    def register_resource(self, blp, url_prefix, tag, description):
+        """Attach a resource blueprint and document its operations under one readable tag."""
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+        self._app.register_blueprint(blp, url_prefix=url_prefix)
+        blp.register_views_in_doc(self, self._app, self.spec, name=blp.name, parameters=None)
+        self.spec.tag({"name": tag, "description": description})
+
+
+def configure(app):
+    """API settings that follow from the app's own (set once, before the extensions read them)."""
+    app.config.setdefault("API_TITLE", "Reelhouse API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "api/openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": "JSON API for integrations. Errors are always "
+                                '{"error": {"code", "message"[, "fields"]}}.'},
+    })
+    app.config["JWT_ALGORITHM"] = "HS256"
+    app.config["JWT_DECODE_ALGORITHMS"] = ["HS256"]
+    app.config["JWT_TOKEN_LOCATION"] = ["headers"]
+    app.config["JWT_DECODE_LEEWAY"] = 0
+    app.config["JWT_COOKIE_CSRF_PROTECT"] = False  # tokens travel in headers only
+
+
+def register_api(app):
+    """Create the Api for this app and register every resource, the docs page and the JWT hooks."""
+    from webapp.api import auth, corporations, docs, me, users, videos
+    from webapp.api.tokens import load_token_user
+
+    configure(app)
+    configure_jwt(jwt)
+    jwt.user_lookup_loader(lambda header, claims: load_token_user(claims))
+    api = ReelhouseApi(app)
+    api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
+    for module in (auth, me, corporations, users, videos):
+        csrf.exempt(module.blp)
+        api.register_resource(module.blp, module.URL_PREFIX, module.TAG, module.DESCRIPTION)
+    docs.register(app, api)
+    app.extensions["reelhouse_api"] = api
+    return api

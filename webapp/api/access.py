@@ -1,0 +1,44 @@
+"""Who may call an API operation: bearer-token checks that also document themselves in the spec."""
+from functools import wraps
+from http import HTTPStatus
+
+from flask_jwt_extended import current_user as api_user
+from flask_jwt_extended import verify_jwt_in_request
+
+from webapp.exceptions import NotAllowed
+
+BEARER = [{"bearerAuth": []}]
+
+
+def documents_errors(blp, *statuses):
+    """Add the error envelope for these statuses to an operation's documented responses."""
+
+    def decorator(view):
+        for status in statuses:
+            view = blp.alt_response(status, response=HTTPStatus(status).name)(view)
+        return view
+
+    return decorator
+
+
+def bearer_required(blp, *, admin=False):
+    """The caller must send a valid access token (and be an admin of their company when admin=True)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            verify_jwt_in_request()
+            if admin and not api_user.is_admin:
+                raise NotAllowed("Only admins of the company may do that.")
+            return view(*args, **kwargs)
+
+        statuses = (401, 403) if admin else (401,)
+        return documents_errors(blp, *statuses)(blp.doc(security=BEARER)(wrapped))
+
+    return decorator
+
+
+def ensure_admin_or_self(user_id: int) -> None:
+    """Admins may act on any member of their company; others only on themselves."""
+    if not api_user.is_admin and api_user.id != user_id:
+        raise NotAllowed("You may only do that for your own account.")

@@ -1,0 +1,69 @@
+"""/api/v1/corporations: sign-up, and the caller's own company (read, change, delete)."""
+from flask.views import MethodView
+from flask_jwt_extended import current_user as api_user
+
+from webapp.api.access import bearer_required, documents_errors
+from webapp.api.blueprint import resource_blueprint
+from webapp.api.fields import ID_RULE
+from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
+from webapp.auth.services import sign_up
+from webapp.exceptions import NotFound
+from webapp.plans.services import delete_corporation, update_corporation
+
+blp = resource_blueprint("api_corporations", __name__)
+URL_PREFIX = "/api/v1/corporations"
+TAG = "Corporations"
+DESCRIPTION = "Sign-up and the caller's company. Another company's id answers 404."
+
+
+def own_corporation_or_404(corporation_id: int):
+    """The caller's company, when that is the id asked for; any other id is a 404."""
+    if corporation_id != api_user.corporation_id:
+        raise NotFound("There is no such company.")
+    return api_user.corporation
+
+
+@blp.route("", tags=[TAG])
+class Corporations(MethodView):
+    @blp.arguments(SignUpSchema)
+    @blp.response(201, SignUpResultSchema)
+    @documents_errors(blp, 409, 413, 415)
+    def post(self, data):
+        """Sign a company up with its first admin (no authentication).
+
+        A paid plan needs a plan_expires_at in the future. A taken name or email answers 409.
+        """
+        corporation, admin = sign_up(data["name"], data["admin_email"], data["admin_password"],
+                                     data["plan"], data["plan_expires_at"])
+        return {"corporation": corporation, "admin": admin}
+
+
+@blp.route(f"/<{ID_RULE}:corporation_id>", tags=[TAG])
+class CorporationById(MethodView):
+    @bearer_required(blp)
+    @blp.response(200, CorporationSchema)
+    @documents_errors(blp, 404)
+    def get(self, corporation_id):
+        """The caller's company (members)."""
+        return own_corporation_or_404(corporation_id)
+
+    @bearer_required(blp, admin=True)
+    @blp.arguments(CorporationPatchSchema)
+    @blp.response(200, CorporationSchema)
+    @documents_errors(blp, 404, 409, 413, 415)
+    def patch(self, data, corporation_id):
+        """Rename the company and/or change its plan (admins); all changes apply or none."""
+        corporation = own_corporation_or_404(corporation_id)
+        plan = data.get("plan")
+        if plan is None and "plan_expires_at" in data:
+            plan = corporation.plan
+        expires_at = data.get("plan_expires_at", corporation.plan_expires_at)
+        return update_corporation(api_user, corporation, name=data.get("name"), plan=plan,
+                                  expires_at=expires_at)
+
+    @bearer_required(blp, admin=True)
+    @blp.response(204)
+    @documents_errors(blp, 404)
+    def delete(self, corporation_id):
+        """Delete the company (soft): every member loses access at once, tokens included."""
+        delete_corporation(api_user, own_corporation_or_404(corporation_id))

@@ -1,0 +1,103 @@
+"""The API's error helper: request parsing that fails as 400/415 envelopes, and JWT failures as 401."""
+from flask import current_app
+from flask_jwt_extended.exceptions import WrongTokenError
+from jwt import MissingRequiredClaimError
+from marshmallow import RAISE
+from webargs.flaskparser import FlaskParser, is_json_request
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
+
+from webapp.errors import error_response
+from webapp.exceptions import DomainError, Unauthorized, ValidationFailed
+
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "type")
+
+
+class UnsupportedContentType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def flatten_messages(messages, prefix=""):
+    """webargs/marshmallow messages ({location: {field: [...]}}) as {"field": ["message", ...]}."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = "body" if key == "_schema" else str(key)
+            flat.update(flatten_messages(value, f"{prefix}.{name}" if prefix else name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat.setdefault(prefix or "body", []).extend(messages)
+    else:
+        flat.setdefault(prefix or "body", []).append(str(messages))
+    return flat
+
+
+class ApiParser(FlaskParser):
+    """webargs parser answering 400 validation_error (not 422) and 415 for bodies that are not JSON."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+    # Unknown query parameters are refused like unknown body fields: a typo never goes unnoticed.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE,
+                                   "querystring": RAISE}
+
+    def load_json(self, req, schema):
+        if not is_json_request(req):
+            raise UnsupportedContentType("Send a JSON body with Content-Type: application/json.")
+        try:
+            return super().load_json(req, schema)
+        except RecursionError:  # absurdly deep nesting
+            raise ValidationFailed("The request body is nested too deeply.", code="invalid_json") from None
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        raise ValidationFailed("The request body is not valid JSON.", code="invalid_json")
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        messages = error.messages
+        if isinstance(messages, dict) and len(messages) == 1:
+            messages = next(iter(messages.values()))  # drop the location level ("json", "query")
+        fields = flatten_messages(messages)
+        if list(fields) == ["body"]:
+            fields = {"body": ["Send a JSON object."]}
+        raise ValidationFailed("Some fields are not valid: " + ", ".join(sorted(fields)) + ".", fields=fields)
+
+
+parser = ApiParser()
+
+
+@parser.location_loader("form_and_files")
+def load_form_and_files(request, schema):
+    """Multipart bodies: text fields and files together."""
+    return MultiDictProxy(CombinedMultiDict([request.form, request.files]), schema)
+
+
+TOKEN_FAILURES = {  # flask-jwt-extended callback -> (code, message)
+    "unauthorized_loader": ("unauthorized", "Send an access token: Authorization: Bearer <token>."),
+    "invalid_token_loader": ("invalid_token", "The access token is not valid."),
+    "expired_token_loader": ("token_expired", "The access token has expired; refresh it."),
+    "user_lookup_error_loader": ("invalid_token", "The access token is no longer valid."),
+    "revoked_token_loader": ("invalid_token", "The access token has been revoked."),
+    "token_verification_failed_loader": ("invalid_token", "The access token is not valid."),
+    "needs_fresh_token_loader": ("invalid_token", "A fresh access token is needed."),
+}
+
+
+def token_error(code, message):
+    """A 401 envelope with the Bearer challenge."""
+    return error_response(401, code, message, headers=Unauthorized.headers)
+
+
+def configure_jwt(jwt):
+    """Make flask-jwt-extended strict (claims, token type) and answer every failure with the envelope."""
+
+    @jwt.decode_key_loader
+    def decode_key(header, unverified_claims):
+        # Only the key is chosen here; PyJWT still verifies the signature, alg (HS256 only) and exp.
+        for claim in REQUIRED_CLAIMS:
+            if claim not in unverified_claims:
+                raise MissingRequiredClaimError(claim)
+        if unverified_claims["type"] != "access":
+            raise WrongTokenError("Only access tokens are accepted here.")
+        return current_app.config["JWT_SECRET_KEY"]
+
+    for loader, (code, message) in TOKEN_FAILURES.items():
+        getattr(jwt, loader)(lambda *args, code=code, message=message: token_error(code, message))

@@ -1,0 +1,24 @@
+"""Marshmallow fields for API input that PostgreSQL can always store."""
+from marshmallow import ValidationError, fields, validate
+
+MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist
+ID_RULE = f"int(min=1, max={MAX_ID})"
+
+
+class Text(fields.String):
+    """A string without NUL characters or lone surrogates (PostgreSQL rejects both)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Must not contain NUL characters.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Must be valid Unicode text.") from None
+        return text
+
+
+def text(max_length, *, min_length=None, **kwargs):
+    """A Text field limited to `max_length` characters (documented as maxLength)."""
+    return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)

@@ -1,0 +1,165 @@
+"""Request and response schemas of the JSON API (they also generate the OpenAPI document)."""
+from flask import url_for
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from webapp.api.fields import text
+from webapp.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from webapp.models import PLANS, ROLES
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "snake_case error code",
+                                                   "example": "validation_error"})
+    message = fields.String(required=True, metadata={"description": "What went wrong, for people"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), data_key="fields",
+                          metadata={"description": "Messages per invalid field (validation errors)"})
+
+
+class ErrorSchema(Schema):
+    """Every error answer: {"error": {"code", "message"[, "fields"]}}."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+# ---- objects -------------------------------------------------------------------------------
+
+class CorporationSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    plan = fields.String(required=True, validate=validate.OneOf(PLANS))
+    plan_expires_at = fields.Date(required=True, allow_none=True)
+    effective_plan = fields.Function(lambda corporation: corporation.effective_plan(),
+                                     required=True, metadata={"type": "string", "enum": list(PLANS)})
+    created_at = fields.DateTime(required=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    corporation_id = fields.Integer(required=True)
+    points = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+def stream_url(video) -> str:
+    """Absolute URL of the API stream endpoint of a video."""
+    return url_for("api_videos.stream", video_id=video.id, _external=True)
+
+
+class VideoSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    corporation_id = fields.Integer(required=True)
+    source_url = fields.String(required=True, allow_none=True,
+                               metadata={"description": "Origin URL; null for uploaded files"})
+    content_type = fields.String(required=True)
+    size_bytes = fields.Integer(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    deleted_at = fields.DateTime(required=True, allow_none=True,
+                                 metadata={"description": "Set while the video is in the trash"})
+    stream_url = fields.Function(stream_url, required=True, metadata={"type": "string", "format": "uri"})
+
+
+class ViewSchema(Schema):
+    user_id = fields.Integer(required=True)
+    video_id = fields.Integer(required=True)
+    points_awarded = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class SessionSchema(Schema):
+    """An active API session (its current refresh token); token values are never shown."""
+
+    id = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True, metadata={"description": "When the session logged in"})
+    last_used_at = fields.DateTime(required=True, allow_none=True)
+    expires_at = fields.DateTime(required=True)
+    user_agent = fields.String(required=True, allow_none=True)
+
+
+class TokenPairSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Access token lifetime, seconds"})
+
+
+class SignUpResultSchema(Schema):
+    corporation = fields.Nested(CorporationSchema, required=True)
+    admin = fields.Nested(UserSchema, required=True)
+
+
+# ---- input ---------------------------------------------------------------------------------
+
+class LoginSchema(Schema):
+    email = text(254, required=True)
+    password = text(1024, required=True)
+
+
+class RefreshTokenSchema(Schema):
+    refresh_token = text(256, required=True)
+
+
+class SignUpSchema(Schema):
+    name = text(120, min_length=1, required=True)
+    admin_email = text(254, required=True)
+    admin_password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
+    plan = fields.String(load_default="free", validate=validate.OneOf(PLANS))
+    plan_expires_at = fields.Date(allow_none=True, load_default=None,
+                                  metadata={"description": "Required (in the future) for a paid plan"})
+
+
+class CorporationPatchSchema(Schema):
+    name = text(120, min_length=1)
+    plan = fields.String(validate=validate.OneOf(PLANS))
+    plan_expires_at = fields.Date(allow_none=True)
+
+
+class UserCreateSchema(Schema):
+    email = text(254, required=True)
+    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
+    role = fields.String(load_default="guest", validate=validate.OneOf(ROLES))
+
+
+class UserPatchSchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES),
+                         metadata={"description": "Admins only; the last admin cannot be demoted"})
+    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH,
+                    metadata={"description": "New password"})
+    current_password = text(1024, metadata={"description": "Required when changing your own password"})
+
+
+class VideoCreateSchema(Schema):
+    title = text(200, min_length=1, required=True)
+    source_url = text(2048, required=True, metadata={"description": "An http(s) URL"})
+
+
+class VideoUploadSchema(Schema):
+    title = text(200, min_length=1, required=True)
+    file = Upload(required=True, metadata={"description": "An MP4 or WebM file"})
+
+
+class VideoPatchSchema(Schema):
+    title = text(200, min_length=1)
+    source_url = text(2048, metadata={"description": "An http(s) URL"})
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class UserListArgsSchema(PageArgsSchema):
+    email = text(254, metadata={"description": "Part of the email address"})
+
+
+class VideoListArgsSchema(PageArgsSchema):
+    q = text(200, metadata={"description": "Part of the title"})
+
+
+class PlaybackUrlSchema(Schema):
+    url = fields.String(required=True, metadata={"format": "uri"})
+    expires_at = fields.DateTime(required=True)

@@ -1,0 +1,173 @@
+"""/api/v1/videos: the caller's company's library, trash, uploads and views."""
+from flask import request
+from flask.views import MethodView
+from flask_jwt_extended import current_user as api_user
+from flask_jwt_extended import get_current_user
+
+from webapp.api.access import bearer_required, documents_errors
+from webapp.api.blueprint import resource_blueprint
+from webapp.api.errors import UnsupportedContentType, parser
+from webapp.api.fields import ID_RULE
+from webapp.api.pagination import page_of, paginate
+from webapp.api.schemas import (
+    PageArgsSchema,
+    PlaybackUrlSchema,
+    VideoCreateSchema,
+    VideoListArgsSchema,
+    VideoPatchSchema,
+    VideoSchema,
+    VideoUploadSchema,
+    ViewSchema,
+)
+from webapp.player.playback import make_playback_url
+from webapp.player.streaming import stream_response
+from webapp.tenancy import scoped_video_or_404
+from webapp.videos import services
+
+blp = resource_blueprint("api_videos", __name__)
+URL_PREFIX = "/api/v1/videos"
+TAG = "Videos"
+DESCRIPTION = "Videos of the caller's company. Another company's ids answer 404."
+VIDEO = f"/<{ID_RULE}:video_id>"
+VIDEO_BYTES = {"schema": {"type": "string", "format": "binary"}}
+RANGE_HEADER = {"in": "header", "name": "Range", "required": False, "schema": {"type": "string"},
+                "description": "A byte range, e.g. `bytes=0-1048575` (answered with 206)"}
+STREAM_RESPONSES = {
+    "200": {"description": "The whole video", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
+    "206": {"description": "The requested range", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
+    "416": {"description": "The range is outside the video (Content-Range gives its length)"},
+}
+CREATE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": VideoCreateSchema},
+        "multipart/form-data": {"schema": VideoUploadSchema},
+    },
+}
+
+
+@blp.route("", endpoint="videos", tags=[TAG])
+class Videos(MethodView):
+    @bearer_required(blp)
+    @blp.arguments(VideoListArgsSchema, location="query")
+    @blp.response(200, page_of(VideoSchema))
+    def get(self, args):
+        """Videos not in the trash, newest first; `q` filters on part of the title (members)."""
+        return paginate(services.library_query(api_user.corporation_id, args.get("q")), args)
+
+    @bearer_required(blp, admin=True)
+    @blp.doc(requestBody=CREATE_BODY)
+    @blp.response(201, VideoSchema)
+    @documents_errors(blp, 400, 413, 415)
+    def post(self):
+        """Add a video (admins): JSON {title, source_url}, or multipart/form-data with title and file.
+
+        A refused source answers 400 invalid_source; a file that is not MP4/WebM 400 invalid_file;
+        a file over MAX_UPLOAD_MB 413.
+        """
+        if request.mimetype == "multipart/form-data":
+            data = parser.parse(VideoUploadSchema, location="form_and_files")
+            return services.add_video_from_upload(api_user, data["title"], data["file"].stream)
+        if request.mimetype and not request.is_json:
+            raise UnsupportedContentType("Send JSON or multipart/form-data.")
+        data = parser.parse(VideoCreateSchema, location="json")
+        return services.add_video_from_url(api_user, data["title"], data["source_url"])
+
+
+@blp.route("/trash", endpoint="trash", tags=[TAG])
+class Trash(MethodView):
+    @bearer_required(blp, admin=True)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_of(VideoSchema))
+    def get(self, args):
+        """Videos in the trash, most recently deleted first (admins)."""
+        return paginate(services.trash_query(api_user.corporation_id), args)
+
+
+@blp.route(VIDEO, endpoint="video", tags=[TAG])
+class VideoById(MethodView):
+    @bearer_required(blp)
+    @blp.response(200, VideoSchema)
+    @documents_errors(blp, 404)
+    def get(self, video_id):
+        """A video (members); admins also see videos in the trash."""
+        return scoped_video_or_404(api_user, video_id, include_trash=api_user.is_admin)
+
+    @bearer_required(blp, admin=True)
+    @blp.arguments(VideoPatchSchema)
+    @blp.response(200, VideoSchema)
+    @documents_errors(blp, 404, 413, 415)
+    def patch(self, data, video_id):
+        """Change the title and/or, for URL videos, the source (admins)."""
+        video = scoped_video_or_404(api_user, video_id)
+        return services.update_video(api_user, video, data.get("title"), data.get("source_url"))
+
+    @bearer_required(blp, admin=True)
+    @blp.response(204)
+    @documents_errors(blp, 404)
+    def delete(self, video_id):
+        """Move the video to the trash (admins, any plan)."""
+        services.trash_video(api_user, scoped_video_or_404(api_user, video_id))
+
+
+@blp.route(f"{VIDEO}/restore", endpoint="restore", tags=[TAG])
+class Restore(MethodView):
+    @bearer_required(blp, admin=True)
+    @blp.response(200, VideoSchema)
+    @documents_errors(blp, 404, 409)
+    def post(self, video_id):
+        """Bring a video back from the trash (admins): 403 plan_required unless the plan is paid,
+        409 not_in_trash when it is not deleted."""
+        return services.restore_video(api_user, scoped_video_or_404(api_user, video_id, include_trash=True))
+
+
+@blp.route(f"{VIDEO}/purge", endpoint="purge", tags=[TAG])
+class Purge(MethodView):
+    @bearer_required(blp, admin=True)
+    @blp.response(204)
+    @documents_errors(blp, 404, 409)
+    def delete(self, video_id):
+        """Delete a video in the trash for good, with its file (admins); 409 not_in_trash otherwise."""
+        services.purge_video(api_user, scoped_video_or_404(api_user, video_id, include_trash=True))
+
+
+@blp.route(f"{VIDEO}/views", endpoint="views", tags=[TAG])
+class VideoViews(MethodView):
+    @bearer_required(blp, admin=True)
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_of(ViewSchema))
+    @documents_errors(blp, 404)
+    def get(self, args, video_id):
+        """Who watched the video, newest first (admins)."""
+        video = scoped_video_or_404(api_user, video_id, include_trash=True)
+        return paginate(services.views_of_video_query(video.id), args)
+
+
+@blp.route(f"{VIDEO}/stream", endpoint="stream", tags=[TAG])
+class Stream(MethodView):
+    @bearer_required(blp)
+    @blp.doc(parameters=[RANGE_HEADER], responses=STREAM_RESPONSES)
+    @documents_errors(blp, 404, 502)
+    def get(self, video_id):
+        """The video's bytes (members), with HTTP Range support.
+
+        The first read that gets bytes logs the view and credits the viewer's points, once.
+        Served by the same handler as the web player's stream.
+        """
+        return stream_response(get_current_user(), video_id)
+
+
+@blp.route(f"{VIDEO}/playback-url", endpoint="playback_url", tags=[TAG])
+class PlaybackUrl(MethodView):
+    @bearer_required(blp)
+    @blp.response(200, PlaybackUrlSchema)
+    @documents_errors(blp, 404)
+    def post(self, video_id):
+        """A signed stream URL for players that cannot send headers (a `<video>` element).
+
+        Bound to the caller and this video and valid for PLAYBACK_URL_TTL seconds; a tampered or
+        expired link answers 403, one whose user has since changed password or left answers 401.
+        """
+        video = scoped_video_or_404(api_user, video_id)
+        url, expires_at = make_playback_url(get_current_user(), video)
+        return {"url": url, "expires_at": expires_at}
