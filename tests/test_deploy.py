@@ -10,7 +10,8 @@ import os
 import re
 import shutil
 import subprocess
-import time
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -25,9 +26,10 @@ from sqlalchemy import select
 from config import TestingConfig
 from tests import factories
 from tests.conftest import empty_all_tables
-from tests.deploy_stack import (REPO, VENV_BIN, Process, RedisServer, free_port, procfile_commands,
-                                render_nginx_config, start_nginx, wait_for_http)
+from tests.deploy_stack import render_nginx_config, start_nginx, wait_for_http
 from tests.helpers import CSRF_RE
+from tests.processes import ROOT as REPO
+from tests.processes import Process, ThrowawayRedis, free_port, wait_until
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import Video
@@ -42,16 +44,6 @@ DOCKER_COMPOSE = shutil.which("docker-compose")
 DEMO_CLIP = REPO / "webapp" / "demo_media" / "colour-bars.mp4"
 
 
-def eventually(check, timeout=10, interval=0.1):
-    """Poll until check() returns a truthy value; return it (fail with the last value otherwise)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
-
-
 @pytest.fixture(scope="module")
 def stack(database_url, origin_server, tmp_path_factory):
     """The whole production stack on loopback ports; yields where everything is."""
@@ -59,10 +51,10 @@ def stack(database_url, origin_server, tmp_path_factory):
     logs, media, static = root / "logs", root / "media", REPO / "static"
     logs.mkdir()
     media.mkdir()
-    redis = RedisServer(root / "redis").start()
+    redis = ThrowawayRedis().start()
     web_port, nginx_port = free_port(), free_port()
     env = {
-        "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
         "LANG": "C.UTF-8",
         "APP_ENV": "production",
         "SECRET_KEY": "stack-secret-key-for-the-deployment-test",
@@ -78,8 +70,7 @@ def stack(database_url, origin_server, tmp_path_factory):
         "WEB_THREADS": "4",
         "GUNICORN_ACCESS_LOG": str(logs / "gunicorn-access.log"),
     }
-    commands = procfile_commands()
-    processes = {name: Process(name, commands[name], logs, env) for name in ("web", "worker", "scheduler")}
+    processes = {name: Process(name, env, logs) for name in ("web", "worker", "scheduler")}
     nginx = None
     setup_app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media),
                                            "REDIS_URL": redis.url, "MAX_UPLOAD_MB": MAX_UPLOAD_MB})
@@ -119,7 +110,7 @@ def gunicorn_access_log(stack) -> str:
 def app_request_lines(stack) -> list[dict]:
     """The app's structured request log lines (JSON on gunicorn's stderr)."""
     lines = []
-    for line in stack.processes["web"].output().splitlines():
+    for line in stack.processes["web"].log.splitlines():
         if line.startswith("{"):
             entry = json.loads(line)
             if entry.get("event") == "request":
@@ -145,15 +136,23 @@ class BrowserSession(requests.Session):
         return super().request(*args, **kwargs)
 
 
-def log_in(stack, email):
-    """Log in through nginx with the real login form."""
-    session = BrowserSession()
-    page = session.get(f"{stack.url}/login")
-    token = CSRF_RE.search(page.text).group(1)
-    response = session.post(f"{stack.url}/login", allow_redirects=False,
-                            data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
-    assert response.status_code == 302, response.text
-    return session
+@pytest.fixture
+def log_in(stack):
+    """Log in through nginx with the real login form; returns the browser-like session."""
+    sessions = []
+
+    def login(email):
+        session = BrowserSession()
+        sessions.append(session)
+        token = CSRF_RE.search(session.get(f"{stack.url}/login").text).group(1)
+        response = session.post(f"{stack.url}/login", allow_redirects=False,
+                                data={"email": email, "password": factories.PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, response.text
+        return session
+
+    yield login
+    for session in sessions:
+        session.close()
 
 
 # --- docker-compose ------------------------------------------------------------------------------
@@ -216,9 +215,9 @@ def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
 
 # --- the running stack ---------------------------------------------------------------------------
 
-def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack):
+def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack, log_in):
     admin = factories.make_admin(factories.make_corporation(name="Stack Co"), email="boss@stack.example.com")
-    session = log_in(stack, admin.email)
+    session = log_in(admin.email)
 
     home = session.get(f"{stack.url}/")
     assert home.status_code == 200
@@ -232,9 +231,9 @@ def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack):
         assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
 
     page_id = home.headers["X-Request-ID"]
-    assert eventually(lambda: logged_line(gunicorn_access_log(stack), f"rid={page_id} "))  # the page: gunicorn
+    wait_until(lambda: logged_line(gunicorn_access_log(stack), f"rid={page_id} "))  # the page: gunicorn
     assert "/static/" not in gunicorn_access_log(stack)  # the files: nginx alone
-    home_lines = eventually(lambda: [entry for entry in app_request_lines(stack) if entry["path"] == "/"])
+    home_lines = wait_until(lambda: [entry for entry in app_request_lines(stack) if entry["path"] == "/"])
     assert home_lines[-1]["user_id"] == admin.id
     assert home_lines[-1]["status"] == 200
 
@@ -249,16 +248,16 @@ def test_request_id_is_shared_by_nginx_gunicorn_and_the_app(stack):
     with_token = requests.get(f"{stack.url}/healthz?token=secret-playback-token").headers["X-Request-ID"]
 
     for request_id in ("trace-0123456789", generated, with_token):
-        assert eventually(lambda: f"rid={request_id} " in gunicorn_access_log(stack))
-        assert eventually(lambda: request_id in nginx_access_log(stack))
-        entries = eventually(lambda: [e for e in app_request_lines(stack) if e["request_id"] == request_id])
+        wait_until(lambda: f"rid={request_id} " in gunicorn_access_log(stack))
+        wait_until(lambda: request_id in nginx_access_log(stack))
+        entries = wait_until(lambda: [e for e in app_request_lines(stack) if e["request_id"] == request_id])
         assert entries[0]["method"] == "GET"
         assert entries[0]["path"] == "/healthz"
         assert entries[0]["status"] == 200
         assert entries[0]["user_id"] is None
         assert entries[0]["duration_ms"] >= 0
     assert json.loads(logged_line(nginx_access_log(stack), with_token))["path"] == "/healthz"
-    for log in (nginx_access_log(stack), gunicorn_access_log(stack), stack.processes["web"].output()):
+    for log in (nginx_access_log(stack), gunicorn_access_log(stack), stack.processes["web"].log):
         assert "secret-playback-token" not in log  # query strings may carry tokens: never logged
 
 
@@ -283,12 +282,12 @@ def upload_through_nginx(stack, session, title, data):
                         files={"file": ("clip.mp4", data, "video/mp4")}, allow_redirects=False)
 
 
-def test_upload_near_the_limit_goes_through_and_one_over_it_gets_413(stack):
+def test_upload_near_the_limit_goes_through_and_one_over_it_gets_413(stack, log_in):
     corporation = factories.make_corporation(name="Upload Co")
     admin = factories.make_admin(corporation, email="boss@upload.example.com")
     near_limit = padded_mp4(MAX_UPLOAD_MB * MB - 4096)
     if "videos.upload" in stack.app.view_functions:
-        session = log_in(stack, admin.email)
+        session = log_in(admin.email)
         response = upload_through_nginx(stack, session, "Near the limit", near_limit)
         assert response.status_code == 302, response.text
         video = db.session.scalar(select(Video).where(Video.corporation_id == corporation.id))
@@ -296,17 +295,16 @@ def test_upload_near_the_limit_goes_through_and_one_over_it_gets_413(stack):
         too_big = upload_through_nginx(stack, session, "Too big", padded_mp4(MAX_UPLOAD_MB * MB + 128 * 1024))
         assert too_big.status_code == 413
     else:
-        # The admin pages are not part of the app yet: prove nginx's limit at the edge on any path.
-        body = b"\0" * (MAX_UPLOAD_MB * MB + 60 * 1024)
-        response = requests.post(f"{stack.url}/login", data=body, headers={"Content-Type": "application/octet-stream"})
-        assert response.status_code == 400  # the app's answer (no CSRF token): nginx let it through
-        too_big = requests.post(f"{stack.url}/login", data=body + b"\0" * (68 * 1024),
-                                headers={"Content-Type": "application/octet-stream"})
+        # The admin pages are not part of the app yet: prove nginx's limit at the edge with a form
+        # post the app reads in full (and refuses for its missing CSRF token).
+        response = requests.post(f"{stack.url}/login", files={"file": ("clip.mp4", near_limit + b"\0" * 60 * 1024)})
+        assert response.status_code == 400  # the app's answer: nginx let it through
+        too_big = requests.post(f"{stack.url}/login", files={"file": ("clip.mp4", near_limit + b"\0" * 128 * 1024)})
         assert too_big.status_code == 413
     assert too_big.headers["X-Request-ID"] not in gunicorn_access_log(stack)  # refused before the app
 
 
-def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack):
+def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack, log_in):
     if "player.stream" not in stack.app.view_functions:
         pytest.skip("the app side of X-Accel-Redirect (player.stream) is not part of the app yet")
     corporation = factories.make_corporation(name="Stream Co")
@@ -316,7 +314,7 @@ def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack):
     url_bytes = padded_mp4(MB + 54321)
     uploaded = add_video_from_upload(admin, "Uploaded", io.BytesIO(file_bytes))
     by_url = factories.make_video(corporation, title="By URL", source_url=stack.origin.add_file("deploy.mp4", url_bytes))
-    session = log_in(stack, viewer.email)
+    session = log_in(viewer.email)
 
     for video, expected in ((uploaded, file_bytes), (by_url, url_bytes)):
         url = stack.url + endpoint_path(stack, "player.stream", video_id=video.id)
@@ -334,9 +332,9 @@ def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack):
 
         for response in (full, ranged, tail):
             request_id = response.headers["X-Request-ID"]
-            app_line = eventually(lambda: logged_line(gunicorn_access_log(stack), f"rid={request_id} "))
+            app_line = wait_until(lambda: logged_line(gunicorn_access_log(stack), f"rid={request_id} "))
             assert int(re.search(r" bytes=(\d+)", app_line).group(1)) < 1024, app_line  # only the authorisation
-            nginx_line = eventually(lambda: logged_line(nginx_access_log(stack), request_id))
+            nginx_line = wait_until(lambda: logged_line(nginx_access_log(stack), request_id))
             assert json.loads(nginx_line)["bytes"] == len(response.content)  # nginx sent the video bytes
 
     assert ("GET", "/deploy.mp4", "bytes=100000-199999") in stack.origin.requests
@@ -354,17 +352,16 @@ def test_internal_offload_locations_are_not_reachable_from_outside(stack):
 def test_worker_runs_jobs_and_scheduler_registers_the_plan_expiry(stack):
     lapsed = factories.make_corporation(name="Lapsed Co", plan="paid",
                                         plan_expires_at=factories.days_from_today(-1))
-    connection = Redis.from_url(stack.redis.url)
-    scheduler = Scheduler(connection=connection)
-    assert eventually(lambda: EXPIRE_PLANS_JOB_ID in scheduler, timeout=20)
+    with Redis.from_url(stack.redis.url) as connection:
+        scheduler = Scheduler(connection=connection)
+        wait_until(lambda: EXPIRE_PLANS_JOB_ID in scheduler, deadline=20, message="the scheduled job")
 
-    job = Queue("default", connection=connection).enqueue("worker.jobs.expire_plans")
-    assert eventually(lambda: job.get_status(refresh=True) == "finished", timeout=20), \
-        stack.processes["worker"].output()
+        job = Queue("default", connection=connection).enqueue("worker.jobs.expire_plans")
+        wait_until(lambda: job.get_status(refresh=True) == "finished", deadline=20, message="the job to finish")
     db.session.refresh(lapsed)
     assert lapsed.plan == "free"  # the worker, in production configuration, changed the database
     for name in ("web", "worker", "scheduler"):
-        assert stack.processes[name].running(), stack.processes[name].output()
+        assert stack.processes[name].alive(), stack.processes[name].log
 
 
 def test_readyz_through_nginx_follows_redis(stack):
@@ -375,4 +372,4 @@ def test_readyz_through_nginx_follows_redis(stack):
     assert down.status_code == 503
     assert down.json()["checks"] == {"database": "ok", "redis": "unavailable"}
     stack.redis.start()
-    assert eventually(lambda: requests.get(f"{stack.url}/readyz").status_code == 200, timeout=10)
+    wait_until(lambda: requests.get(f"{stack.url}/readyz").status_code == 200, deadline=10)

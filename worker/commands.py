@@ -101,3 +101,5 @@ def register(app):
                        ZoneInfo(current_app.config["PLAN_TIMEZONE"]))
         except REDIS_ERRORS as exc:
             raise click.ClickException(f"Redis is unavailable ({exc}): jobs are not being scheduled.") from None
+        finally:
+            connection.close()
