@@ -53,10 +53,11 @@ def database_url():
 
 
 @pytest.fixture
-def app_config(database_url, tmp_path, origin_server):
+def app_config(database_url, tmp_path, origin_server, request):
     """Config overrides for the test app; tests may change entries before `app` is built.
 
     The origin fixture lives on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
+    A test can also add entries with @pytest.mark.parametrize("app_config", [{...}], indirect=True).
     """
     return {
         "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"],
@@ -66,6 +67,7 @@ def app_config(database_url, tmp_path, origin_server):
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",  # every test starts unthrottled
+        **getattr(request, "param", {}),
     }
 
 

@@ -20,6 +20,7 @@ def create_app(config_class=None, overrides=None):
     )
     app.config.from_object(config_class())
     app.config.update(overrides or {})
+    app.request_class = upload_request_class()
     ensure_secret_key(app)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
@@ -32,6 +33,13 @@ def create_app(config_class=None, overrides=None):
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def upload_request_class():
+    """The request class: Flask's own, with uploads spooled beside MEDIA_ROOT (webapp/videos/spool.py)."""
+    from webapp.videos.spool import MediaSpoolRequest
+
+    return MediaSpoolRequest
 
 
 def ensure_secret_key(app):
@@ -72,12 +80,24 @@ def register_blueprints(app):
     from webapp.health import bp as health_bp
     from webapp.main import bp as main_bp
     from webapp.player import bp as player_bp
+    from webapp.members import bp as members_bp
+    from webapp.videos import bp as videos_bp
+    from webapp.trash import bp as trash_bp
+    from webapp.plans import bp as plans_bp
+    from webapp.library import bp as library_bp
+    from webapp.account import bp as account_bp
 
     app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(player_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(videos_bp)
+    app.register_blueprint(trash_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(account_bp)
 
     from webapp.api import register_api
 

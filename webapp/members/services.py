@@ -1,6 +1,7 @@
 """Member management. Each function is one transaction; the last-admin rule is kept under a lock."""
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.auth.emails import checked_email
@@ -21,7 +22,12 @@ def members_query(corporation_id: int, email_search: str | None = None):
 
 def views_of_user_query(user_id: int):
     """A user's watch history, newest first."""
-    return select(VideoView).where(VideoView.user_id == user_id).order_by(VideoView.created_at.desc())
+    return (
+        select(VideoView)
+        .where(VideoView.user_id == user_id)
+        .options(joinedload(VideoView.video))
+        .order_by(VideoView.created_at.desc(), VideoView.id.desc())
+    )
 
 
 def _check_role(role: str) -> None:

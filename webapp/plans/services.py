@@ -3,6 +3,7 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.auth.services import name_taken
@@ -17,6 +18,7 @@ def plan_history_query(corporation_id: int):
     return (
         select(PlanChange)
         .where(PlanChange.corporation_id == corporation_id)
+        .options(joinedload(PlanChange.changed_by))
         .order_by(PlanChange.created_at.desc(), PlanChange.id.desc())
     )
 

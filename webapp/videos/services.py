@@ -1,5 +1,6 @@
 """Video use cases: add, edit, trash, restore (paid plans only) and purge."""
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.clock import utcnow
@@ -23,6 +24,7 @@ def trash_query(corporation_id: int):
     return (
         select(Video)
         .where(Video.corporation_id == corporation_id, Video.deleted_at.is_not(None))
+        .options(joinedload(Video.deleted_by))
         .order_by(Video.deleted_at.desc(), Video.id.desc())
     )
 

@@ -1,0 +1,37 @@
+"""Helpers shared by the server-rendered pages: paging, search, service errors."""
+from flask import current_app, flash, request
+
+from webapp.extensions import db
+
+
+def search_term() -> str:
+    """The `q` search parameter of a list page, trimmed."""
+    return request.args.get("q", "", type=str).strip()[:200]
+
+
+def page_of(query):
+    """One page (`?page=N`, PER_PAGE rows) of a select(); a page past the end is simply empty."""
+    return db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+        max_per_page=current_app.config["PER_PAGE"],
+    )
+
+
+def show_domain_error(form, error) -> None:
+    """Attach a service's field messages to the form's fields; anything else becomes a flash.
+
+    The session is rolled back first: nothing a failed use case touched may be written later.
+    """
+    db.session.rollback()
+    unplaced = []
+    for name, messages in (error.fields or {}).items():
+        field = getattr(form, name, None) if form is not None else None
+        if field is None:
+            unplaced.extend(messages)
+        else:
+            field.errors = list(field.errors or []) + list(messages)
+    if not error.fields or unplaced:
+        flash(error.message, "error")

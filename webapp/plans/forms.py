@@ -1,0 +1,14 @@
+"""Forms of the plan page."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class UpgradeForm(FlaskForm):
+    plan_expires_at = DateField("Paid until", validators=[DataRequired("Choose a date.")])
+    submit = SubmitField("Upgrade to paid")
+
+
+class RenameForm(FlaskForm):
+    name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField("Rename")
