@@ -6,10 +6,19 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
 threads = int(os.environ.get("WEB_THREADS", "8"))
+# With gthread this is the worker's heartbeat, not a per-request limit: a long stream never trips it.
 timeout = int(os.environ.get("WEB_TIMEOUT", "120"))
-graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
-keepalive = 5
+# On a restart or `docker compose stop`, running requests (streams) get this long to finish.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "120"))
+# Kept above nginx's upstream keepalive_timeout (4 s) so nginx never reuses a closing connection.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-errorlog = "-"
-# Access log without query strings or referrers: those may carry tokens and must not reach the logs.
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+# rid is the X-Request-ID the app echoes (nginx's, or one the app generated); b is the body size sent.
+# No query strings or referrers: those may carry tokens (signed playback URLs) and must not be logged.
+access_log_format = 'rid=%({x-request-id}o)s remote=%(h)s "%(m)s %(U)s %(H)s" status=%(s)s bytes=%(b)s ms=%(M)s'
+# gunicorn's control socket sits at one path per user by default, which several servers on one host
+# (or a read-only home in the container) would fight over: off unless a path is given.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

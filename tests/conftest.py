@@ -99,11 +99,16 @@ def app(app_config):
         limiter.reset()
     with app.app_context():
         yield app
-        db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
+        empty_all_tables()
+
+
+def empty_all_tables():
+    """Delete every row (inside an app context) and release the connections."""
+    db.session.remove()
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.engine.dispose()
 
 
 @pytest.fixture

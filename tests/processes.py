@@ -38,14 +38,15 @@ def process_env(database_url: str, redis_url: str, tmp_path: Path, **settings) -
 
 
 class Process:
-    """A Procfile process started through a shell, logging to a file; stop() ends its whole group."""
+    """A Procfile process (or the given command line) started through a shell, logging to a file;
+    stop() ends its whole group."""
 
-    def __init__(self, name: str, env: dict, log_dir: Path):
+    def __init__(self, name: str, env: dict, log_dir: Path, command: str | None = None):
         self.name = name
         self.log_path = log_dir / f"{name}-{time.monotonic_ns()}.log"
         self._log = self.log_path.open("wb")
         # exec: the shell becomes the process itself, so signals and wait() reach it.
-        self.popen = subprocess.Popen("exec " + procfile_command(name), shell=True, cwd=ROOT, env=env,
+        self.popen = subprocess.Popen("exec " + (command or procfile_command(name)), shell=True, cwd=ROOT, env=env,
                                       stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     @property

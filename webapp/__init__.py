@@ -30,6 +30,7 @@ def create_app(config_class=None, overrides=None):
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_request_log(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
@@ -129,6 +130,13 @@ def register_commands(app):
     register(app)
     register_plan_commands(app)
     register_job_commands(app)
+
+
+def register_request_log(app):
+    """Request ids and one structured log line per request."""
+    from webapp.request_log import register
+
+    register(app)
 
 
 def register_template_helpers(app):
