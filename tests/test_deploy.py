@@ -32,7 +32,7 @@ from tests.processes import ROOT as REPO
 from tests.processes import Process, ThrowawayRedis, free_port, wait_until
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Video
+from webapp.models import AuditEvent, Video
 from webapp.videos.services import add_video_from_upload
 from worker.schedule import EXPIRE_PLANS_JOB_ID
 
@@ -69,6 +69,7 @@ def stack(database_url, origin_server, tmp_path_factory):
         "WEB_WORKERS": "2",
         "WEB_THREADS": "4",
         "GUNICORN_ACCESS_LOG": str(logs / "gunicorn-access.log"),
+        "TRUSTED_PROXY_COUNT": "1",  # as docker-compose.yml: nginx in front
     }
     processes = {name: Process(name, env, logs) for name in ("web", "worker", "scheduler")}
     nginx = None
@@ -370,3 +371,15 @@ def test_readyz_through_nginx_follows_redis(stack):
     assert down.json()["checks"] == {"database": "ok", "redis": "unavailable"}
     stack.redis.start()
     wait_until(lambda: requests.get(f"{stack.url}/readyz").status_code == 200, deadline=10)
+
+
+def test_the_audit_log_takes_the_client_address_from_nginx_not_from_the_client(stack, log_in):
+    admin = factories.make_admin(factories.make_corporation(name="Audit Co"), email="boss@audit.example.com")
+    session = log_in(admin.email)
+    token = CSRF_RE.search(session.get(f"{stack.url}/account/").text).group(1)
+    response = session.post(f"{stack.url}/sessions/log-out-others", data={"csrf_token": token},
+                            headers={"X-Forwarded-For": "203.0.113.50"}, allow_redirects=False)
+    assert response.status_code == 302
+    db.session.expire_all()
+    event = db.session.scalar(select(AuditEvent).filter_by(action="sessions.revoked"))
+    assert (event.actor_id, event.ip) == (admin.id, "127.0.0.1")  # nginx's peer, not the forged header

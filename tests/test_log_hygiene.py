@@ -3,7 +3,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from config import TestingConfig
 from tests.conftest import REDIS_URL
 from tests.factories import PASSWORD
 from tests.helpers import CSRF_RE, assert_security_headers, post_form
+from tests.processes import free_port
 from webapp import create_app
 from webapp.extensions import db
 from webapp.members.services import change_own_password
@@ -92,12 +92,6 @@ def test_the_logs_of_a_representative_run_reveal_no_secrets(app, app_config, cli
     secrets = [SIGNUP_PASSWORD, WRONG_PASSWORD, NEW_PASSWORD, PASSWORD, session_cookie,
                *hash_parts(old_hash), *hash_parts(db.session.get(User, user.id).password_hash)]
     assert secrets_in(logs, secrets) == []
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def csrf(session, url):
