@@ -3,6 +3,7 @@ import pytest
 
 from tests.factories import PASSWORD, make_user
 from tests.helpers import assert_security_headers, post_form
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -67,11 +68,7 @@ def test_sign_up_is_limited_per_ip(client):
 
 
 def test_logins_still_work_when_redis_is_unreachable(app_config, request):
-    import socket
-
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # a port nobody listens on
     app_config.update(RATELIMIT_STORAGE_URI=dead, REDIS_URL=dead)
     client, admin = request.getfixturevalue("client"), request.getfixturevalue("admin")
     for _ in range(4):
