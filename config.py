@@ -41,6 +41,11 @@ def env_int_list(name, default):
     return values
 
 
+def max_content_length(max_upload_mb):
+    """The request body limit for an upload limit in MB: the file plus room for the form's other fields."""
+    return max_upload_mb * 1024 * 1024 + 64 * 1024
+
+
 def env_list(name):
     """Read a comma-separated environment variable into a list of stripped items."""
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
@@ -70,7 +75,7 @@ class Config:
         self.REFRESH_TOKEN_TTL = env_int("REFRESH_TOKEN_TTL", 14 * 24 * 3600)
         self.MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 512)
         # Werkzeug refuses bodies over this size with 413 before a view runs.
-        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024
+        self.MAX_CONTENT_LENGTH = max_content_length(self.MAX_UPLOAD_MB)
         self.STREAM_CONNECT_TIMEOUT = float(os.environ.get("STREAM_CONNECT_TIMEOUT", "5"))
         self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
         self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 1024 * 1024)

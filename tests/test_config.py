@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
+from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,3 +72,11 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
     assert len(first.stdout.strip()) >= 40
     assert first.stdout == second.stdout
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_overriding_the_upload_limit_recomputes_the_request_limit(tmp_path):
+    media = str(tmp_path / "media")
+    app = create_app(TestingConfig, {"MAX_UPLOAD_MB": 3, "MEDIA_ROOT": media})
+    assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024 + 64 * 1024
+    explicit = create_app(TestingConfig, {"MAX_UPLOAD_MB": 3, "MAX_CONTENT_LENGTH": None, "MEDIA_ROOT": media})
+    assert explicit.config["MAX_CONTENT_LENGTH"] is None

@@ -57,7 +57,8 @@ def oversize_mp4():
 
 @pytest.mark.parametrize("app_config", [
     {"MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": ONE_MB + 64 * 1024},  # refused before the body is read
-    {"MAX_UPLOAD_MB": 1},  # the request limit is larger: the copy to MEDIA_ROOT stops at the limit
+    # The request limit is larger: the copy to MEDIA_ROOT stops at the limit.
+    {"MAX_UPLOAD_MB": 1, "MAX_CONTENT_LENGTH": 8 * ONE_MB},
 ], indirect=True, ids=["request-limit", "storage-limit"])
 def test_an_oversize_upload_gets_the_413_page_and_nothing_is_stored(app, admin_client):
     response = post_upload(admin_client, upload_data("Too big", oversize_mp4()))
@@ -66,6 +67,15 @@ def test_an_oversize_upload_gets_the_413_page_and_nothing_is_stored(app, admin_c
     assert "The file is too large: the limit is 1 MB." in page
     assert 'class="skip-link"' in page  # the error page is in the site layout
     assert videos() == []
+    assert stored_files(app) == []
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_UPLOAD_MB": 1}], indirect=True)
+def test_a_lower_upload_limit_also_lowers_the_request_limit(app, admin_client):
+    """A body over the limit is refused before it is read, even when it is not a video at all."""
+    response = post_upload(admin_client, upload_data("Too big", b"not a video" * (ONE_MB // 5)))
+    assert response.status_code == 413
+    assert "The file is too large: the limit is 1 MB." in response.get_data(as_text=True)
     assert stored_files(app) == []
 
 

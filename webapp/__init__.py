@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import BASE_DIR, INSTANCE_DIR, config_from_env
+from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
 from webapp.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
@@ -20,6 +20,8 @@ def create_app(config_class=None, overrides=None):
     )
     app.config.from_object(config_class())
     app.config.update(overrides or {})
+    if "MAX_UPLOAD_MB" in (overrides or {}) and "MAX_CONTENT_LENGTH" not in overrides:
+        app.config["MAX_CONTENT_LENGTH"] = max_content_length(app.config["MAX_UPLOAD_MB"])
     app.request_class = upload_request_class()
     ensure_secret_key(app)
     register_security(app)

@@ -3,17 +3,28 @@ from flask import current_app, flash, request
 
 from webapp.extensions import db
 
+# Page numbers above this show an empty page; larger ones would overflow the database's OFFSET.
+MAX_PAGE = 2**31 - 1
+
 
 def search_term() -> str:
     """The `q` search parameter of a list page, trimmed."""
     return request.args.get("q", "", type=str).strip()[:200]
 
 
+def page_number() -> int:
+    """The `?page=N` parameter of a list page: 1 when missing or not a positive number, capped at MAX_PAGE."""
+    page = request.args.get("page", 1, type=int)
+    if page is None or page < 1:
+        return 1
+    return min(page, MAX_PAGE)
+
+
 def page_of(query):
     """One page (`?page=N`, PER_PAGE rows) of a select(); a page past the end is simply empty."""
     return db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
         max_per_page=current_app.config["PER_PAGE"],

@@ -3,7 +3,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, flash, request, session
+from flask import abort, current_app, flash, request, session
 from flask_login import logout_user
 from flask_talisman import Talisman
 from redis.exceptions import RedisError
@@ -49,6 +49,7 @@ def register(app):
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
     app.before_request(end_stale_session)
+    app.before_request(refuse_nul_characters)
 
 
 def check_media_root(app):
@@ -132,3 +133,15 @@ def end_stale_session():
     logout_user()
     session.clear()
     flash(message, "info")
+
+
+def refuse_nul_characters():
+    """Pages refuse form or query values with NUL characters (PostgreSQL cannot store them) with a 400.
+
+    The JSON API checks each field itself (webapp/api/fields.py).
+    """
+    if request.path.startswith("/api"):
+        return
+    values = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in value for _, value in values):
+        abort(400, "Text must not contain NUL characters.")

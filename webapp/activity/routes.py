@@ -7,6 +7,7 @@ from webapp.activity import bp
 from webapp.activity.forms import ActivityFilterForm
 from webapp.auth.decorators import admin_required
 from webapp.extensions import db
+from webapp.pages import page_number
 
 
 @bp.get("/activity")
@@ -19,7 +20,7 @@ def index():
     query = audit.events_query(current_user.corporation_id, actor_id=form.actor_filter(),
                                action=form.action.data or None,
                                date_from=form.date_from.data, date_to=form.date_to.data)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PER_PAGE"], error_out=False)
     filters = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template("activity/index.html", form=form, page=page, audit=audit, filters=filters)

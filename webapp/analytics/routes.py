@@ -1,14 +1,11 @@
 """Analytics pages: viewing figures per video and per member, for admins of the corporation."""
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask_login import current_user
 
 from webapp.analytics import bp, services
 from webapp.analytics.charts import bar_chart
 from webapp.auth.decorators import admin_required
-
-
-def _page_number():
-    return request.args.get("page", 1, type=int)
+from webapp.pages import page_number
 
 
 @bp.get("/")
@@ -21,7 +18,7 @@ def index():
                              ((video.title, views) for video, views, _ in services.top(videos)))
     top_members = bar_chart("Members with the most videos watched",
                             ((user.email, watched) for user, watched, _ in services.top(members)))
-    page = services.paginate_rows(videos, _page_number(), current_app.config["PER_PAGE"])
+    page = services.paginate_rows(videos, page_number(), current_app.config["PER_PAGE"])
     return render_template("analytics/index.html", totals=services.totals(corporation_id),
                            most_watched=most_watched, top_members=top_members, page=page)
 
@@ -30,5 +27,5 @@ def index():
 @admin_required
 def members():
     page = services.paginate_rows(services.member_stats_query(current_user.corporation_id),
-                                  _page_number(), current_app.config["PER_PAGE"])
+                                  page_number(), current_app.config["PER_PAGE"])
     return render_template("analytics/members.html", page=page)
