@@ -28,6 +28,7 @@ def create_app(config_class=None, overrides=None):
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -81,6 +82,13 @@ def register_extensions(app):
     from webapp.auth.loader import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_url_converters(app):
+    """`<int:...>` in page routes matches database ids only: larger numbers are a 404 on any database."""
+    from webapp.pages import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_blueprints(app):

@@ -1,6 +1,8 @@
 """Helpers shared by the server-rendered pages: paging, search, service errors."""
 from flask import current_app, flash, request
+from werkzeug.routing import IntegerConverter
 
+from webapp.api.fields import MAX_ID
 from webapp.extensions import db
 
 # Page numbers above this show an empty page; larger ones would overflow the database's OFFSET.
@@ -10,6 +12,16 @@ MAX_PAGE = 2**31 - 1
 def search_term() -> str:
     """The `q` search parameter of a list page, trimmed."""
     return request.args.get("q", "", type=str).strip()[:200]
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Werkzeug's int converter, limited to 1..MAX_ID unless a rule says otherwise.
+
+    Without the upper bound a 20-digit id reaches the database (SQLite cannot even bind it).
+    """
+
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def page_number() -> int:
