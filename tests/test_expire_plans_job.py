@@ -178,3 +178,16 @@ def test_admin_can_still_renew_after_the_job_downgraded(app, admin):
     change_plan(admin, corporation, "paid", days_from_today(30))
     assert corporation.is_paid()
     assert history_count() == 2
+
+
+def test_renewing_a_plan_the_expiry_job_just_downgraded_makes_it_paid(app, admin, corporation):
+    """The page loaded the company while still paid; the job downgraded it before the renewal was saved."""
+    corporation.plan, corporation.plan_expires_at = "paid", days_from_today(-1)
+    db.session.commit()
+    assert corporation.plan == "paid"  # the copy the renewal starts from
+    with db.engine.begin() as job:  # the expiry job, in its own transaction
+        job.execute(text("UPDATE corporations SET plan = 'free' WHERE id = :id"), {"id": corporation.id})
+    change_plan(admin, corporation, "paid", days_from_today(30))
+    assert plan_of(corporation) == "paid"
+    [renewal] = db.session.scalars(plan_history_query(corporation.id)).all()
+    assert (renewal.from_plan, renewal.to_plan) == ("free", "paid")

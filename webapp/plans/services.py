@@ -26,9 +26,16 @@ def plan_history_query(corporation_id: int):
 def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: date | None = None,
                 reason: str = "changed") -> Corporation:
     """Set the plan: paid needs a future expiry date; free keeps the old date for the record."""
+    _lock_fresh(corporation)
     _apply_plan(actor, corporation, plan, expires_at, reason)
     db.session.commit()
     return corporation
+
+
+def _lock_fresh(corporation: Corporation) -> None:
+    """Lock the corporation's row and reload it: a change is decided on the current plan, not on a copy
+    read before the expiry job (or another admin) changed it."""
+    db.session.refresh(corporation, with_for_update=True)
 
 
 def _apply_plan(actor, corporation, plan, expires_at, reason) -> None:
@@ -73,6 +80,7 @@ def _apply_rename(actor, corporation, name) -> None:
 def update_corporation(actor: User, corporation: Corporation, *, name: str | None = None,
                        plan: str | None = None, expires_at: date | None = None) -> Corporation:
     """Rename and/or change the plan in one transaction: all of it is applied, or none."""
+    _lock_fresh(corporation)
     if name is not None:
         _apply_rename(actor, corporation, name)
     if plan is not None:
