@@ -41,6 +41,19 @@ NUL_FORMS = [
     ("/plan/upgrade", {"plan_expires_at": "2030-01-01\x00"}),
     ("/account/password", {"current_password": NUL, "new_password": "x\x00" * 10, "confirm": "x\x00" * 10}),
 ]
+LONG = "x" * 5000
+# (path, form data): each text field far longer than its column.
+LONG_FORMS = [
+    ("/videos/new", {"title": LONG, "source_url": "https://example.com/a.mp4"}),
+    ("/videos/new", {"title": "Fine", "source_url": "https://example.com/" + LONG}),
+    ("/videos/{video}/edit", {"title": LONG, "source_url": "https://example.com/a.mp4"}),
+    ("/videos/{video}/edit", {"title": "Fine", "source_url": "https://example.com/" + LONG}),
+    ("/members/new", {"email": LONG + "@initech.example.com", "role": "guest", "password": "a-long-password-1"}),
+    ("/members/new", {"email": "new@initech.example.com", "role": "guest", "password": LONG}),
+    ("/members/{member}/password", {"password": LONG, "confirm": LONG}),
+    ("/plan/rename", {"name": LONG}),
+    ("/account/password", {"current_password": LONG, "new_password": LONG, "confirm": LONG}),
+]
 BAD_DATES = ["2026-02-30", "abc", "99999-01-01", "0001-01-01", "9999-12-31", "", "2030-1-1",
              "-2030-01-01", "1" * 50]
 
@@ -71,9 +84,9 @@ def test_any_search_string_shows_a_page(admin_client, ids, path, value):
     assert_handled(admin_client.get(f"{path}?q={value}"))
 
 
-@pytest.mark.parametrize("value", [BIG, HUGE, "2147483648"])
+@pytest.mark.parametrize("value", [BIG, HUGE, "2147483648", "0", "-1", "abc", "1.5"])
 @pytest.mark.parametrize(("method", "path"), ID_PATHS, ids=[f"{m} {p}" for m, p in ID_PATHS])
-def test_ids_beyond_the_database_range_are_404(admin_client, ids, method, path, value):
+def test_ids_that_cannot_exist_are_404(admin_client, ids, method, path, value):
     before = state()
     url = path.format(id=value)
     response = admin_client.get(url) if method == "GET" else post_page(admin_client, url, {})
@@ -98,6 +111,14 @@ def test_nul_characters_in_forms_are_refused_without_changes(admin_client, ids, 
     assert state() == before
 
 
+@pytest.mark.parametrize(("path", "data"), LONG_FORMS, ids=[f"{p} {sorted(d)}" for p, d in LONG_FORMS])
+def test_overlong_form_fields_are_refused_without_changes(admin_client, ids, path, data):
+    before = state()
+    response = post_page(admin_client, path.format(**ids), data)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:2000]
+    assert state() == before
+
+
 @pytest.mark.parametrize("value", BAD_DATES)
 def test_impossible_plan_dates_are_refused(admin_client, ids, value):
     before = state()
@@ -113,6 +134,8 @@ def test_impossible_plan_dates_are_refused(admin_client, ids, value):
     ("/login", {"email": "a@example.com", "password": "what\x00ever"}),
     ("/login", {"email": "x" * 10000 + "@example.com", "password": "whatever"}),
     ("/signup", {"name": NUL, "email": "boss@acme.example.com", "password": "a-long-password-1",
+                 "confirm": "a-long-password-1"}),
+    ("/signup", {"name": "x" * 5000, "email": "boss@acme.example.com", "password": "a-long-password-1",
                  "confirm": "a-long-password-1"}),
     ("/signup", {"name": "Acme", "email": "bo\x00ss@acme.example.com", "password": "a-long-password-1",
                  "confirm": "a-long-password-1"}),
