@@ -1,10 +1,11 @@
 """Video use cases: add, edit, trash, restore (paid plans only) and purge."""
 from sqlalchemy import select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.clock import utcnow
-from webapp.exceptions import NotInTrash, PlanRequired, ValidationFailed
+from webapp.exceptions import NotFound, NotInTrash, PlanRequired, ValidationFailed
 from webapp.extensions import db
 from webapp.models import User, Video, VideoView
 from webapp.videos import storage
@@ -82,8 +83,21 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
     return video
 
 
+def _lock_fresh(video: Video) -> None:
+    """Lock the video's row and reload it, so that two admins acting at once do not both act on an old copy.
+
+    A video deleted for good in the meantime is a 404.
+    """
+    try:
+        db.session.refresh(video, with_for_update=True)
+    except InvalidRequestError:
+        db.session.rollback()
+        raise NotFound("That video no longer exists.") from None
+
+
 def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
     """Edit a video's title and, for URL videos, its source."""
+    _lock_fresh(video)
     changes = {}
     if title is not None and title != video.title:
         video.title = _clean_title(title)
@@ -103,6 +117,7 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
 
 def trash_video(actor: User, video: Video) -> Video:
     """Move a video to the trash (any plan)."""
+    _lock_fresh(video)
     if video.deleted_at is None:
         actor_id = actor.id  # read first: loading it must not flush a half-made change
         video.deleted_at = utcnow()
@@ -114,6 +129,7 @@ def trash_video(actor: User, video: Video) -> Video:
 
 def restore_video(actor: User, video: Video) -> Video:
     """Bring a video back from the trash: only while the corporation's effective plan is paid."""
+    _lock_fresh(video)
     if video.deleted_at is None:
         raise NotInTrash("That video is not in the trash.")
     if not actor.corporation.is_paid():
@@ -127,6 +143,7 @@ def restore_video(actor: User, video: Video) -> Video:
 
 def purge_video(actor: User, video: Video) -> None:
     """Delete a trashed video for good, with its stored file (any plan)."""
+    _lock_fresh(video)
     if video.deleted_at is None:
         raise NotInTrash("Only videos in the trash can be deleted forever.")
     file_key = video.file_key
