@@ -48,8 +48,8 @@ def test_admin_sees_views_and_points_per_video_with_a_chart(admin_client, watche
 def test_admin_sees_videos_watched_and_points_per_member(admin_client, watched, guest, admin):
     html = admin_client.get("/analytics/members").get_data(as_text=True)
     assert table_rows(html, "member-stats") == [
-        [guest.email, "guest", "2", "20"],
-        [admin.email, "admin", "1", "10"],
+        [guest.email, "Guest", "2", "20"],
+        [admin.email, "Admin", "1", "10"],
     ]
     assert "umbrella" not in html
 

@@ -15,7 +15,7 @@ def assert_in_layout(response, status, message):
 
 
 def test_403_page(guest_client):
-    assert_in_layout(guest_client.get("/members/"), 403, "You are not allowed to do that.")
+    assert_in_layout(guest_client.get("/members/"), 403, "This page is for your company&#39;s admins.")
 
 
 def test_404_page(admin_client):

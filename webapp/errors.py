@@ -9,7 +9,7 @@ from webapp.throttling import retry_after_seconds, retry_message
 FRIENDLY = {
     400: "The request could not be understood.",
     401: "Please log in to continue.",
-    403: "You are not allowed to do that.",
+    403: "You are not allowed to do that. This page is for your company's admins.",
     404: "There is nothing here.",
     405: "That action is not available here.",
     409: "That conflicts with the current state.",

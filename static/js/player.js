@@ -12,8 +12,10 @@
     var points = document.getElementById("user-points");
     if (points) { points.textContent = String(status.points); }
     if (!viewedAtLoad && status.points_awarded > 0 && note) {
-      note.textContent = "+" + status.points_awarded + " points";
+      note.textContent = "+" + status.points_awarded + " points for your first viewing of this video.";
       note.classList.add("points-earned");
+      var hint = document.getElementById("points-hint");
+      if (hint) { hint.hidden = true; }
     }
   }
 

@@ -41,7 +41,8 @@ def test_a_video_plays_seeks_and_earns_points_once(page, live_server, browser_lo
     assert page.get_by_role("heading", name="Colour bars").is_visible()
     play_muted(page)
 
-    page.get_by_text("+10 points").wait_for(timeout=10000)
+    page.get_by_text("+10 points for your first viewing").wait_for(timeout=10000)
+    assert page.get_by_text("Your first viewing of a video earns").is_hidden()
     assert page.locator("#user-points").inner_text() == "10"
     assert points_of(guest) == 10
 
@@ -56,6 +57,7 @@ def test_a_video_plays_seeks_and_earns_points_once(page, live_server, browser_lo
     page.wait_for_timeout(1000)
     assert page.get_by_text("+10 points").count() == 0
     assert page.get_by_test_id("points-note").inner_text().startswith("You have watched this video before")
+    assert page.get_by_text("Your first viewing of a video earns").count() == 0
     assert page.locator("#user-points").inner_text() == "10"
     assert points_of(guest) == 10
 
