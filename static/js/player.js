@@ -35,6 +35,8 @@
   var source = video.querySelector("source");
   if (source) { source.addEventListener("error", failed); }
   video.addEventListener("error", failed);
+  // The stream may have failed before this script ran (its error event is then gone).
+  if (video.error || video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) { failed(); }
 
   video.addEventListener("playing", function () {
     if (settled || polling) { return; }
