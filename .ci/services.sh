@@ -81,6 +81,7 @@ case "$mode" in
     ensure_redis TEST_REDIS_URL redis://127.0.0.1:6379/15 "$workdir/redis" 15
     need_package chromium chromium
     need_package nginx nginx
+    need_package docker-compose docker-compose   # validates docker-compose.yml in the tests
     export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
     ;;
   run)
