@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp import audit
 from webapp.auth.emails import checked_email
+from webapp.auth.services import email_taken
 from webapp.auth.passwords import check_password_rules
 from webapp.clock import utcnow
 from webapp.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
@@ -63,12 +64,24 @@ def revoke_sessions(user: User) -> None:
     )
 
 
+def session_is_live(family_id) -> bool:
+    """Is this API session (refresh-token family) still open? Access tokens and playback URLs
+    descended from it die with it: logout and reuse detection revoke every token of the family."""
+    if not isinstance(family_id, str) or not 0 < len(family_id) <= 36:
+        return False
+    return db.session.scalar(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .limit(1)
+    ) is not None
+
+
 def add_member(actor: User, email: str, password: str, role: str) -> User:
     """An admin adds a member to their own corporation."""
     _check_role(role)
     check_password_rules(password)
     email = checked_email(email)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if email_taken(email):
         raise Conflict("That email is already registered.", fields={"email": ["Already registered."]})
     member = User(corporation_id=actor.corporation_id, email=email, role=role)
     member.set_password(password)
