@@ -92,11 +92,10 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = env_int("PER_PAGE", 20)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", self.REDIS_URL)
-        # Redis must answer within REDIS_TIMEOUT seconds; after a failure the web app leaves it alone
-        # for REDIS_BREAKER_SECONDS (webapp/redis_conn.py). The rate limiter then counts in memory,
-        # per process, and tries Redis again after 1, 2, 4 ... 32 s (Flask-Limiter's fallback).
+        # Redis must answer within REDIS_TIMEOUT seconds. After a failure the rate limiter leaves it
+        # alone (circuit breaker): it counts in memory, per process, and tries Redis again after
+        # 1, 2, 4 ... 32 s (Flask-Limiter's in-memory fallback; webapp/redis_conn.py).
         self.REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
-        self.REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "10"))
         self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": self.REDIS_TIMEOUT,
                                           "socket_timeout": self.REDIS_TIMEOUT}
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

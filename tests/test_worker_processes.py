@@ -1,5 +1,9 @@
 """The Procfile's worker and scheduler as real processes: expired plans are downgraded on schedule,
 restarts keep one scheduled job, and a failing job is retried with backoff, then kept as failed."""
+import os
+import time
+from pathlib import Path
+
 import pytest
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -103,3 +107,27 @@ def test_failing_job_is_retried_with_backoff_then_kept_as_failed_with_nothing_ha
     assert f"{EXPIRE_PLANS_JOB_ID}  failed: " in listing.output
     assert "plan history is unavailable" in listing.output
     assert "1 in the failed registry" in listing.output
+
+
+def aged(path: Path, hours: float) -> Path:
+    path.write_bytes(b"partial upload")
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_scheduler_runs_the_media_sweep_and_the_worker_logs_what_it_removed(app, start, redis_conn):
+    """A copy that crashed left MEDIA_ROOT/<key>.part behind: the scheduled sweep removes it once it
+    is older than the safety margin, and leaves a recent one (an upload being copied) alone."""
+    root = Path(app.config["MEDIA_ROOT"])
+    stale = aged(root / ("c" * 32 + ".mp4.part"), 25)
+    recent = aged(root / ("e" * 32 + ".mp4.part"), 1)
+    worker = start("worker")
+    scheduler = start("scheduler")  # registers the sweep and queues its catch-up run at once
+
+    scheduler.wait_for_log(f"Registered {SWEEP_MEDIA_JOB_ID}")
+    wait_until(lambda: not stale.exists(), message="the sweep to remove the stale .part file")
+    worker.wait_for_log(f"sweep_media: removed {stale.name} (14 bytes, unfinished upload)")
+    worker.wait_for_log("sweep_media: removed 1 file(s), 14 bytes")
+    assert recent.exists()
+    assert redis_conn.zscore(ZonedScheduler.scheduled_jobs_key, SWEEP_MEDIA_JOB_ID) is not None

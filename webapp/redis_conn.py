@@ -1,46 +1,20 @@
-"""Redis for the web process: one pool per URL, short timeouts, and a circuit breaker.
+"""Redis for the web process: one pool per URL, with short timeouts so a hanging Redis never
+holds a page for long.
 
-A Redis that hangs (accepts connections, never answers) must not slow pages down. Every call
-from the web app goes through `redis_call`: it gives up after REDIS_TIMEOUT seconds, and after a
-failure the breaker stays open for REDIS_BREAKER_SECONDS, during which calls fail at once without
-touching the network; the first call after that tries Redis again. The rate limiter has its own
-breaker of the same kind (Flask-Limiter's in-memory fallback, see config.py).
+The web app needs Redis for two things only: the rate limits (Flask-Limiter, whose in-memory
+fallback is the circuit breaker: after a failure it counts in memory and probes Redis again after
+1, 2, 4 ... 32 s) and /readyz, which probes it every time with REDIS_TIMEOUT. Ended browser
+sessions live in the database, so nothing about sessions is relaxed while Redis is away.
 """
-import threading
-import time
-
 from flask import current_app
 from redis import Redis
-from redis.exceptions import RedisError
 
 _connections = {}
-_lock = threading.Lock()
-_open_until: dict[str, float] = {}
-
-
-class RedisUnavailable(RedisError):
-    """Redis failed recently; not tried again until the breaker closes."""
 
 
 def redis_connection() -> Redis:
     """The process-wide Redis client for this app's REDIS_URL (timeouts from REDIS_TIMEOUT)."""
-    url = current_app.config["REDIS_URL"]
-    timeout = current_app.config["REDIS_TIMEOUT"]
-    key = (url, timeout)
+    key = (current_app.config["REDIS_URL"], current_app.config["REDIS_TIMEOUT"])
     if key not in _connections:
-        _connections[key] = Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        _connections[key] = Redis.from_url(key[0], socket_connect_timeout=key[1], socket_timeout=key[1])
     return _connections[key]
-
-
-def redis_call(operation):
-    """Run `operation(redis)`; RedisError at once while the breaker is open, and opens it on failure."""
-    url = current_app.config["REDIS_URL"]
-    if time.monotonic() < _open_until.get(url, 0):
-        raise RedisUnavailable("Redis failed recently; not tried again yet.")
-    try:
-        return operation(redis_connection())
-    except RedisError:
-        with _lock:
-            _open_until[url] = time.monotonic() + current_app.config["REDIS_BREAKER_SECONDS"]
-        current_app.logger.warning("Redis unavailable: not used for %s s", current_app.config["REDIS_BREAKER_SECONDS"])
-        raise

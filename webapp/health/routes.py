@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from webapp.extensions import db
 from webapp.health import bp
-from webapp.redis_conn import redis_call
+from webapp.redis_conn import redis_connection
 
 
 @bp.get("/healthz")
@@ -22,7 +22,7 @@ def readyz():
         current_app.logger.warning("readyz: database unavailable: %s", type(exc).__name__)
         checks["database"] = "unavailable"
     try:
-        redis_call(lambda redis: redis.ping())
+        redis_connection().ping()
     except Exception as exc:
         current_app.logger.warning("readyz: redis unavailable: %s", type(exc).__name__)
         checks["redis"] = "unavailable"
