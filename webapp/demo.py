@@ -1,15 +1,14 @@
-"""Flask CLI commands: seed-demo."""
+"""Demo data for `make run`: two companies with members and short clips (`flask seed-demo`)."""
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import click
 from sqlalchemy import select
 
-from webapp.clock import plan_today
-from webapp.extensions import db
+from webapp.core.clock import plan_today
+from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video
-from webapp.videos.storage import media_path
+from webapp.media.storage import media_path
 
 DEMO_MEDIA = Path(__file__).parent / "demo_media"
 DEMO_PASSWORD = "demo-password-2026"
@@ -50,12 +49,3 @@ def seed_demo_data():
     db.session.commit()
     return logins
 
-
-def register(app):
-    @app.cli.command("seed-demo")
-    def seed_demo():
-        """Create demo companies, members and videos (idempotent) and print the logins."""
-        logins = seed_demo_data()
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        for corporation, email, role in logins:
-            click.echo(f"  {email:<24} {role:<6} {corporation}")

@@ -2,14 +2,14 @@
 import click
 from flask.cli import AppGroup
 
+from worker.jobs import expire_plans
+
 plans_cli = AppGroup("plans", help="Plan maintenance.")
 
 
 @plans_cli.command("expire")
 def expire():
     """Downgrade every paid plan that expired before today (PLAN_TIMEZONE), now, in this process."""
-    from worker.jobs import expire_plans
-
     result = expire_plans()
     if not result["downgraded"]:
         click.echo("No paid plan has expired: nothing to downgrade.")

@@ -1,7 +1,7 @@
 """Email address validation shared by the pages and the API."""
 from email_validator import EmailNotValidError, validate_email
 
-from webapp.exceptions import ValidationFailed
+from webapp.core.exceptions import ValidationFailed
 from webapp.models import normalise_email
 
 

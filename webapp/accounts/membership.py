@@ -3,12 +3,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from webapp import audit
-from webapp.auth.emails import checked_email
-from webapp.auth.passwords import check_password_rules
-from webapp.clock import utcnow
-from webapp.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
-from webapp.extensions import db
+from webapp.insights import audit
+from webapp.accounts.emails import checked_email
+from webapp.accounts.passwords import check_password_rules
+from webapp.core.clock import utcnow
+from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
+from webapp.core.extensions import db
 from webapp.models import ROLE_ADMIN, ROLES, Corporation, RefreshToken, User, VideoView, normalise_email
 
 

@@ -2,7 +2,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from webapp.exceptions import ValidationFailed
+from webapp.core.exceptions import ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

@@ -4,12 +4,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp import audit
-from webapp.auth.emails import checked_email
-from webapp.auth.passwords import check_password_rules
-from webapp.clock import plan_today
-from webapp.exceptions import Conflict, ValidationFailed
-from webapp.extensions import db
+from webapp.insights import audit
+from webapp.accounts.emails import checked_email
+from webapp.accounts.passwords import check_password_rules
+from webapp.core.clock import plan_today
+from webapp.core.exceptions import Conflict, ValidationFailed
+from webapp.core.extensions import db
 from webapp.models import PLAN_FREE, PLAN_PAID, Corporation, PlanChange, User, normalise_email
 
 # A real hash to compare against when the email is unknown, so both paths take the same time.
@@ -83,7 +83,7 @@ def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_F
 
 def log_out_other_sessions(user: User) -> User:
     """End the user's other browser sessions and API refresh tokens; the caller starts a new session."""
-    from webapp.members.services import revoke_sessions
+    from webapp.accounts.membership import revoke_sessions
 
     revoke_sessions(user)
     audit.record(user.corporation_id, user, "sessions.revoked", user, email=user.email)

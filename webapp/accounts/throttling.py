@@ -5,7 +5,7 @@ import time
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
-from webapp.extensions import limiter
+from webapp.core.extensions import limiter
 from webapp.models import normalise_email
 
 

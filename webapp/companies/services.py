@@ -5,11 +5,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from webapp import audit
-from webapp.auth.services import name_taken
-from webapp.clock import plan_today, utcnow
-from webapp.exceptions import Conflict, ValidationFailed
-from webapp.extensions import db
+from webapp.insights import audit
+from webapp.accounts.services import name_taken
+from webapp.core.clock import plan_today, utcnow
+from webapp.core.exceptions import Conflict, ValidationFailed
+from webapp.core.extensions import db
 from webapp.models import PLAN_FREE, PLAN_PAID, PLANS, AuditEvent, Corporation, PlanChange, User
 
 

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from webapp.extensions import login_manager
+from webapp.core.extensions import login_manager
 
 
 def admin_required(view):

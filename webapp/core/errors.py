@@ -2,9 +2,9 @@
 from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from webapp.exceptions import DomainError
-from webapp.extensions import db
-from webapp.throttling import retry_after_seconds, retry_message
+from webapp.core.exceptions import DomainError
+from webapp.core.extensions import db
+from webapp.accounts.throttling import retry_after_seconds, retry_message
 
 FRIENDLY = {
     400: "The request could not be understood.",

@@ -31,4 +31,4 @@ csrf = CSRFProtect()
 # Rate limits are declared where they apply (login forms, API login); storage is Redis.
 # swallow_errors: when Redis is down, requests are not limited rather than failing.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-jwt = JWTManager()  # API access tokens (webapp/api/tokens.py)
+jwt = JWTManager()  # API access tokens (webapp/accounts/sessions/tokens.py)

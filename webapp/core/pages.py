@@ -3,7 +3,7 @@ from flask import current_app, flash, request
 from werkzeug.routing import IntegerConverter
 
 from webapp.api.fields import MAX_ID
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 # Page numbers above this show an empty page; larger ones would overflow the database's OFFSET.
 MAX_PAGE = 2**31 - 1

@@ -9,7 +9,7 @@ from flask_talisman import Talisman
 from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.redis_conn import redis_connection
+from webapp.core.redis_conn import redis_connection
 
 # Nothing inline: scripts and styles come from static/ only.
 CONTENT_SECURITY_POLICY = {

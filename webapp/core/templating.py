@@ -1,7 +1,7 @@
 """Template globals and filters shared by every page."""
 from flask import current_app
 
-from webapp.clock import plan_today
+from webapp.core.clock import plan_today
 
 
 def plan_badge(corporation):

@@ -6,7 +6,7 @@ caller: a 404.
 from flask import abort
 from sqlalchemy import select
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import User, Video
 
 

@@ -5,7 +5,7 @@ from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, User
 
 SYSTEM = "system"  # the actor filter value for events written by scheduled jobs

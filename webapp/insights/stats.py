@@ -4,7 +4,7 @@ from math import ceil
 
 from sqlalchemy import func, select
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import User, Video, VideoView
 
 

@@ -3,8 +3,8 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import User, Video, VideoView
 
 INSERT_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}

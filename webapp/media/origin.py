@@ -7,8 +7,8 @@ from urllib.parse import urljoin
 import requests
 from flask import current_app
 
-from webapp.exceptions import OriginFailed
-from webapp.videos.ssrf import ALLOWED_SCHEMES, GuardedAdapter, UnsafeTarget
+from webapp.core.exceptions import OriginFailed
+from webapp.media.ssrf import ALLOWED_SCHEMES, GuardedAdapter, UnsafeTarget
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from webapp.exceptions import DomainError, ValidationFailed
+from webapp.core.exceptions import DomainError, ValidationFailed
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"

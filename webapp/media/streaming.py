@@ -5,13 +5,13 @@ from flask import Response, abort, current_app, request, send_file
 from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
-from webapp.exceptions import OriginFailed
+from webapp.core.exceptions import OriginFailed
 from webapp.models import User, Video
-from webapp.player.origin import open_upstream
-from webapp.player.services import record_view
-from webapp.tenancy import scoped_video_or_404
-from webapp.videos.ssrf import UnsafeTarget, check_url
-from webapp.videos.storage import media_path
+from webapp.media.origin import open_upstream
+from webapp.media.credit import record_view
+from webapp.core.tenancy import scoped_video_or_404
+from webapp.media.ssrf import UnsafeTarget, check_url
+from webapp.media.storage import media_path
 
 RELAYED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "ETag",
                    "Last-Modified")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webapp.account import routes  # noqa: E402,F401
+from webapp.accounts.account import routes  # noqa: E402,F401

@@ -2,11 +2,11 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
 
-from webapp.account import bp
-from webapp.account.forms import ChangePasswordForm
-from webapp.exceptions import DomainError
-from webapp.members.services import change_own_password, views_of_user_query
-from webapp.pages import page_of, show_domain_error
+from webapp.accounts.account import bp
+from webapp.accounts.account.forms import ChangePasswordForm
+from webapp.core.exceptions import DomainError
+from webapp.accounts.membership import change_own_password, views_of_user_query
+from webapp.core.pages import page_of, show_domain_error
 
 
 def render_account(form, status=200):

@@ -3,9 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from webapp.auth.emails import email_problem
-from webapp.auth.passwords import password_problem
-from webapp.auth.services import email_taken, name_taken
+from webapp.accounts.emails import email_problem
+from webapp.accounts.passwords import password_problem
+from webapp.accounts.services import email_taken, name_taken
 
 
 def valid_email(form, field):

@@ -4,12 +4,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from webapp.auth import bp
-from webapp.auth.forms import LoginForm, SignupForm
-from webapp.auth.services import authenticate, log_out_other_sessions, sign_up
-from webapp.exceptions import DomainError
-from webapp.security import forget_session, mark_session_started
-from webapp.throttling import login_per_account, login_per_ip, signup_per_ip
+from webapp.accounts.auth import bp
+from webapp.accounts.auth.forms import LoginForm, SignupForm
+from webapp.accounts.services import authenticate, log_out_other_sessions, sign_up
+from webapp.core.exceptions import DomainError
+from webapp.core.security import forget_session, mark_session_started
+from webapp.accounts.throttling import login_per_account, login_per_ip, signup_per_ip
 
 
 def safe_next(target: str | None) -> str | None:

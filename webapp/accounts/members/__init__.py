@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
-from webapp.members import routes  # noqa: E402,F401
+from webapp.accounts.members import routes  # noqa: E402,F401

@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from webapp.auth.forms import strong_password, valid_email
-from webapp.auth.services import email_taken
+from webapp.accounts.auth.forms import strong_password, valid_email
+from webapp.accounts.services import email_taken
 
 ROLE_CHOICES = [SelectChoice("guest", "Guest (watches videos)"),
                 SelectChoice("admin", "Admin (manages the company)")]

@@ -2,12 +2,13 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
-from webapp.auth.decorators import admin_required
-from webapp.exceptions import DomainError
-from webapp.members import bp, services
-from webapp.members.forms import AddMemberForm, ResetPasswordForm, RoleForm
-from webapp.pages import page_of, search_term, show_domain_error
-from webapp.tenancy import scoped_member_or_404
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.accounts import membership as services
+from webapp.accounts.members import bp
+from webapp.accounts.members.forms import AddMemberForm, ResetPasswordForm, RoleForm
+from webapp.core.pages import page_of, search_term, show_domain_error
+from webapp.core.tenancy import scoped_member_or_404
 
 
 def role_form_for(member):

@@ -1,5 +1,5 @@
 """Flask-Login's user loader: the session names a user id and a session version."""
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import User
 
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from webapp.exceptions import DomainError, NotAllowed
-from webapp.extensions import db
+from webapp.core.exceptions import DomainError, NotAllowed
+from webapp.core.extensions import db
 from webapp.models import User, Video
 
 SALT = "reelhouse.playback-url"

@@ -8,13 +8,13 @@ from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select, update
 
-from webapp import audit
+from webapp.insights import audit
 from webapp.api.fields import MAX_ID
-from webapp.auth.services import authenticate
-from webapp.clock import utcnow
-from webapp.exceptions import Unauthorized
-from webapp.extensions import db
-from webapp.members.services import revoke_sessions
+from webapp.accounts.services import authenticate
+from webapp.core.clock import utcnow
+from webapp.core.exceptions import Unauthorized
+from webapp.core.extensions import db
+from webapp.accounts.membership import revoke_sessions
 from webapp.models import RefreshToken, User
 
 

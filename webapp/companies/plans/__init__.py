@@ -1,6 +1,6 @@
-"""Plans: free or paid until a date, the plan history, and the expiry job's logic."""
+"""The plan page: free or paid until a date, the plan history, renaming the company."""
 from flask import Blueprint
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
 
-from webapp.plans import routes  # noqa: E402,F401
+from webapp.companies.plans import routes  # noqa: E402,F401

@@ -4,13 +4,14 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp.auth.decorators import admin_required
-from webapp.clock import plan_today
-from webapp.exceptions import DomainError
+from webapp.core.decorators import admin_required
+from webapp.core.clock import plan_today
+from webapp.core.exceptions import DomainError
 from webapp.models import PLAN_FREE, PLAN_PAID
-from webapp.pages import page_of, show_domain_error
-from webapp.plans import bp, services
-from webapp.plans.forms import RenameForm, UpgradeForm
+from webapp.core.pages import page_of, show_domain_error
+from webapp.companies import services
+from webapp.companies.plans import bp
+from webapp.companies.plans.forms import RenameForm, UpgradeForm
 
 
 def render_plan_page(upgrade_form=None, rename_form=None, status=200):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("health", __name__)
 
-from webapp.health import routes  # noqa: E402,F401
+from webapp.core.health import routes  # noqa: E402,F401

@@ -2,9 +2,9 @@
 from flask import current_app, jsonify
 from sqlalchemy import text
 
-from webapp.extensions import db
-from webapp.health import bp
-from webapp.redis_conn import redis_connection
+from webapp.core.extensions import db
+from webapp.core.health import bp
+from webapp.core.redis_conn import redis_connection
 
 
 @bp.get("/healthz")

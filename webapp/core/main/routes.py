@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from webapp.main import bp
+from webapp.core.main import bp
 
 
 @bp.get("/")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("activity", __name__)
 
-from webapp.activity import routes  # noqa: E402,F401
+from webapp.insights.activity import routes  # noqa: E402,F401

@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from webapp.audit import ACTION_LABELS, SYSTEM
+from webapp.insights.audit import ACTION_LABELS, SYSTEM
 
 
 class ActivityFilterForm(FlaskForm):

@@ -2,12 +2,12 @@
 from flask import current_app, render_template, request
 from flask_login import current_user
 
-from webapp import audit
-from webapp.activity import bp
-from webapp.activity.forms import ActivityFilterForm
-from webapp.auth.decorators import admin_required
-from webapp.extensions import db
-from webapp.pages import page_number
+from webapp.insights import audit
+from webapp.insights.activity import bp
+from webapp.insights.activity.forms import ActivityFilterForm
+from webapp.core.decorators import admin_required
+from webapp.core.extensions import db
+from webapp.core.pages import page_number
 
 
 @bp.get("/activity")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
-from webapp.analytics import routes  # noqa: E402,F401
+from webapp.insights.analytics import routes  # noqa: E402,F401

@@ -2,10 +2,11 @@
 from flask import current_app, render_template
 from flask_login import current_user
 
-from webapp.analytics import bp, services
-from webapp.analytics.charts import bar_chart
-from webapp.auth.decorators import admin_required
-from webapp.pages import page_number
+from webapp.insights import stats as services
+from webapp.insights.analytics import bp
+from webapp.insights.analytics.charts import bar_chart
+from webapp.core.decorators import admin_required
+from webapp.core.pages import page_number
 
 
 @bp.get("/")

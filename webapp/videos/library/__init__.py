@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
-from webapp.library import routes  # noqa: E402,F401
+from webapp.videos.library import routes  # noqa: E402,F401

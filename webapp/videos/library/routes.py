@@ -2,8 +2,8 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
-from webapp.library import bp
-from webapp.pages import page_of, search_term
+from webapp.videos.library import bp
+from webapp.core.pages import page_of, search_term
 from webapp.videos.services import library_query
 
 

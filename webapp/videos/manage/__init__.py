@@ -1,6 +1,6 @@
-"""Videos of a corporation: sources, uploads and the trash."""
+"""The video pages of admins: list, add from a URL or by upload, edit, move to the trash."""
 from flask import Blueprint
 
 bp = Blueprint("videos", __name__, url_prefix="/videos")
 
-from webapp.videos import routes  # noqa: E402,F401
+from webapp.videos.manage import routes  # noqa: E402,F401

@@ -2,12 +2,13 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.auth.decorators import admin_required
-from webapp.exceptions import DomainError
-from webapp.pages import page_of, search_term, show_domain_error
-from webapp.tenancy import scoped_video_or_404
-from webapp.videos import bp, services
-from webapp.videos.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.core.pages import page_of, search_term, show_domain_error
+from webapp.core.tenancy import scoped_video_or_404
+from webapp.videos import services
+from webapp.videos.manage import bp
+from webapp.videos.manage.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
 
 
 def wants_upload_json() -> bool:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("player", __name__)
 
-from webapp.player import routes  # noqa: E402,F401
+from webapp.videos.player import routes  # noqa: E402,F401

@@ -2,12 +2,12 @@
 from flask import jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from webapp.extensions import login_manager
-from webapp.player import bp
-from webapp.player.playback import user_from_playback_token
-from webapp.player.services import view_status
-from webapp.player.streaming import stream_response
-from webapp.tenancy import scoped_video_or_404
+from webapp.core.extensions import login_manager
+from webapp.videos.player import bp
+from webapp.accounts.sessions.playback import user_from_playback_token
+from webapp.media.credit import view_status
+from webapp.media.streaming import stream_response
+from webapp.core.tenancy import scoped_video_or_404
 
 
 @bp.get("/watch/<int:video_id>")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("trash", __name__, url_prefix="/trash")
 
-from webapp.trash import routes  # noqa: E402,F401
+from webapp.videos.trash import routes  # noqa: E402,F401

@@ -2,10 +2,10 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp.auth.decorators import admin_required
-from webapp.pages import page_of
-from webapp.tenancy import scoped_trashed_video_or_404
-from webapp.trash import bp
+from webapp.core.decorators import admin_required
+from webapp.core.pages import page_of
+from webapp.core.tenancy import scoped_trashed_video_or_404
+from webapp.videos.trash import bp
 from webapp.videos import services
 
 

@@ -1,0 +1,1 @@
+"""Videos: add, edit, trash, restore and purge; the library, trash, admin and player screens."""
