@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from webapp.clock import plan_today
-from webapp.extensions import db
+from webapp.core.clock import plan_today
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, User, Video
 
 PASSWORD = "correct-horse-battery"

@@ -31,7 +31,7 @@ from tests.helpers import CSRF_RE
 from tests.processes import ROOT as REPO
 from tests.processes import Process, ThrowawayRedis, free_port, wait_until
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Video
 from webapp.videos.services import add_video_from_upload
 from worker.schedule import EXPIRE_PLANS_JOB_ID

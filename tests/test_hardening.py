@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from tests import factories
 from tests.factories import PASSWORD
 from tests.helpers import csrf_token, post_form
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, User, VideoView
 from webapp.videos.services import sweep_media
 

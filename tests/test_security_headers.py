@@ -10,7 +10,7 @@ from config import BASE_DIR, TestingConfig
 from tests.factories import make_video
 from tests.helpers import assert_security_headers, post_form
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent
 
 EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -3,7 +3,7 @@ import logging
 
 from flask import current_app
 
-from webapp.plans import services as plan_services
+from webapp.companies import services as plan_services
 from webapp.videos import services as video_services
 
 log = logging.getLogger(__name__)

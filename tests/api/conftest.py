@@ -2,8 +2,8 @@
 import pytest
 
 from tests import factories
-from webapp.api.tokens import open_session
-from webapp.extensions import db
+from webapp.accounts.sessions.tokens import open_session
+from webapp.core.extensions import db
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import json
 
 from flask import Request
 
-from webapp.exceptions import ValidationFailed
+from webapp.core.exceptions import ValidationFailed
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32  # our bodies are flat objects; nothing legitimate comes close

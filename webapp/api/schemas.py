@@ -2,8 +2,8 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from webapp.api.fields import UploadedFile, text
-from webapp.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from webapp.models import PLANS, ROLES
 
 
