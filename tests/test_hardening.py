@@ -186,6 +186,21 @@ def test_a_removed_members_email_can_sign_up_a_new_company(client, admin_client,
     assert response.status_code == 302
 
 
+def test_a_deleted_companys_member_emails_can_be_used_again(client, admin, guest, other_admin):
+    token = client.post("/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD}).get_json()
+    response = client.delete(f"/api/v1/corporations/{admin.corporation_id}",
+                             headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert response.status_code == 204
+    again = client.post("/api/v1/corporations", json={"name": "Initech Again", "admin_email": admin.email,
+                                                      "admin_password": "a-good-long-password"})
+    assert again.status_code == 201, again.get_json()
+    added = client.post("/api/v1/users", json={"email": guest.email, "password": PASSWORD},
+                        headers={"Authorization": "Bearer " + client.post(
+                            "/api/v1/auth/login", json={"email": other_admin.email, "password": PASSWORD}
+                        ).get_json()["access_token"]})
+    assert added.status_code == 201, added.get_json()
+
+
 def test_the_database_allows_one_active_user_per_email(corporation):
     for _ in range(2):
         factories.make_user(corporation, email="twice@initech.example.com", deleted_at=utcnow())
