@@ -142,9 +142,10 @@ def test_a_hanging_redis_costs_at_most_one_short_timeout_and_ended_sessions_stay
     assert response.status_code == 302
     response, durations["logout again"] = timed(lambda: post_form(client, "/logout", page="/"))
     # A timeout for each /readyz (it probes Redis each time) and one for the rate limiter (then its
-    # circuit breaker leaves Redis alone); the rest at normal speed. The old code took 2 s per page.
-    assert sum(durations.values()) < 4, durations
-    assert sorted(durations.values())[-4] < 1, durations
+    # circuit breaker leaves Redis alone); the rest at normal speed. The old code took 2 s per page
+    # (more than 14 s for these seven); the bounds leave room for a loaded machine.
+    assert sum(durations.values()) < 7, durations
+    assert sorted(durations.values())[-4] < 1.5, durations
 
     os.kill(redis_server.popen.pid, signal.SIGCONT)  # Redis is back
     copy = app.test_client()
