@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test venv lint clean
+.PHONY: run test venv lint clean translations-extract translations-update translations-compile translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,23 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/services.sh test $(BIN)/pytest $(PYTEST_ARGS)
+
+# Catalogues: webapp/translations/<locale>/LC_MESSAGES/messages.po, compiled .mo committed beside them.
+# After changing strings: `make translations` (extract, merge into each .po, compile), translate the
+# new entries in the .po files, then `make translations-compile`.
+POT := webapp/translations/messages.pot
+
+translations-extract: $(VENV)/.installed-run
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width 100 \
+	  --project Reelhouse -o $(POT) .
+
+translations-update: translations-extract
+	$(BIN)/pybabel -q update -i $(POT) -d webapp/translations --no-fuzzy-matching --ignore-obsolete --width 100
+
+translations-compile: $(VENV)/.installed-run
+	$(BIN)/pybabel -q compile -d webapp/translations --statistics
+
+translations: translations-update translations-compile
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,7 +1,9 @@
 """Shared helpers for tests of the server-rendered pages."""
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from sqlalchemy import select
 
 from tests.helpers import post_form
@@ -52,3 +54,14 @@ def post_upload(client, data, **kwargs):
     response = post_page(client, "/videos/upload", data, content_type="multipart/form-data", **kwargs)
     response.request.input_stream.close()
     return response
+
+
+def shown_day(value, locale="en"):
+    """A calendar date as the pages show it (Babel's long date format)."""
+    return format_date(value, "long", locale=locale)
+
+
+def shown_moment(value, zone="UTC", locale="en"):
+    """A timestamp as the pages show it, in the company's zone: "March 9, 2026 12:00 PM"."""
+    local = value.astimezone(ZoneInfo(zone))
+    return f'{format_date(local, "long", locale=locale)} {format_time(local, "short", locale=locale)}'

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.factories import days_from_today, make_video
-from tests.pages import post_page, stored_files
+from tests.pages import post_page, shown_moment, stored_files
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Video
@@ -25,7 +25,7 @@ def test_the_trash_lists_deleted_videos_with_when_and_by_whom(admin_client, admi
     page = admin_client.get("/trash/").get_data(as_text=True)
     assert "Old onboarding" in page and "Still live" not in page
     assert admin.email in page
-    assert video.deleted_at.strftime("%Y-%m-%d %H:%M UTC") in page
+    assert shown_moment(video.deleted_at) in page
 
 
 @pytest.mark.parametrize("plan, expires_in_days, reason", [

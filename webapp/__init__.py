@@ -85,9 +85,16 @@ def register_extensions(app):
 
     start_with_healthy_storage(limiter)
     jwt.init_app(app)
+    from webapp.core.i18n import register as register_i18n
+
+    register_i18n(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to access this page.")
+    login_manager.localize_callback = str  # translated when flashed, in the request's language
 
     from webapp.accounts.sessions.loader import load_user
 

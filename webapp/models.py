@@ -58,6 +58,7 @@ class Corporation(TimestampMixin, db.Model):
             "plan <> 'paid' OR plan_expires_at IS NOT NULL", name="paid_plan_has_expiry"
         ),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        CheckConstraint("locale IN ('en', 'ko')", name="locale_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +66,10 @@ class Corporation(TimestampMixin, db.Model):
     plan: Mapped[str] = mapped_column(string_enum(PLANS, "plan"), nullable=False, default=PLAN_FREE)
     plan_expires_at: Mapped[date | None] = mapped_column(Date)
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The company's default language (members without a saved choice or browser preference) and
+    # the IANA time zone its pages show times in (validated in webapp/core/i18n.py).
+    locale: Mapped[str] = mapped_column(String(8), nullable=False, default="en", server_default="en")
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC", server_default="UTC")
 
     members = relationship("User", back_populates="corporation", lazy="dynamic")
 
@@ -95,6 +100,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         Index("ix_users_corporation_id_email", "corporation_id", "email"),
+        CheckConstraint("locale IS NULL OR locale IN ('en', 'ko')", name="locale_known"),
         # One active user per email; a removed member's address may be used again, while their
         # row (and the views and audit events pointing at it) stays.
         Index("uq_users_email_active", "email", unique=True,
@@ -114,6 +120,8 @@ class User(UserMixin, TimestampMixin, db.Model):
         Integer, nullable=False, default=1, server_default="1"
     )
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The member's saved language; None follows the browser, then the company default.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     corporation = relationship("Corporation", back_populates="members")
 

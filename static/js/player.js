@@ -12,7 +12,7 @@
     var points = document.getElementById("user-points");
     if (points) { points.textContent = String(status.points); }
     if (!viewedAtLoad && status.points_awarded > 0 && note) {
-      note.textContent = "+" + status.points_awarded + " points for your first viewing of this video.";
+      note.textContent = (video.dataset.msgEarned || "").split("{points}").join(String(status.points_awarded));
       note.classList.add("points-earned");
       var hint = document.getElementById("points-hint");
       if (hint) { hint.hidden = true; }
@@ -30,7 +30,7 @@
   }
 
   function failed() {
-    if (note) { note.textContent = "This video could not be loaded. Please try again later."; }
+    if (note) { note.textContent = video.dataset.msgFailed || ""; }
   }
   var source = video.querySelector("source");
   if (source) { source.addEventListener("error", failed); }

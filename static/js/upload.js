@@ -1,8 +1,15 @@
 // Upload forms (form[data-upload]) are sent with XMLHttpRequest so a <progress> bar can follow
 // the bytes. Without JavaScript the same form posts normally. The server answers 201 with
 // {"location": ...} when the video is stored, or the form page again (4xx) with its errors.
+// Messages come translated from the form's data-msg-* attributes; {status} is filled in here.
 (function () {
   "use strict";
+
+  function message(form, name, values) {
+    var text = form.getAttribute("data-msg-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
+  }
 
   function showError(form, message) {
     var box = form.querySelector(".upload-error");
@@ -36,7 +43,7 @@
     var file = input && input.files && input.files[0];
     if (file && maxBytes && file.size > maxBytes) {
       event.preventDefault();
-      showError(form, "The file is too large: the limit is " + form.getAttribute("data-limit-mb") + " MB.");
+      showError(form, message(form, "too-large"));
       return;
     }
     event.preventDefault();
@@ -73,14 +80,13 @@
       if (!replaceMain(xhr.responseText)) {
         if (box) { box.hidden = true; }
         if (button) { button.disabled = false; }
-        showError(form, "The upload failed (error " + xhr.status + "). Please try again.");
+        showError(form, message(form, "failed", {status: xhr.status}));
       }
     });
     xhr.addEventListener("error", function () {
       if (box) { box.hidden = true; }
       if (button) { button.disabled = false; }
-      showError(form, "The upload did not complete: the connection was lost, or the file is over "
-        + form.getAttribute("data-limit-mb") + " MB. Please try again.");
+      showError(form, message(form, "lost"));
     });
     xhr.send(new FormData(form));
   });

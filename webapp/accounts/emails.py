@@ -1,4 +1,5 @@
 """Email address validation shared by the pages and the API."""
+from flask_babel import gettext as _
 from email_validator import EmailNotValidError, validate_email
 
 from webapp.core.exceptions import ValidationFailed
@@ -8,7 +9,7 @@ from webapp.models import normalise_email
 def email_problem(email: str | None) -> str | None:
     """Why this email address is refused, or None."""
     if not email or len(email) > 254:
-        return "Enter an email address."
+        return _("Enter an email address.")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:

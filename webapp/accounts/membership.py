@@ -1,4 +1,6 @@
 """Member management. Each function is one transaction; the last-admin rule is kept under a lock."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -10,7 +12,7 @@ from webapp.accounts.services import email_taken
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
 from webapp.core.extensions import db
-from webapp.models import ROLE_ADMIN, ROLES, Corporation, RefreshToken, User, VideoView, normalise_email
+from webapp.models import ROLE_ADMIN, ROLE_GUEST, ROLES, Corporation, RefreshToken, User, VideoView, normalise_email
 
 
 def members_query(corporation_id: int, email_search: str | None = None):
@@ -33,7 +35,7 @@ def views_of_user_query(user_id: int):
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise ValidationFailed("Choose admin or guest.", fields={"role": ["Choose admin or guest."]})
+        raise ValidationFailed(_("Choose admin or guest."), fields={"role": [_("Choose admin or guest.")]})
 
 
 def _lock_corporation(corporation_id: int) -> None:
@@ -70,7 +72,7 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
     check_password_rules(password)
     email = checked_email(email)
     if email_taken(email):
-        raise Conflict("That email is already registered.", fields={"email": ["Already registered."]})
+        raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]})
     member = User(corporation_id=actor.corporation_id, email=email, role=role)
     member.set_password(password)
     db.session.add(member)
@@ -80,7 +82,7 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("That email is already registered.", fields={"email": ["Already registered."]}) from None
+        raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]}) from None
     return member
 
 
@@ -91,7 +93,7 @@ def change_role(actor: User, member: User, role: str) -> User:
         return member
     _lock_corporation(member.corporation_id)
     if member.role == ROLE_ADMIN and _other_admins(member) == 0:
-        raise LastAdmin("A company must keep at least one admin.")
+        raise LastAdmin(_("A company must keep at least one admin."))
     old_role = member.role
     member.role = role
     audit.record(member.corporation_id, actor, "member.role_changed", member,
@@ -114,7 +116,7 @@ def reset_password(actor: User, member: User, password: str) -> User:
 def check_current_password(user: User, current_password: str | None) -> None:
     """Raise NotAllowed (403 invalid_current_password) unless this is the user's password."""
     if not user.check_password(current_password or ""):
-        message = "The current password is not correct."
+        message = _("The current password is not correct.")
         raise NotAllowed(message, code="invalid_current_password",
                          fields={"current_password": [message]})
 
@@ -135,8 +137,16 @@ def remove_member(actor: User, member: User) -> None:
     """Soft-delete a member; removing the last admin is refused."""
     _lock_corporation(member.corporation_id)
     if member.role == ROLE_ADMIN and _other_admins(member) == 0:
-        raise LastAdmin("A company must keep at least one admin.")
+        raise LastAdmin(_("A company must keep at least one admin."))
     member.deleted_at = utcnow()
     revoke_sessions(member)
     audit.record(member.corporation_id, actor, "member.removed", member, email=member.email)
     db.session.commit()
+
+
+ROLE_NAMES = {ROLE_ADMIN: _l("admin"), ROLE_GUEST: _l("guest")}
+
+
+def role_name(role: str) -> str:
+    """A role in words, in the request's language."""
+    return str(ROLE_NAMES.get(role, role))

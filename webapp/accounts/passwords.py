@@ -2,6 +2,8 @@
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from webapp.core.exceptions import ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -25,11 +27,11 @@ def is_common_password(password: str) -> bool:
 def password_problem(password: str | None) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return _("Use at most %(count)s characters.", count=MAX_PASSWORD_LENGTH)
     if is_common_password(password):
-        return "That password is too common: choose one that is harder to guess."
+        return _("That password is too common: choose one that is harder to guess.")
     return None
 
 

@@ -1,6 +1,8 @@
 """Sign-up and authentication."""
 from datetime import date
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -10,6 +12,7 @@ from webapp.accounts.passwords import check_password_rules
 from webapp.core.clock import plan_today
 from webapp.core.exceptions import Conflict, ValidationFailed
 from webapp.core.extensions import db
+from webapp.core.i18n import DEFAULT_LOCALE, is_locale, is_timezone
 from webapp.models import PLAN_FREE, PLAN_PAID, Corporation, PlanChange, User, normalise_email
 
 # A real hash to compare against when the email is unknown, so both paths take the same time.
@@ -53,23 +56,30 @@ def email_taken(email: str) -> bool:
 
 
 def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_FREE,
-            plan_expires_at: date | None = None) -> tuple[Corporation, User]:
-    """Create a corporation and its first admin in one transaction."""
+            plan_expires_at: date | None = None, timezone: str | None = None,
+            locale: str | None = None) -> tuple[Corporation, User]:
+    """Create a corporation and its first admin in one transaction.
+
+    The company's time zone is the sign-up browser's when it sent a valid one, else PLAN_TIMEZONE;
+    its default language is the one the sign-up was made in.
+    """
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("Enter the company name.", fields={"name": ["Enter the company name."]})
+        raise ValidationFailed(_("Enter the company name."), fields={"name": ["Enter the company name."]})
     admin_email = checked_email(admin_email, "admin_email")
     check_password_rules(admin_password, "admin_password")
     if plan == PLAN_PAID and (plan_expires_at is None or plan_expires_at <= plan_today()):
-        message = "A paid plan needs an expiry date in the future."
+        message = _("A paid plan needs an expiry date in the future.")
         raise ValidationFailed(message, fields={"plan_expires_at": [message]})
     if plan != PLAN_PAID:
         plan_expires_at = None
     if name_taken(name):
-        raise Conflict("That company name is already registered.", fields={"name": ["Already registered."]})
+        raise Conflict(_("That company name is already registered."), fields={"name": [_("Already registered.")]})
     if email_taken(admin_email):
-        raise Conflict("That email is already registered.", fields={"admin_email": ["Already registered."]})
-    corporation = Corporation(name=name, plan=plan, plan_expires_at=plan_expires_at)
+        raise Conflict(_("That email is already registered."), fields={"admin_email": [_("Already registered.")]})
+    corporation = Corporation(name=name, plan=plan, plan_expires_at=plan_expires_at,
+                              timezone=timezone if is_timezone(timezone) else current_app.config["PLAN_TIMEZONE"],
+                              locale=locale if is_locale(locale) else DEFAULT_LOCALE)
     admin = User(corporation=corporation, email=admin_email, role="admin")
     admin.set_password(admin_password)
     db.session.add_all([corporation, admin])
@@ -83,7 +93,7 @@ def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_F
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("That company name or email is already registered.") from None
+        raise Conflict(_("That company name or email is already registered.")) from None
     return corporation, admin
 
 
@@ -96,3 +106,9 @@ def log_out_other_sessions(user: User) -> User:
     db.session.commit()
     db.session.refresh(user)
     return user
+
+
+def set_member_language(user: User, locale: str | None) -> None:
+    """Save the member's language (None: follow the browser, then the company default)."""
+    user.locale = locale
+    db.session.commit()

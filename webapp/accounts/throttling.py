@@ -3,6 +3,8 @@ import math
 import time
 
 from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 
 from webapp.core.extensions import limiter
@@ -83,8 +85,8 @@ def retry_after_seconds(error) -> int:
 def retry_message(seconds: int) -> str:
     """Tell people when they may try again, in words."""
     if seconds < 90:
-        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+        wait = ngettext("%(num)s second", "%(num)s seconds", seconds)
     else:
         minutes = math.ceil(seconds / 60)
-        wait = f"{minutes} minutes"
-    return f"Too many attempts. Please wait {wait} before trying again."
+        wait = ngettext("%(num)s minute", "%(num)s minutes", minutes)
+    return _("Too many attempts. Please wait %(wait)s before trying again.", wait=wait)

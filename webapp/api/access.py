@@ -1,5 +1,6 @@
 """Who may call an API operation: bearer-token checks that also document themselves in the spec."""
 from functools import wraps
+from flask_babel import gettext as _
 from http import HTTPStatus
 
 from flask_jwt_extended import current_user as api_user
@@ -29,7 +30,7 @@ def bearer_required(blp, *, admin=False):
         def wrapped(*args, **kwargs):
             verify_jwt_in_request()
             if admin and not api_user.is_admin:
-                raise NotAllowed("Only admins of the company may do that.")
+                raise NotAllowed(_("Only admins of the company may do that."))
             return view(*args, **kwargs)
 
         statuses = (401, 403) if admin else (401,)
@@ -41,4 +42,4 @@ def bearer_required(blp, *, admin=False):
 def ensure_admin_or_self(user_id: int) -> None:
     """Admins may act on any member of their company; others only on themselves."""
     if not api_user.is_admin and api_user.id != user_id:
-        raise NotAllowed("You may only do that for your own account.")
+        raise NotAllowed(_("You may only do that for your own account."))

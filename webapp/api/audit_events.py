@@ -1,4 +1,5 @@
 """/api/v1/audit-events: who did what in the caller's company (admins), with the Activity page's filters."""
+from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -49,9 +50,9 @@ class AuditEventArgsSchema(PageArgsSchema):
     def check(self, data, **kwargs):
         member = data.get("member")
         if member and member != audit.SYSTEM and int(member) > MAX_ID:
-            raise ValidationError("Not a member id.", "member")
+            raise ValidationError(_("Not a member id."), "member")
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise ValidationError("The end date is before the start date.", "date_to")
+            raise ValidationError(_("The end date is before the start date."), "date_to")
 
 
 @blp.route("", tags=[TAG])

@@ -1,4 +1,5 @@
 """/api/v1/corporations: sign-up, and the caller's own company (read, change, delete)."""
+from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
@@ -20,7 +21,7 @@ DESCRIPTION = "Sign-up and the caller's company. Another company's id answers 40
 def own_corporation_or_404(corporation_id: int):
     """The caller's company, when that is the id asked for; any other id is a 404."""
     if corporation_id != api_user.corporation_id:
-        raise NotFound("There is no such company.")
+        raise NotFound(_("There is no such company."))
     return api_user.corporation
 
 

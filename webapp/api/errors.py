@@ -1,5 +1,7 @@
 """The API's error helper: request parsing that fails as 400/415 envelopes, and JWT failures as 401."""
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_jwt_extended.exceptions import WrongTokenError
 from jwt import MissingRequiredClaimError
 from marshmallow import RAISE
@@ -43,7 +45,7 @@ class ApiParser(FlaskParser):
 
     def load_json(self, req, schema):
         if not is_json_request(req):
-            raise UnsupportedContentType("Send a JSON body with Content-Type: application/json.")
+            raise UnsupportedContentType(_("Send a JSON body with Content-Type: application/json."))
         return json_object(req)
 
     def load_json_or_form(self, req, schema):
@@ -55,8 +57,8 @@ class ApiParser(FlaskParser):
             messages = next(iter(messages.values()))  # drop the location level ("json", "query")
         fields = flatten_messages(messages)
         if list(fields) == ["body"]:
-            fields = {"body": ["Send a JSON object."]}
-        raise ValidationFailed("Some fields are not valid: " + ", ".join(sorted(fields)) + ".", fields=fields)
+            fields = {"body": [_("Send a JSON object.")]}
+        raise ValidationFailed(_("Some fields are not valid: %(fields)s.", fields=", ".join(sorted(fields))), fields=fields)
 
 
 parser = ApiParser()
@@ -69,13 +71,13 @@ def load_form_and_files(request, schema):
 
 
 TOKEN_FAILURES = {  # flask-jwt-extended callback -> (code, message)
-    "unauthorized_loader": ("unauthorized", "Send an access token: Authorization: Bearer <token>."),
-    "invalid_token_loader": ("invalid_token", "The access token is not valid."),
-    "expired_token_loader": ("token_expired", "The access token has expired; refresh it."),
-    "user_lookup_error_loader": ("invalid_token", "The access token is no longer valid."),
-    "revoked_token_loader": ("invalid_token", "The access token has been revoked."),
-    "token_verification_failed_loader": ("invalid_token", "The access token is not valid."),
-    "needs_fresh_token_loader": ("invalid_token", "A fresh access token is needed."),
+    "unauthorized_loader": ("unauthorized", _l("Send an access token: Authorization: Bearer <token>.")),
+    "invalid_token_loader": ("invalid_token", _l("The access token is not valid.")),
+    "expired_token_loader": ("token_expired", _l("The access token has expired; refresh it.")),
+    "user_lookup_error_loader": ("invalid_token", _l("The access token is no longer valid.")),
+    "revoked_token_loader": ("invalid_token", _l("The access token has been revoked.")),
+    "token_verification_failed_loader": ("invalid_token", _l("The access token is not valid.")),
+    "needs_fresh_token_loader": ("invalid_token", _l("A fresh access token is needed.")),
 }
 
 
@@ -94,8 +96,8 @@ def configure_jwt(jwt):
             if claim not in unverified_claims:
                 raise MissingRequiredClaimError(claim)
         if unverified_claims["type"] != "access":
-            raise WrongTokenError("Only access tokens are accepted here.")
+            raise WrongTokenError(_("Only access tokens are accepted here."))
         return current_app.config["JWT_SECRET_KEY"]
 
     for loader, (code, message) in TOKEN_FAILURES.items():
-        getattr(jwt, loader)(lambda *args, code=code, message=message: token_error(code, message))
+        getattr(jwt, loader)(lambda *args, code=code, message=message: token_error(code, str(message)))

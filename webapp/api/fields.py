@@ -1,4 +1,5 @@
 """Marshmallow fields for API input that PostgreSQL can always store."""
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
@@ -13,11 +14,11 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
-            raise ValidationError("Must not contain NUL characters.")
+            raise ValidationError(_("Must not contain NUL characters."))
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValidationError("Must be valid Unicode text.") from None
+            raise ValidationError(_("Must be valid Unicode text.")) from None
         return text
 
 
@@ -31,5 +32,5 @@ class UploadedFile(Upload):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, FileStorage):
-            raise ValidationError("Send a file (a multipart file part with a filename).")
+            raise ValidationError(_("Send a file (a multipart file part with a filename)."))
         return value

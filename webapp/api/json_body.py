@@ -7,6 +7,7 @@ answer 500. Every body read here is a JSON object or a 400 invalid_json.
 import json
 
 from flask import Request
+from flask_babel import gettext as _
 
 from webapp.core.exceptions import ValidationFailed
 
@@ -38,17 +39,17 @@ def _depth_exceeds(value, limit: int) -> bool:
 
 def _parse(raw: bytes):
     if not raw.strip():
-        raise InvalidJson("Send a JSON object as the request body.", fields={"body": ["Send a JSON object."]})
+        raise InvalidJson(_("Send a JSON object as the request body."), fields={"body": [_("Send a JSON object.")]})
     try:
         value = json.loads(raw)
     except RecursionError:
-        raise InvalidJson("The request body is nested too deeply.") from None
+        raise InvalidJson(_("The request body is nested too deeply.")) from None
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, over-long integers
-        raise InvalidJson("The request body is not valid JSON.") from None
+        raise InvalidJson(_("The request body is not valid JSON.")) from None
     if _depth_exceeds(value, MAX_JSON_DEPTH):
-        raise InvalidJson(f"The request body is nested too deeply (at most {MAX_JSON_DEPTH} levels).")
+        raise InvalidJson(_("The request body is nested too deeply (at most %(levels)s levels).", levels=MAX_JSON_DEPTH))
     if not isinstance(value, dict):
-        raise InvalidJson("The request body must be a JSON object.", fields={"body": ["Send a JSON object."]})
+        raise InvalidJson(_("The request body must be a JSON object."), fields={"body": [_("Send a JSON object.")]})
     return value
 
 

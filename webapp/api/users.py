@@ -1,4 +1,5 @@
 """/api/v1/users: members of the caller's company, their views and their API sessions."""
+from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
@@ -75,7 +76,7 @@ class UserById(MethodView):
         """
         member = member_for_caller(user_id)
         if "role" in data and not api_user.is_admin:
-            raise NotAllowed("Only admins may change roles.")
+            raise NotAllowed(_("Only admins may change roles."))
         if "password" in data:  # refuse before anything is written
             check_password_rules(data["password"])
             if member.id == api_user.id:

@@ -1,5 +1,6 @@
 """/api/v1/videos: the caller's company's library, trash, uploads and views."""
 from flask import request
+from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 from flask_jwt_extended import get_current_user, get_jwt
@@ -69,7 +70,7 @@ class Videos(MethodView):
             data = parser.parse(VideoUploadSchema, location="form_and_files")
             return services.add_video_from_upload(api_user, data["title"], data["file"].stream)
         if request.mimetype and not request.is_json:
-            raise UnsupportedContentType("Send JSON or multipart/form-data.")
+            raise UnsupportedContentType(_("Send JSON or multipart/form-data."))
         data = parser.parse(VideoCreateSchema, location="json")
         return services.add_video_from_url(api_user, data["title"], data["source_url"])
 

@@ -1,6 +1,7 @@
 """Plan and corporation use cases, including the set-based expiry of lapsed paid plans."""
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -10,6 +11,7 @@ from webapp.accounts.services import name_taken
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.exceptions import Conflict, ValidationFailed
 from webapp.core.extensions import db
+from webapp.core.i18n import is_locale, is_timezone
 from webapp.models import PLAN_FREE, PLAN_PAID, PLANS, AuditEvent, Corporation, PlanChange, User
 
 
@@ -40,9 +42,9 @@ def _lock_fresh(corporation: Corporation) -> None:
 
 def _apply_plan(actor, corporation, plan, expires_at, reason) -> None:
     if plan not in PLANS:
-        raise ValidationFailed("Choose free or paid.", fields={"plan": ["Choose free or paid."]})
+        raise ValidationFailed(_("Choose free or paid."), fields={"plan": [_("Choose free or paid.")]})
     if plan == PLAN_PAID and (expires_at is None or expires_at <= plan_today()):
-        message = "Choose an expiry date in the future."
+        message = _("Choose an expiry date in the future.")
         raise ValidationFailed(message, fields={"plan_expires_at": [message]})
     new_expiry = expires_at if plan == PLAN_PAID else corporation.plan_expires_at
     if plan == corporation.plan and new_expiry == corporation.plan_expires_at:
@@ -66,12 +68,12 @@ def rename_corporation(actor: User, corporation: Corporation, name: str) -> Corp
 def _apply_rename(actor, corporation, name) -> None:
     name = (name or "").strip()
     if not name or len(name) > 120:
-        message = "Enter a name of at most 120 characters."
+        message = _("Enter a name of at most 120 characters.")
         raise ValidationFailed(message, fields={"name": [message]})
     if name == corporation.name:
         return
     if name_taken(name, exclude_id=corporation.id):
-        raise Conflict("That company name is already registered.", fields={"name": ["Already registered."]})
+        raise Conflict(_("That company name is already registered."), fields={"name": [_("Already registered.")]})
     old_name = corporation.name
     corporation.name = name
     audit.record(corporation.id, actor, "corporation.renamed", corporation, old_name=old_name, new_name=name)
@@ -89,7 +91,26 @@ def update_corporation(actor: User, corporation: Corporation, *, name: str | Non
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("That company name is already registered.") from None
+        raise Conflict(_("That company name is already registered.")) from None
+    return corporation
+
+
+def change_settings(actor: User, corporation: Corporation, locale: str, timezone: str) -> Corporation:
+    """Set the company's default language and the time zone its pages show times in."""
+    if not is_locale(locale):
+        message = _("Choose English or Korean.")
+        raise ValidationFailed(message, fields={"locale": [message]})
+    if not is_timezone(timezone):
+        message = _("Choose a time zone from the list, such as Asia/Seoul.")
+        raise ValidationFailed(message, fields={"timezone": [message]})
+    _lock_fresh(corporation)
+    if (locale, timezone) != (corporation.locale, corporation.timezone):
+        audit.record(corporation.id, actor, "corporation.settings_changed", corporation,
+                     old_locale=corporation.locale, new_locale=locale,
+                     old_timezone=corporation.timezone, new_timezone=timezone)
+        corporation.locale = locale
+        corporation.timezone = timezone
+    db.session.commit()
     return corporation
 
 

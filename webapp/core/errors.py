@@ -1,5 +1,8 @@
 """App-wide error handlers: JSON under /api, HTML pages in the shared layout elsewhere."""
 from flask import current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.core.exceptions import DomainError
@@ -7,19 +10,30 @@ from webapp.core.extensions import db
 from webapp.accounts.throttling import retry_after_seconds, retry_message
 
 FRIENDLY = {
-    400: "The request could not be understood.",
-    401: "Please log in to continue.",
-    403: "You are not allowed to do that. This page is for your company's admins.",
-    404: "There is nothing here.",
-    405: "That action is not available here.",
-    409: "That conflicts with the current state.",
-    413: "The file is too large.",
-    415: "That content type is not supported.",
-    429: "Too many attempts. Please wait and try again.",
-    500: "Something went wrong on our side. Please try again.",
-    502: "The video source did not answer properly.",
-    503: "The service is temporarily unavailable.",
+    400: _l("The request could not be understood."),
+    401: _l("Please log in to continue."),
+    403: _l("You are not allowed to do that. This page is for your company's admins."),
+    404: _l("There is nothing here."),
+    405: _l("That action is not available here."),
+    409: _l("That conflicts with the current state."),
+    413: _l("The file is too large."),
+    415: _l("That content type is not supported."),
+    429: _l("Too many attempts. Please wait and try again."),
+    500: _l("Something went wrong on our side. Please try again."),
+    502: _l("The video source did not answer properly."),
+    503: _l("The service is temporarily unavailable."),
 }
+
+
+# Flask-WTF's CSRF failures, in words people can act on (its own messages are English only).
+CSRF_MESSAGES = {
+    "The CSRF token is missing.": _l("The CSRF token is missing."),
+    "The CSRF session token is missing.": _l("The CSRF session token is missing."),
+    "The CSRF token has expired.": _l("The CSRF token has expired."),
+    "The CSRF token is invalid.": _l("The CSRF token is invalid."),
+    "The CSRF tokens do not match.": _l("The CSRF tokens do not match."),
+}
+CSRF_ADVICE = _l("Go back, reload the page and send the form again.")
 
 
 def wants_json() -> bool:
@@ -29,6 +43,7 @@ def wants_json() -> bool:
 
 def error_response(status, code, message, fields=None, headers=None):
     """Render one error as JSON (API) or as an HTML page in the site layout."""
+    message = str(message)
     if wants_json():
         body = {"error": {"code": code, "message": message}}
         if fields:
@@ -48,8 +63,8 @@ def too_large_message() -> str:
     limit = request.max_content_length
     if limit is not None and limit < current_app.config["MAX_CONTENT_LENGTH"]:
         size = f"{limit // 2**20} MB" if limit % 2**20 == 0 else f"{limit // 1024} KB"
-        return f"The request body is too large: JSON bodies are limited to {size}."
-    return f"The file is too large: the limit is {upload_limit} MB."
+        return _("The request body is too large: JSON bodies are limited to %(size)s.", size=size)
+    return _("The file is too large: the limit is %(size)s MB.", size=upload_limit)
 
 
 def api_options():
@@ -80,6 +95,10 @@ def register(app):
     def handle_http_error(error):
         status = error.code or 500
         message = error.description if status in (400, 413, 429) and error.description else None
+        if message == type(error).description:  # Werkzeug's default text: ours is translated
+            message = None
+        if isinstance(error, CSRFError):
+            message = f"{CSRF_MESSAGES.get(error.description, FRIENDLY[400])} {CSRF_ADVICE}"
         if status == 413:
             message = too_large_message()
         headers = {}

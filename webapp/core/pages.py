@@ -1,6 +1,10 @@
-"""Helpers shared by the server-rendered pages: paging, search, service errors."""
+"""Helpers shared by the server-rendered pages: paging, search, service errors, safe redirects."""
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, request
 from werkzeug.routing import IntegerConverter
+from werkzeug.urls import iri_to_uri
 
 from webapp.api.fields import MAX_ID
 from webapp.core.extensions import db
@@ -58,3 +62,22 @@ def show_domain_error(form, error) -> None:
             field.errors = list(field.errors or []) + list(messages)
     if not error.fields or unplaced:
         flash(error.message, "error")
+
+
+MAX_NEXT_LENGTH = 2048
+
+
+def safe_next(target: str | None) -> str | None:
+    """The `next` redirect target if it is a path on this site, percent-encoded; else None.
+
+    Refused: other hosts and schemes ('//', backslashes, 'http:'), and any whitespace or control
+    character (a decoded %0A would otherwise end up inside the Location header).
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return None
+    if any(char.isspace() or unicodedata.category(char)[0] == "C" for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//") or "\\" in target:
+        return None
+    return iri_to_uri(target)

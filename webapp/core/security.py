@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, request, session
+from flask_babel import gettext as _
 from flask_login import logout_user
 from flask_talisman import Talisman
 from sqlalchemy import delete, select
@@ -154,11 +155,11 @@ def end_stale_session():
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
     last_seen, started = session.get(LAST_SEEN_KEY), session.get(STARTED_KEY)
     if minutes and isinstance(last_seen, int) and now - last_seen > minutes * 60:
-        message = f"You were logged out after {minutes} minutes without activity. Please log in again."
+        message = _("You were logged out after %(minutes)s minutes without activity. Please log in again.", minutes=minutes)
     elif isinstance(started, int) and now - started > current_app.permanent_session_lifetime.total_seconds():
-        message = "Your session has expired. Please log in again."
+        message = _("Your session has expired. Please log in again.")
     elif session_was_ended(session.get(SESSION_ID_KEY)):
-        message = "This session was logged out. Please log in again."
+        message = _("This session was logged out. Please log in again.")
     else:
         session[LAST_SEEN_KEY] = int(now)
         return
@@ -175,5 +176,5 @@ def refuse_nul_characters():
     if request.path.startswith("/api"):
         return
     values = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    if any("\x00" in value for _, value in values):
-        abort(400, "Text must not contain NUL characters.")
+    if any("\x00" in value for _name, value in values):
+        abort(400, _("Text must not contain NUL characters."))

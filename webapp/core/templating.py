@@ -1,7 +1,18 @@
-"""Template globals and filters shared by every page."""
-from flask import current_app
+"""Template globals and filters shared by every page: plan badge, sizes, dates and numbers.
 
-from webapp.core.clock import plan_today
+Dates, times and numbers are formatted by Babel for the request's language, in the company's zone.
+"""
+from datetime import datetime, time, timedelta
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import lazy_gettext as _l
+
+from webapp.core.clock import plan_today, plan_zone
+from webapp.accounts.membership import role_name
+from webapp.accounts.passwords import MIN_PASSWORD_LENGTH
+from webapp.core.i18n import LANGUAGES, company_zone_name
 
 
 def plan_badge(corporation):
@@ -9,40 +20,70 @@ def plan_badge(corporation):
     if corporation is None:
         return ""
     if corporation.is_paid():
-        return f"Paid until {corporation.plan_expires_at.isoformat()}"
+        return _("Paid until %(date)s", date=format_day(corporation.plan_expires_at))
     if corporation.plan == "paid" and corporation.plan_expires_at:
-        return f"Expired {corporation.plan_expires_at.isoformat()}"
-    return "Free"
+        return _("Expired %(date)s", date=format_day(corporation.plan_expires_at))
+    return _("Free")
+
+
+def plan_badge_kind(corporation):
+    """The badge's style: paid, expired or free."""
+    if corporation is not None and corporation.is_paid():
+        return "paid"
+    if corporation is not None and corporation.plan == "paid" and corporation.plan_expires_at:
+        return "expired"
+    return "free"
+
+
+def plan_name(plan, expires_on=None):
+    """A plan in words for the plan history: Free, or Paid until DATE."""
+    if plan == "paid":
+        return _("Paid until %(date)s", date=format_day(expires_on)) if expires_on else _("Paid")
+    return _("Free")
 
 
 def format_bytes(size):
-    """Human-readable size: 1.5 MB."""
+    """Human-readable size in the request's language: 1.5 MB."""
     if size is None:
-        return "unknown"
+        return _("unknown")
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            number = format_decimal(size, format="#,##0" if unit == "B" else "#,##0.0")
+            return f"{number} {unit}"
         size /= 1024
 
 
-def format_datetime(value):
-    """Timestamps shown to people: YYYY-MM-DD HH:MM UTC."""
+def format_moment(value):
+    """A timestamp shown to people, in the company's zone and the request's language:
+    "March 9, 2026 12:00 PM", "2026년 3월 9일 오후 12:00"."""
     if value is None:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    return f'{format_date(value, "long")} {format_time(value, "short")}'
+
+
+def format_day(value):
+    """A calendar date (plan expiry dates are dates, not moments)."""
+    if value is None:
+        return ""
+    return format_date(value, "long")
+
+
+def plan_end_moment(expires_on):
+    """The instant a paid plan ends: the midnight after its expiry date, in PLAN_TIMEZONE."""
+    return datetime.combine(expires_on + timedelta(days=1), time(0), tzinfo=plan_zone())
 
 
 # (endpoint, label, admin only). Entries whose endpoint is not registered are skipped,
 # so a feature adds its page here once and the layout shows it to the right people.
 NAV_ITEMS = [
-    ("library.index", "Library", False),
-    ("videos.index", "Videos", True),
-    ("members.index", "Members", True),
-    ("trash.index", "Trash", True),
-    ("analytics.index", "Analytics", True),
-    ("activity.index", "Activity", True),
-    ("plans.index", "Plan", True),
-    ("account.index", "My account", False),
+    ("library.index", _l("Library"), False),
+    ("videos.index", _l("Videos"), True),
+    ("members.index", _l("Members"), True),
+    ("trash.index", _l("Trash"), True),
+    ("analytics.index", _l("Analytics"), True),
+    ("activity.index", _l("Activity"), True),
+    ("plans.index", _l("Plan"), True),
+    ("account.index", _l("My account"), False),
 ]
 
 
@@ -52,18 +93,33 @@ def nav_items(user):
         return []
     endpoints = current_app.view_functions
     return [
-        (endpoint, label)
+        (endpoint, str(label))
         for endpoint, label, admin_only in NAV_ITEMS
         if endpoint in endpoints and (user.is_admin or not admin_only)
     ]
 
 
+def current_locale() -> str:
+    """The request's language code for <html lang>."""
+    return str(get_locale() or "en")
+
+
 def register(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["plan_badge"] = plan_badge
+    app.jinja_env.globals["plan_badge_kind"] = plan_badge_kind
+    app.jinja_env.globals["plan_name"] = plan_name
     app.jinja_env.globals["plan_today"] = plan_today
+    app.jinja_env.globals["plan_end_moment"] = plan_end_moment
+    app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["company_zone"] = company_zone_name
+    app.jinja_env.globals["role_name"] = role_name
+    app.jinja_env.globals["min_password_length"] = MIN_PASSWORD_LENGTH
     app.jinja_env.filters["bytes"] = format_bytes
-    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["number"] = format_decimal
 
     @app.context_processor
     def inject_settings():

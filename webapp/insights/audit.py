@@ -2,6 +2,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,26 +14,28 @@ SYSTEM = "system"  # the actor filter value for events written by scheduled jobs
 
 # Every action the services record, in words; the Activity page and the API both use these.
 ACTION_LABELS = {
-    "corporation.created": "Company signed up",
-    "corporation.renamed": "Company renamed",
-    "corporation.deleted": "Company deleted",
-    "member.added": "Member added",
-    "member.removed": "Member removed",
-    "member.role_changed": "Role changed",
-    "member.password_reset": "Password reset",
-    "sessions.revoked": "Sessions logged out",
-    "member.sessions_revoked": "Member's sessions logged out",
-    "api.login": "API login",
-    "api.refresh_token_reused": "Reused API token refused, sessions ended",
-    "video.added": "Video added",
-    "video.edited": "Video edited",
-    "video.trashed": "Video moved to the trash",
-    "video.restored": "Video restored from the trash",
-    "video.purged": "Video deleted forever",
-    "plan.changed": "Plan changed",
-    "plan.expired": "Plan expired",
+    "corporation.created": _l("Company signed up"),
+    "corporation.renamed": _l("Company renamed"),
+    "corporation.settings_changed": _l("Language and time zone changed"),
+    "corporation.deleted": _l("Company deleted"),
+    "member.added": _l("Member added"),
+    "member.removed": _l("Member removed"),
+    "member.role_changed": _l("Role changed"),
+    "member.password_reset": _l("Password reset"),
+    "sessions.revoked": _l("Sessions logged out"),
+    "member.sessions_revoked": _l("Member's sessions logged out"),
+    "api.login": _l("API login"),
+    "api.refresh_token_reused": _l("Reused API token refused, sessions ended"),
+    "video.added": _l("Video added"),
+    "video.edited": _l("Video edited"),
+    "video.trashed": _l("Video moved to the trash"),
+    "video.restored": _l("Video restored from the trash"),
+    "video.purged": _l("Video deleted forever"),
+    "plan.changed": _l("Plan changed"),
+    "plan.expired": _l("Plan expired"),
 }
-TARGET_NAMES = {"user": ("Member", "email"), "video": ("Video", "title"), "corporation": ("Company", "name")}
+TARGET_NAMES = {"user": (_l("Member"), "email"), "video": (_l("Video"), "title"),
+                "corporation": (_l("Company"), "name")}
 
 
 def client_ip():
@@ -92,12 +96,13 @@ def possible_actors(corporation_id: int) -> list[User]:
 
 def action_label(action: str) -> str:
     """An action in words."""
-    return ACTION_LABELS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
+    label = ACTION_LABELS.get(action)
+    return str(label) if label else action.replace(".", " ").replace("_", " ").capitalize()
 
 
 def actor_label(event: AuditEvent) -> str:
     """Who did it: an email, or "System" for scheduled jobs."""
-    return event.actor.email if event.actor is not None else "System"
+    return event.actor.email if event.actor is not None else _("System")
 
 
 def target_label(event: AuditEvent) -> str:
@@ -108,21 +113,27 @@ def target_label(event: AuditEvent) -> str:
     details = event.details or {}
     name = details.get(name_key) or details.get("new_name") if name_key else None
     number = f"#{event.target_id}" if event.target_id is not None else ""
-    return f"{kind} “{name}” ({number})" if name else f"{kind} {number}".strip()
+    if name:
+        return _("%(kind)s “%(name)s” (%(number)s)", kind=kind, name=name, number=number)
+    return f"{kind} {number}".strip()
+
+
+EDITED_FIELDS = {"title": _l("title"), "source_url": _l("source URL")}
 
 
 def change_label(event: AuditEvent) -> str:
     """The change itself, when there is more to say than the action: old → new."""
     details = event.details or {}
-    pairs = [("old_role", "new_role"), ("old_plan", "new_plan"), ("old_name", "new_name")]
+    pairs = [("old_role", "new_role"), ("old_plan", "new_plan"), ("old_name", "new_name"),
+             ("old_locale", "new_locale"), ("old_timezone", "new_timezone")]
     parts = [f"{details[old]} → {details[new]}" for old, new in pairs if old in details and new in details]
     if details.get("expires_at") and event.action == "plan.changed":
-        parts.append(f"until {details['expires_at']}")
+        parts.append(_("until %(date)s", date=details["expires_at"]))
     if details.get("expired_on"):
-        parts.append(f"expired on {details['expired_on']}")
+        parts.append(_("expired on %(date)s", date=details["expired_on"]))
     if details.get("reason") == "password_changed":
-        parts.append("after a password change")
+        parts.append(_("after a password change"))
     for key in ("title", "source_url"):
         if event.action == "video.edited" and key in details:
-            parts.append(f"{key.replace('_', ' ')}: {details[key]}")
+            parts.append(f"{EDITED_FIELDS[key]}: {details[key]}")
     return ", ".join(parts)

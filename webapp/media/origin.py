@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 
 import requests
 from flask import current_app
+from flask_babel import gettext as _
 
 from webapp.core.exceptions import OriginFailed
 from webapp.media.ssrf import ALLOWED_SCHEMES, GuardedAdapter, UnsafeTarget
@@ -92,17 +93,17 @@ def open_upstream(url: str, method: str, request_headers) -> Upstream:
                                        allow_redirects=False, timeout=timeout)
         except UnsafeTarget as error:
             log.warning("refused video origin %s: %s", url, error)
-            raise OriginFailed("The video source is not allowed: " + str(error)) from None
+            raise OriginFailed(_("The video source is not allowed: %(reason)s", reason=error)) from None
         except requests.Timeout:
-            raise OriginFailed("The video source did not answer in time.") from None
+            raise OriginFailed(_("The video source did not answer in time.")) from None
         except requests.RequestException as error:
             log.warning("video origin %s failed: %s", url, error)
-            raise OriginFailed("The video source could not be reached.") from None
+            raise OriginFailed(_("The video source could not be reached.")) from None
         location = response.headers.get("Location")
         if response.status_code not in REDIRECT_STATUSES or not location:
             return Upstream(response, url)
         response.close()
         url = urljoin(url, location)
         if url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
-            raise OriginFailed("The video source redirected to a URL that is not allowed.")
-    raise OriginFailed("The video source redirected too many times.")
+            raise OriginFailed(_("The video source redirected to a URL that is not allowed."))
+    raise OriginFailed(_("The video source redirected too many times."))

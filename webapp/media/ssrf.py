@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from requests.adapters import HTTPAdapter
 
 ALLOWED_SCHEMES = ("http", "https")
@@ -58,14 +59,14 @@ def resolve(hostname: str, port: int) -> list:
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeTarget(f"The host {hostname} could not be found.") from None
+        raise UnsafeTarget(_("The host %(host)s could not be found.", host=hostname)) from None
     addresses = []
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:
-        raise UnsafeTarget(f"The host {hostname} could not be found.")
+        raise UnsafeTarget(_("The host %(host)s could not be found.", host=hostname))
     return addresses
 
 
@@ -75,20 +76,19 @@ def check_url(url: str, allowed_hosts=None) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeTarget("The URL is not valid.") from None
+        raise UnsafeTarget(_("The URL is not valid.")) from None
     if parts.scheme not in ALLOWED_SCHEMES:
-        raise UnsafeTarget("Only http:// and https:// sources are allowed.")
+        raise UnsafeTarget(_("Only http:// and https:// sources are allowed."))
     hostname = (parts.hostname or "").rstrip(".")
     if not hostname:
-        raise UnsafeTarget("The URL has no host.")
+        raise UnsafeTarget(_("The URL has no host."))
     port = port or DEFAULT_PORTS[parts.scheme]
     addresses = resolve(hostname, port)
     if not is_allowed_host(hostname, port, allowed_hosts):
         if not all(is_public_address(ip) for ip in addresses):
-            raise UnsafeTarget(
-                f"The host {hostname} is on a private or local network; only public addresses "
-                "(or hosts listed in VIDEO_SOURCE_ALLOWED_HOSTS) are allowed."
-            )
+            raise UnsafeTarget(_(
+                "The host %(host)s is on a private or local network; only public addresses "
+                "(or hosts listed in VIDEO_SOURCE_ALLOWED_HOSTS) are allowed.", host=hostname))
     return Target(parts.scheme, hostname, port, str(addresses[0]))
 
 

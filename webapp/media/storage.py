@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from webapp.core.exceptions import DomainError, ValidationFailed
 
@@ -44,7 +45,7 @@ def save_upload(stream) -> tuple[str, str, int]:
     head = stream.read(64)
     content_type = sniff_video_type(head)
     if content_type is None:
-        message = "That file is not an MP4 or WebM video."
+        message = _("That file is not an MP4 or WebM video.")
         raise ValidationFailed(message, code="invalid_file", fields={"file": [message]})
     extension = ".mp4" if content_type == "video/mp4" else ".webm"
     file_key = secrets.token_hex(16) + extension
@@ -58,9 +59,8 @@ def save_upload(stream) -> tuple[str, str, int]:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadTooLarge(
-                        f"The file is too large: the limit is {current_app.config['MAX_UPLOAD_MB']} MB."
-                    )
+                    raise UploadTooLarge(_("The file is too large: the limit is %(size)s MB.",
+                                             size=current_app.config["MAX_UPLOAD_MB"]))
                 out.write(chunk)
         os.replace(partial, target)
     except BaseException:

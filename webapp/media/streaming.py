@@ -2,6 +2,7 @@
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, request, send_file
+from flask_babel import gettext as _
 from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
@@ -59,10 +60,10 @@ def relay_response(user: User, video: Video) -> Response:
             upstream.close()
             return range_not_satisfiable(upstream.headers.get("Content-Range"))
         if upstream.status not in VIDEO_BYTES:
-            raise OriginFailed(f"The video source answered with HTTP status {upstream.status}.")
+            raise OriginFailed(_("The video source answered with HTTP status %(status)s.", status=upstream.status))
         content_type = upstream.headers.get("Content-Type", "")
         if content_type.lower().startswith(NON_VIDEO_TYPES):
-            raise OriginFailed("The video source did not send a video.")
+            raise OriginFailed(_("The video source did not send a video."))
         credit_if_watched(user, video, upstream.status)
     except BaseException:
         upstream.close()
@@ -81,7 +82,7 @@ def file_response(user: User, video: Video) -> Response:
     """Serve an uploaded file with Range and conditional requests (sendfile under gunicorn)."""
     path = media_path(video.file_key)
     if not path.is_file():
-        raise OriginFailed("The video file is missing from storage.")
+        raise OriginFailed(_("The video file is missing from storage."))
     try:
         response = send_file(path, mimetype=video.content_type, conditional=True, etag=True, max_age=0)
     except RequestedRangeNotSatisfiable as error:
@@ -99,13 +100,13 @@ def offload_response(user: User, video: Video) -> Response:
     """Hand the byte transfer to nginx (X-Accel-Redirect) after the checks and the credit."""
     if video.is_upload:
         if not media_path(video.file_key).is_file():
-            raise OriginFailed("The video file is missing from storage.")
+            raise OriginFailed(_("The video file is missing from storage."))
         headers = {"X-Accel-Redirect": MEDIA_LOCATION + quote(video.file_key)}
     else:
         try:
             check_url(video.source_url)
         except UnsafeTarget as error:
-            raise OriginFailed("The video source is not allowed: " + str(error)) from None
+            raise OriginFailed(_("The video source is not allowed: %(reason)s", reason=error)) from None
         headers = {"X-Accel-Redirect": ORIGIN_LOCATION, "X-Origin-Url": requote_uri(video.source_url)}
     credit_if_watched(user, video, 200)
     headers["Cache-Control"] = "private"

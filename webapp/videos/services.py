@@ -1,4 +1,5 @@
 """Video use cases: add, edit, trash, restore (paid plans only) and purge."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import joinedload
@@ -40,9 +41,9 @@ def views_of_video_query(video_id: int):
 def _clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("Enter a title.", fields={"title": ["Enter a title."]})
+        raise ValidationFailed(_("Enter a title."), fields={"title": [_("Enter a title.")]})
     if len(title) > 200:
-        raise ValidationFailed("The title is too long.", fields={"title": ["At most 200 characters."]})
+        raise ValidationFailed(_("The title is too long."), fields={"title": [_("At most 200 characters.")]})
     return title
 
 
@@ -92,7 +93,7 @@ def _lock_fresh(video: Video) -> None:
         db.session.refresh(video, with_for_update=True)
     except InvalidRequestError:
         db.session.rollback()
-        raise NotFound("That video no longer exists.") from None
+        raise NotFound(_("That video no longer exists.")) from None
 
 
 def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
@@ -104,7 +105,7 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
         changes["title"] = video.title
     if source_url is not None and source_url != video.source_url:
         if video.is_upload:
-            message = "An uploaded video has no source URL to change."
+            message = _("An uploaded video has no source URL to change.")
             raise ValidationFailed(message, fields={"source_url": [message]})
         video.source_url = check_source_url(source_url)
         video.content_type = guess_content_type(video.source_url)
@@ -131,9 +132,9 @@ def restore_video(actor: User, video: Video) -> Video:
     """Bring a video back from the trash: only while the corporation's effective plan is paid."""
     _lock_fresh(video)
     if video.deleted_at is None:
-        raise NotInTrash("That video is not in the trash.")
+        raise NotInTrash(_("That video is not in the trash."))
     if not actor.corporation.is_paid():
-        raise PlanRequired("Restoring videos from the trash needs a paid plan.")
+        raise PlanRequired(_("Restoring videos from the trash needs a paid plan."))
     video.deleted_at = None
     video.deleted_by_id = None
     audit.record(video.corporation_id, actor, "video.restored", video, title=video.title)
@@ -145,7 +146,7 @@ def purge_video(actor: User, video: Video) -> None:
     """Delete a trashed video for good, with its stored file (any plan)."""
     _lock_fresh(video)
     if video.deleted_at is None:
-        raise NotInTrash("Only videos in the trash can be deleted forever.")
+        raise NotInTrash(_("Only videos in the trash can be deleted forever."))
     file_key = video.file_key
     audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
     db.session.delete(video)

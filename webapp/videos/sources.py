@@ -1,6 +1,8 @@
 """Validation of video source URLs given by admins."""
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from webapp.core.exceptions import InvalidSource
 from webapp.media.ssrf import UnsafeTarget, check_url
 
@@ -11,14 +13,14 @@ def check_source_url(url: str | None) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket
-        raise InvalidSource("The source URL is not valid.", fields={"source_url": ["Not a valid URL."]}) from None
+        raise InvalidSource(_("The source URL is not valid."), fields={"source_url": [_("Not a valid URL.")]}) from None
     if parts.scheme not in ("http", "https"):
-        raise InvalidSource("The source must be an http:// or https:// URL.",
-                            fields={"source_url": ["Use an http:// or https:// URL."]})
+        raise InvalidSource(_("The source must be an http:// or https:// URL."),
+                            fields={"source_url": [_("Use an http:// or https:// URL.")]})
     if not parts.hostname:
-        raise InvalidSource("The source URL has no host.", fields={"source_url": ["The URL has no host."]})
+        raise InvalidSource(_("The source URL has no host."), fields={"source_url": [_("The URL has no host.")]})
     if len(url) > 2048:
-        raise InvalidSource("The source URL is too long.", fields={"source_url": ["At most 2048 characters."]})
+        raise InvalidSource(_("The source URL is too long."), fields={"source_url": [_("At most 2048 characters.")]})
     try:
         check_url(url)
     except UnsafeTarget as error:

@@ -1,23 +1,44 @@
 """My account: points, watch history, and changing one's own password."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user
 
 from webapp.accounts.account import bp
-from webapp.accounts.account.forms import ChangePasswordForm
+from webapp.accounts.account.forms import ChangePasswordForm, LanguageForm
+from webapp.accounts.services import set_member_language
 from webapp.core.exceptions import DomainError
+from webapp.core.i18n import remember_in_session
 from webapp.accounts.membership import change_own_password, views_of_user_query
 from webapp.core.pages import page_of, show_domain_error
 
 
-def render_account(form, status=200):
+def render_account(form=None, language_form=None, status=200):
     history = page_of(views_of_user_query(current_user.id))
-    return render_template("account/index.html", form=form, history=history), status
+    form = form or ChangePasswordForm(formdata=None)
+    language_form = language_form or LanguageForm(formdata=None, data={"locale": current_user.locale or ""})
+    return render_template("account/index.html", form=form, language_form=language_form,
+                           history=history), status
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_account(ChangePasswordForm(formdata=None))
+    return render_account()
+
+
+@bp.post("/language")
+@login_required
+def change_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_account(language_form=form, status=400)
+    locale = form.locale.data or None
+    set_member_language(current_user, locale)
+    remember_in_session(locale)
+    refresh()  # the confirmation speaks the newly chosen language
+    flash(_("Your language was saved."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.post("/password")
@@ -25,13 +46,13 @@ def index():
 def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return render_account(form, 400)
+        return render_account(form, status=400)
     user = current_user._get_current_object()
     try:
         change_own_password(user, form.current_password.data, form.new_password.data)
     except DomainError as error:
         show_domain_error(form, error)
-        return render_account(form, error.status)
+        return render_account(form, status=error.status)
     login_user(user)  # the new session version ends other sessions; this browser stays logged in
-    flash("Your password was changed. Your other sessions have been logged out.", "success")
+    flash(_("Your password was changed. Your other sessions have been logged out."), "success")
     return redirect(url_for("account.index"))

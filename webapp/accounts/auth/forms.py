@@ -1,6 +1,8 @@
 """Forms of the sign-up and login pages."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.accounts.emails import email_problem
@@ -21,23 +23,25 @@ def strong_password(form, field):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
-    submit = SubmitField("Log in")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Log in"))
 
 
 class SignupForm(FlaskForm):
-    name = StringField("Company name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Your email (admin login)", validators=[DataRequired(), valid_email])
-    password = PasswordField("Password", validators=[DataRequired(), strong_password])
-    confirm = PasswordField("Repeat the password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
-    submit = SubmitField("Create company")
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Your email (admin login)"), validators=[DataRequired(), valid_email])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), strong_password])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
+    # Filled in by static/js/timezone.js with the browser's IANA zone; checked by the service.
+    timezone = HiddenField()
+    submit = SubmitField(_l("Create company"))
 
     def validate_name(self, field):
         if name_taken(field.data):
-            raise ValidationError("That company name is already registered.")
+            raise ValidationError(_("That company name is already registered."))
 
     def validate_email(self, field):
         if email_taken(field.data):
-            raise ValidationError("That email is already registered.")
+            raise ValidationError(_("That email is already registered."))

@@ -1,10 +1,8 @@
 """Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
-import unicodedata
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.urls import iri_to_uri
 
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
@@ -12,30 +10,16 @@ from webapp.accounts.services import authenticate, log_out_other_sessions, sign_
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
 from webapp.core.extensions import db
+from webapp.core.i18n import SESSION_KEY, browser_zone, remember_in_session
+from webapp.core.pages import safe_next
 from webapp.core.security import forget_session, mark_session_started
 
-MAX_NEXT_LENGTH = 2048
-
-
-def safe_next(target: str | None) -> str | None:
-    """The `next` redirect target if it is a path on this site, percent-encoded; else None.
-
-    Refused: other hosts and schemes ('//', backslashes, 'http:'), and any whitespace or control
-    character (a decoded %0A would otherwise end up inside the Location header).
-    """
-    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
-        return None
-    if any(char.isspace() or unicodedata.category(char)[0] == "C" for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//") or "\\" in target:
-        return None
-    return iri_to_uri(target)
-
-
 def start_session(user):
-    """Log the user in with a fresh session (no fixation: the old session data is dropped)."""
+    """Log the user in with a fresh session (no fixation: the old session data is dropped, except the
+    language chosen before logging in)."""
+    locale = session.get(SESSION_KEY)
     session.clear()
+    remember_in_session(locale)
     login_user(user)
     session.permanent = True
     mark_session_started()
@@ -51,7 +35,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            flash("Wrong email or password.", "error")
+            flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 401
         start_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
@@ -63,8 +47,10 @@ def logout():
     forget_session()
     db.session.commit()
     logout_user()
+    locale = session.get(SESSION_KEY)
     session.clear()
-    flash("You have been logged out.", "info")
+    remember_in_session(locale)
+    flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -75,12 +61,13 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            _, admin = sign_up(form.name.data, form.email.data, form.password.data)
+            _company, admin = sign_up(form.name.data, form.email.data, form.password.data,
+                                      timezone=browser_zone(form.timezone.data), locale=str(get_locale()))
         except DomainError as error:
             flash(error.message, "error")
             return render_template("auth/signup.html", form=form), error.status
         start_session(admin)
-        flash("Welcome! Your company is set up on the free plan.", "success")
+        flash(_("Welcome! Your company is set up on the free plan."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
@@ -90,5 +77,5 @@ def signup():
 def log_out_others():
     user = log_out_other_sessions(current_user._get_current_object())
     start_session(user)
-    flash("Your other sessions have been logged out. This browser stays logged in.", "success")
+    flash(_("Your other sessions have been logged out. This browser stays logged in."), "success")
     return redirect(url_for("account.index"))

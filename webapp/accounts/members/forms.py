@@ -1,4 +1,6 @@
 """Forms of the members pages."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
@@ -6,28 +8,28 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from webapp.accounts.auth.forms import strong_password, valid_email
 from webapp.accounts.services import email_taken
 
-ROLE_CHOICES = [SelectChoice("guest", "Guest (watches videos)"),
-                SelectChoice("admin", "Admin (manages the company)")]
+ROLE_CHOICES = [SelectChoice("guest", _l("Guest (watches videos)")),
+                SelectChoice("admin", _l("Admin (manages the company)"))]
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), valid_email])
-    role = SelectField("Role", choices=ROLE_CHOICES, default="guest")
-    password = PasswordField("Initial password", validators=[DataRequired(), strong_password])
-    submit = SubmitField("Add member")
+    email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="guest")
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), strong_password])
+    submit = SubmitField(_l("Add member"))
 
     def validate_email(self, field):
         if email_taken(field.data):
-            raise ValidationError("That email is already registered.")
+            raise ValidationError(_("That email is already registered."))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice("guest", "Guest"), SelectChoice("admin", "Admin")])
-    submit = SubmitField("Change role")
+    role = SelectField(_l("Role"), choices=[SelectChoice("guest", _l("Guest")), SelectChoice("admin", _l("Admin"))])
+    submit = SubmitField(_l("Change role"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), strong_password])
-    confirm = PasswordField("Repeat the new password",
-                            validators=[DataRequired(), EqualTo("password", "The passwords differ.")])
-    submit = SubmitField("Set the new password")
+    password = PasswordField(_l("New password"), validators=[DataRequired(), strong_password])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
+    submit = SubmitField(_l("Set the new password"))

@@ -1,5 +1,6 @@
 """Members pages (admins only): list and search, add, change role, reset password, remove."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from webapp.core.decorators import admin_required
@@ -34,7 +35,7 @@ def add():
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("members/add.html", form=form), error.status
-        flash(f"{member.email} was added as {member.role}.", "success")
+        flash(_("%(email)s was added as %(role)s.", email=member.email, role=services.role_name(member.role)), "success")
         return redirect(url_for("members.index"))
     return render_template("members/add.html", form=form), 400 if form.errors else 200
 
@@ -45,14 +46,14 @@ def change_role(member_id):
     member = scoped_member_or_404(current_user, member_id)
     form = RoleForm(prefix=f"m{member.id}")
     if not form.validate_on_submit():
-        flash("Choose admin or guest.", "error")
+        flash(_("Choose admin or guest."), "error")
         return redirect(url_for("members.index"))
     try:
         services.change_role(current_user, member, form.role.data)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("members.index"))
-    flash(f"{member.email} is now {member.role}.", "success")
+    flash(_("%(email)s is now %(role)s.", email=member.email, role=services.role_name(member.role)), "success")
     if member.id == current_user.id and not member.is_admin:
         return redirect(url_for("library.index"))
     return redirect(url_for("members.index"))
@@ -71,7 +72,7 @@ def reset_password(member_id):
             return render_template("members/password.html", form=form, member=member), error.status
         if member.id == current_user.id:
             login_user(member)  # the reset ended every session, this browser's included
-        flash(f"The password of {member.email} was changed; their sessions have ended.", "success")
+        flash(_("The password of %(email)s was changed; their sessions have ended.", email=member.email), "success")
         return redirect(url_for("members.index"))
     status = 400 if form.errors else 200
     return render_template("members/password.html", form=form, member=member), status
@@ -86,5 +87,5 @@ def remove(member_id):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("members.index"))
-    flash(f"{member.email} was removed.", "success")
+    flash(_("%(email)s was removed.", email=member.email), "success")
     return redirect(url_for("members.index"))

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from webapp.accounts.sessions.tokens import session_is_live
@@ -49,12 +50,12 @@ def user_from_playback_token(token: str, video_id: int) -> User:
         user_id, token_video_id, version, family_id, expires = (
             claims["u"], claims["v"], claims["s"], claims["f"], claims["e"])
     except (BadSignature, KeyError, TypeError):
-        raise PlaybackUrlInvalid("This playback link is not valid.") from None
+        raise PlaybackUrlInvalid(_("This playback link is not valid.")) from None
     if token_video_id != video_id:
-        raise PlaybackUrlInvalid("This playback link is not valid for this video.")
+        raise PlaybackUrlInvalid(_("This playback link is not valid for this video."))
     if datetime.now(timezone.utc).timestamp() > expires:
-        raise PlaybackUrlExpired("This playback link has expired; request a new one.")
+        raise PlaybackUrlExpired(_("This playback link has expired; request a new one."))
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or user.session_version != version or not session_is_live(family_id):
-        raise PlaybackUrlRevoked("This playback link is no longer valid; sign in again.")
+        raise PlaybackUrlRevoked(_("This playback link is no longer valid; sign in again."))
     return user

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select, update
 
@@ -65,7 +66,7 @@ def log_in(email: str, password: str, user_agent: str | None) -> dict:
     """Check the credentials and open a new session (a new refresh-token family)."""
     user = authenticate(email, password)
     if user is None:
-        raise InvalidCredentials("The email or password is not correct.")
+        raise InvalidCredentials(_("The email or password is not correct."))
     pair = open_session(user, user_agent)
     audit.record(user.corporation_id, user, "api.login", user)
     db.session.commit()
@@ -110,7 +111,7 @@ def rotate(raw: str, user_agent: str | None) -> dict:
     if not user.is_active:
         _revoke_family(claimed.family_id, now)
         db.session.commit()
-        raise RefreshTokenRejected("This session has ended.")
+        raise RefreshTokenRejected(_("This session has ended."))
     token, new_raw = _new_refresh_token(user.id, claimed.family_id, user_agent, now)
     db.session.flush()
     db.session.execute(
@@ -128,13 +129,13 @@ def _reject_unclaimable(raw: str, now) -> None:
         audit.record(token.user.corporation_id, None, "api.refresh_token_reused", token.user,
                      family_id=token.family_id)
         db.session.commit()
-        raise RefreshTokenRejected("This refresh token was already used; the session has been ended.",
+        raise RefreshTokenRejected(_("This refresh token was already used; the session has been ended."),
                                    code="refresh_token_reused")
     db.session.rollback()
     if token is not None and token.revoked_at is None:
-        raise RefreshTokenRejected("The refresh token has expired; log in again.",
+        raise RefreshTokenRejected(_("The refresh token has expired; log in again."),
                                    code="refresh_token_expired")
-    raise RefreshTokenRejected("The refresh token is not valid; log in again.")
+    raise RefreshTokenRejected(_("The refresh token is not valid; log in again."))
 
 
 def log_out(raw: str) -> None:

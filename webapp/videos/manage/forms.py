@@ -1,4 +1,5 @@
 """Forms of the video pages."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, URLField
@@ -8,19 +9,19 @@ ACCEPTED_FILES = "video/mp4,video/webm,.mp4,.webm"
 
 
 class VideoFromUrlForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    source_url = URLField("Video URL", validators=[DataRequired(), Length(max=2048)])
-    submit = SubmitField("Add video")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    source_url = URLField(_l("Video URL"), validators=[DataRequired(), Length(max=2048)])
+    submit = SubmitField(_l("Add video"))
 
 
 class UploadVideoForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    file = FileField("Video file (MP4 or WebM)", validators=[FileRequired("Choose a video file.")],
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    file = FileField(_l("Video file (MP4 or WebM)"), validators=[FileRequired(_l("Choose a video file."))],
                      render_kw={"accept": ACCEPTED_FILES})
-    submit = SubmitField("Upload video")
+    submit = SubmitField(_l("Upload video"))
 
 
 class EditVideoForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    source_url = URLField("Video URL", validators=[Optional(), Length(max=2048)])
-    submit = SubmitField("Save changes")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    source_url = URLField(_l("Video URL"), validators=[Optional(), Length(max=2048)])
+    submit = SubmitField(_l("Save changes"))

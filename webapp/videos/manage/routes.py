@@ -1,5 +1,6 @@
 """Video pages (admins only): list and search, add from a URL or by upload, edit, move to the trash."""
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.decorators import admin_required
@@ -34,7 +35,7 @@ def add_url():
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/add_url.html", form=form), error.status
-        flash(f"“{video.title}” was added.", "success")
+        flash(_("“%(title)s” was added.", title=video.title), "success")
         return redirect(url_for("videos.index"))
     return render_template("videos/add_url.html", form=form), 400 if form.errors else 200
 
@@ -51,7 +52,7 @@ def upload():
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/upload.html", form=form, limit_mb=limit_mb), error.status
-        flash(f"“{video.title}” was uploaded.", "success")
+        flash(_("“%(title)s” was uploaded.", title=video.title), "success")
         if wants_upload_json():
             return {"location": url_for("videos.index")}, 201
         return redirect(url_for("videos.index"))
@@ -71,7 +72,7 @@ def edit(video_id):
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/edit.html", form=form, video=video), error.status
-        flash(f"“{video.title}” was saved.", "success")
+        flash(_("“%(title)s” was saved.", title=video.title), "success")
         return redirect(url_for("videos.index"))
     return render_template("videos/edit.html", form=form, video=video), 400 if form.errors else 200
 
@@ -81,5 +82,5 @@ def edit(video_id):
 def delete(video_id):
     video = scoped_video_or_404(current_user, video_id)
     services.trash_video(current_user, video)
-    flash(f"“{video.title}” was moved to the trash.", "success")
+    flash(_("“%(title)s” was moved to the trash.", title=video.title), "success")
     return redirect(url_for("videos.index"))

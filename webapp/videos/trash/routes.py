@@ -1,5 +1,6 @@
 """Trash pages (admins only): list, restore (paid plans only, enforced by the service), purge."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.decorators import admin_required
@@ -21,7 +22,7 @@ def index():
 def restore(video_id):
     video = scoped_trashed_video_or_404(current_user, video_id)
     services.restore_video(current_user, video)  # PlanRequired -> the 403 page, nothing changed
-    flash(f"“{video.title}” was restored to the library.", "success")
+    flash(_("“%(title)s” was restored to the library.", title=video.title), "success")
     return redirect(url_for("trash.index"))
 
 
@@ -31,5 +32,5 @@ def purge(video_id):
     video = scoped_trashed_video_or_404(current_user, video_id)
     title = video.title
     services.purge_video(current_user, video)
-    flash(f"“{title}” was deleted forever.", "success")
+    flash(_("“%(title)s” was deleted forever.", title=title), "success")
     return redirect(url_for("trash.index"))
