@@ -3,6 +3,7 @@ import io
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from sqlalchemy import select
 
@@ -64,4 +65,5 @@ def shown_day(value, locale="en"):
 def shown_moment(value, zone="UTC", locale="en"):
     """A timestamp as the pages show it, in the company's zone: "March 9, 2026 12:00 PM"."""
     local = value.astimezone(ZoneInfo(zone))
-    return f'{format_date(local, "long", locale=locale)} {format_time(local, "short", locale=locale)}'
+    time_pattern = Locale.parse(locale).time_formats["short"].pattern.replace("a", "aaaa")
+    return f'{format_date(local, "long", locale=locale)} {format_time(local, time_pattern, locale=locale)}'

@@ -3,6 +3,7 @@
 Dates, times and numbers are formatted by Babel for the request's language, in the company's zone.
 """
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -58,7 +59,9 @@ def format_moment(value):
     "March 9, 2026 12:00 PM", "2026년 3월 9일 오후 12:00"."""
     if value is None:
         return ""
-    return f'{format_date(value, "long")} {format_time(value, "short")}'
+    local = value.astimezone(ZoneInfo(company_zone_name()))  # zoneinfo knows DST rules past 2037
+    time_pattern = get_locale().time_formats["short"].pattern.replace("a", "aaaa")  # 오후, not PM
+    return f'{format_date(local, "long", rebase=False)} {format_time(local, time_pattern, rebase=False)}'
 
 
 def format_day(value):
