@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -24,6 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
+from webapp.core.text import email_key, title_key
 
 PLAN_FREE = "free"
 PLAN_PAID = "paid"
@@ -157,8 +159,9 @@ Index("uq_corporations_lower_name", func.lower(Corporation.name), unique=True)
 
 
 def normalise_email(value: str | None) -> str | None:
-    """Emails are compared case-insensitively: store them trimmed and lower-case."""
-    return value.strip().lower() if value is not None else None
+    """Emails are compared case-insensitively and whatever their Unicode form: stored trimmed, NFKC,
+    lower-case."""
+    return email_key(value)
 
 
 class Video(TimestampMixin, db.Model):
@@ -176,6 +179,10 @@ class Video(TimestampMixin, db.Model):
         ),
         Index("ix_videos_corporation_id_deleted_at_created_at",
               "corporation_id", "deleted_at", "created_at"),
+        # Substring search on the normalised title: a trigram index on PostgreSQL (pg_trgm), so
+        # LIKE '%…%' does not read the whole table; a plain index elsewhere.
+        Index("ix_videos_title_key_trgm", "title_key", postgresql_using="gin",
+              postgresql_ops={"title_key": "gin_trgm_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,6 +190,8 @@ class Video(TimestampMixin, db.Model):
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
     title: Mapped[str] = mapped_column(String(200), nullable=False)
+    # The title as search compares it (webapp/core/text.py), kept in step by the validator below.
+    title_key: Mapped[str] = mapped_column(Text, nullable=False, default="")
     source_url: Mapped[str | None] = mapped_column(String(2048))
     file_key: Mapped[str | None] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="video/mp4")
@@ -192,6 +201,11 @@ class Video(TimestampMixin, db.Model):
 
     corporation = relationship("Corporation")
     deleted_by = relationship("User", foreign_keys=[deleted_by_id])
+
+    @validates("title")
+    def _keep_title_key(self, _key, value):
+        self.title_key = title_key(value)
+        return value
 
     @property
     def is_upload(self) -> bool:

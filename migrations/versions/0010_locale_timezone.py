@@ -20,8 +20,14 @@ depends_on = None
 
 def _batch(table):
     """SQLite rebuilds the table (a CHECK cannot be added otherwise); reflecting corporations warns
-    about its expression index (lower(name)), which the rebuild keeps."""
+    about its expression index (lower(name)), which _keep_name_index restores after a rebuild."""
     return op.batch_alter_table(table, schema=None)
+
+
+def _keep_name_index():
+    """SQLite's table rebuild drops the expression index it cannot reflect: put it back."""
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('CREATE UNIQUE INDEX IF NOT EXISTS uq_corporations_lower_name ON corporations (lower(name))')
 
 
 def _existing_zone():
@@ -40,6 +46,7 @@ def upgrade():
             batch_op.add_column(sa.Column('locale', sa.String(length=8), server_default='en', nullable=False))
             batch_op.add_column(sa.Column('timezone', sa.String(length=64), server_default='UTC', nullable=False))
             batch_op.create_check_constraint('locale_known', "locale IN ('en', 'ko')")
+        _keep_name_index()
         with _batch('users') as batch_op:
             batch_op.add_column(sa.Column('locale', sa.String(length=8), nullable=True))
             batch_op.create_check_constraint('locale_known', "locale IS NULL OR locale IN ('en', 'ko')")
@@ -50,9 +57,10 @@ def downgrade():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index")
         with _batch('users') as batch_op:
-            batch_op.drop_constraint('ck_users_locale_known', type_='check')
+            batch_op.drop_constraint('locale_known', type_='check')
             batch_op.drop_column('locale')
         with _batch('corporations') as batch_op:
-            batch_op.drop_constraint('ck_corporations_locale_known', type_='check')
+            batch_op.drop_constraint('locale_known', type_='check')
             batch_op.drop_column('timezone')
             batch_op.drop_column('locale')
+        _keep_name_index()

@@ -8,6 +8,7 @@ from webapp.insights import audit
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import NotFound, NotInTrash, PlanRequired, ValidationFailed
 from webapp.core.extensions import db
+from webapp.core.text import title_key
 from webapp.models import User, Video, VideoView
 from webapp.media import storage
 from webapp.videos.sources import check_source_url
@@ -17,7 +18,7 @@ def library_query(corporation_id: int, title_search: str | None = None):
     """Videos of a corporation that are not in the trash, newest first."""
     query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
     if title_search:
-        query = query.where(Video.title.icontains(title_search.strip(), autoescape=True))
+        query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
     return query.order_by(Video.created_at.desc(), Video.id.desc())
 
 
