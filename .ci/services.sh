@@ -21,6 +21,15 @@ trap cleanup EXIT
 
 need_package() {  # need_package COMMAND PACKAGE
   command -v "$1" >/dev/null 2>&1 && return 0
+  install_package "$1" "$2"
+}
+
+need_file() {  # need_file PATH PACKAGE  (for packages without a command, such as fonts)
+  [ -e "$1" ] && return 0
+  install_package "$1" "$2"
+}
+
+install_package() {  # install_package WHAT PACKAGE
   if [ "$(id -u)" = 0 ]; then
     echo ">> installing $2 (Debian package)"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
@@ -82,6 +91,8 @@ case "$mode" in
     need_package chromium chromium
     need_package nginx nginx
     need_package docker-compose docker-compose   # validates docker-compose.yml in the tests
+    # Hangul in the Korean screenshots (headless Chromium shows empty boxes without a CJK font).
+    need_file /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
     export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
     ;;
   run)
