@@ -140,6 +140,10 @@ def test_times_are_shown_in_the_company_zone_across_a_dst_change(admin_client, a
     shown = [" ".join(cell.split()) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.S)]
     assert shown == list(reversed(expected))
     assert zone in page
+    # The date filter means days in the company's zone: 1 November there.
+    first_of_november = admin_client.get("/activity?date_from=2026-11-01&date_to=2026-11-01").get_data(as_text=True)
+    shown = [" ".join(cell.split()) for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", first_of_november, re.S)]
+    assert shown == [moment for moment in reversed(expected) if ("11월 1일" in moment or "November 1," in moment)]
 
 
 def test_the_plan_page_shows_when_the_paid_plan_ends_in_the_company_zone(app, admin_client, admin, corporation):
@@ -179,3 +183,15 @@ def test_a_new_company_takes_the_sign_up_browser_zone_when_valid(app, client, se
     assert response.status_code == 302
     company = db.session.query(Corporation).filter_by(name=f"Zone {expected} {sent or 'none'}").one()
     assert company.timezone == expected and company.locale == "ko"
+
+
+def test_api_sign_up_takes_a_validated_time_zone_and_language(client):
+    body = {"name": "Seoul Media", "admin_email": "admin@seoul.example.com",
+            "admin_password": "a long enough passphrase", "timezone": "Asia/Seoul", "locale": "ko"}
+    refused = client.post("/api/v1/corporations", json={**body, "timezone": "Seoul"}, headers=KO)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "validation_error"
+    assert "timezone" in refused.get_json()["error"]["fields"]
+    created = client.post("/api/v1/corporations", json=body)
+    assert created.status_code == 201
+    corporation = created.get_json()["corporation"]
+    assert (corporation["timezone"], corporation["locale"]) == ("Asia/Seoul", "ko")

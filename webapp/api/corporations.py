@@ -39,7 +39,8 @@ class Corporations(MethodView):
         Rate limited like the sign-up page, per client address and overall (429 with Retry-After).
         """
         corporation, admin = sign_up(data["name"], data["admin_email"], data["admin_password"],
-                                     data["plan"], data["plan_expires_at"])
+                                     data["plan"], data["plan_expires_at"], timezone=data["timezone"],
+                                     locale=data["locale"])
         return {"corporation": corporation, "admin": admin}
 
 

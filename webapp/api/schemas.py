@@ -1,9 +1,11 @@
 """Request and response schemas of the JSON API (they also generate the OpenAPI document)."""
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
 
 from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from webapp.api.fields import UploadedFile, text
+from webapp.core.i18n import LOCALES, is_timezone
 from webapp.models import PLANS, ROLES
 
 
@@ -23,6 +25,12 @@ class ErrorSchema(Schema):
 
 # ---- objects -------------------------------------------------------------------------------
 
+def known_timezone(value):
+    """Refuse a time zone name the system's IANA database does not know."""
+    if not is_timezone(value):
+        raise ValidationError(_("Not a known IANA time zone, such as Asia/Seoul."))
+
+
 class CorporationSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -30,6 +38,10 @@ class CorporationSchema(Schema):
     plan_expires_at = fields.Date(required=True, allow_none=True)
     effective_plan = fields.Function(lambda corporation: corporation.effective_plan(),
                                      required=True, metadata={"type": "string", "enum": list(PLANS)})
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES),
+                           metadata={"description": "Default language of the company's pages"})
+    timezone = fields.String(required=True, metadata={"description": "IANA time zone of the company's pages",
+                                                      "example": "Asia/Seoul"})
     created_at = fields.DateTime(required=True)
 
 
@@ -109,6 +121,11 @@ class SignUpSchema(Schema):
     plan = fields.String(load_default="free", validate=validate.OneOf(PLANS))
     plan_expires_at = fields.Date(allow_none=True, load_default=None,
                                   metadata={"description": "Required (in the future) for a paid plan"})
+    locale = fields.String(load_default=None, validate=validate.OneOf(LOCALES),
+                           metadata={"description": "Default language (default: en)"})
+    timezone = fields.String(load_default=None, validate=known_timezone,
+                             metadata={"description": "IANA time zone, e.g. Asia/Seoul (default: PLAN_TIMEZONE)",
+                                       "maxLength": 64})
 
 
 class CorporationPatchSchema(Schema):

@@ -63,15 +63,17 @@ def record(corporation_id, actor, action, target=None, **details):
     return event
 
 
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def day_start(day: date, zone=UTC) -> datetime:
+    """The first instant of `day` in `zone`."""
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 def events_query(corporation_id: int, actor_id: int | str | None = None, action: str | None = None,
-                 date_from: date | None = None, date_to: date | None = None):
+                 date_from: date | None = None, date_to: date | None = None, zone=UTC):
     """A corporation's audit events, newest first; actor_id "system" selects the scheduled jobs' events.
 
-    Dates are UTC days, both ends included. Only this corporation's rows can ever match.
+    Dates are days in `zone` (the pages pass the company's zone, the API uses UTC), both ends
+    included. Only this corporation's rows can ever match.
     """
     query = select(AuditEvent).where(AuditEvent.corporation_id == corporation_id)
     if actor_id == SYSTEM:
@@ -81,9 +83,9 @@ def events_query(corporation_id: int, actor_id: int | str | None = None, action:
     if action:
         query = query.where(AuditEvent.action == action)
     if date_from:
-        query = query.where(AuditEvent.created_at >= day_start(date_from))
+        query = query.where(AuditEvent.created_at >= day_start(date_from, zone))
     if date_to and date_to < date.max:
-        query = query.where(AuditEvent.created_at < day_start(date_to + timedelta(days=1)))
+        query = query.where(AuditEvent.created_at < day_start(date_to + timedelta(days=1), zone))
     return query.options(selectinload(AuditEvent.actor)).order_by(
         AuditEvent.created_at.desc(), AuditEvent.id.desc()
     )

@@ -1,4 +1,6 @@
 """Activity page: who did what in the admin's corporation, filterable and paginated."""
+from zoneinfo import ZoneInfo
+
 from flask import current_app, render_template, request
 from flask_login import current_user
 
@@ -7,6 +9,7 @@ from webapp.insights.activity import bp
 from webapp.insights.activity.forms import ActivityFilterForm
 from webapp.core.decorators import admin_required
 from webapp.core.extensions import db
+from webapp.core.i18n import company_zone_name
 from webapp.core.pages import page_number
 
 
@@ -19,7 +22,8 @@ def index():
         return render_template("activity/index.html", form=form, page=None, audit=audit, filters={}), 400
     query = audit.events_query(current_user.corporation_id, actor_id=form.actor_filter(),
                                action=form.action.data or None,
-                               date_from=form.date_from.data, date_to=form.date_to.data)
+                               date_from=form.date_from.data, date_to=form.date_to.data,
+                               zone=ZoneInfo(company_zone_name(current_user.corporation)))
     page = db.paginate(query, page=page_number(),
                        per_page=current_app.config["PER_PAGE"], error_out=False)
     filters = {name: value for name, value in request.args.items() if name != "page" and value}
