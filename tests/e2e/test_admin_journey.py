@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, days_from_today
-from tests.pages import DEMO_MP4, stored_files
+from tests.pages import DEMO_MP4, shown_day, stored_files
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +103,9 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
 
     # Upgrade on the plan page.
     page.get_by_role("link", name="Upgrade on the plan page").click()
-    until = days_from_today(30).isoformat()
-    page.get_by_label("Paid until").fill(until)
+    until_day = days_from_today(30)
+    until = shown_day(until_day)
+    page.get_by_label("Paid until").fill(until_day.isoformat())
     page.get_by_role("button", name="Upgrade to paid").click()
     expect(page.get_by_test_id("plan-badge")).to_have_text(f"Paid until {until}")
     expect(page.get_by_role("row", name=re.compile(ADMIN_EMAIL))).to_contain_text(f"Paid until {until}")
