@@ -22,6 +22,7 @@ from tests import factories
 from tests.origin import OriginServer
 from webapp import create_app
 from webapp.extensions import db, limiter
+from webapp.player.origin import forget_origin
 
 ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -187,6 +188,8 @@ def origin_server(tmp_path_factory):
 def origin(origin_server):
     origin_server.requests.clear()
     origin_server.redirects.clear()
+    origin_server.answers.clear()
+    forget_origin()  # what the offload mode remembers of the origin's files from earlier tests
     return origin_server
 
 

@@ -1,5 +1,7 @@
-"""A real HTTP origin server on a loopback port that serves video files with Range support."""
+"""A real HTTP origin server on a loopback port that serves video files with Range support,
+and hostile answers (pages with scripts, error bodies, redirects, a trickle) for the stream tests."""
 import threading
+import time
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
@@ -20,6 +22,7 @@ class OriginServer:
         self.root.mkdir(parents=True, exist_ok=True)
         self.requests = []
         self.redirects = {}
+        self.answers = {}
         self._server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -40,9 +43,30 @@ class OriginServer:
         self.redirects[name] = (location, status)
         return self.url(name)
 
+    def add_answer(self, name, status, content_type, body: bytes, **headers):
+        """Answer /<name> with exactly this status, type and body, whatever the request."""
+        self.answers[name] = lambda: Response(body, status=status, content_type=content_type, headers=headers)
+        return self.url(name)
+
+    def add_trickle(self, name, length, interval):
+        """Announce `length` bytes of video/mp4 at /<name>, then send one byte every `interval` s."""
+        def trickle():
+            for _ in range(length):
+                yield b"\0"
+                time.sleep(interval)
+        self.answers[name] = lambda: Response(trickle(), content_type="video/mp4",
+                                              headers={"Content-Length": str(length)})
+        return self.url(name)
+
+    def canary_hits(self):
+        """Requests that reached /canary (a script that ran would have called it)."""
+        return [entry for entry in self.requests if entry[1].startswith("/canary")]
+
     def wsgi(self, environ, start_response):
         request = Request(environ)
         self.requests.append((request.method, request.path, request.headers.get("Range")))
+        if request.path.lstrip("/") in self.answers:
+            return self.answers[request.path.lstrip("/")]()(environ, start_response)
         if request.path.lstrip("/") in self.redirects:
             location, status = self.redirects[request.path.lstrip("/")]
             return Response("moved", status=status, headers={"Location": location})(environ, start_response)

@@ -85,7 +85,6 @@ def stack(database_url, origin_server, tmp_path_factory):
             "MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
             "NGINX_RUN_DIR": str(root / "nginx"),
             "NGINX_LOG_DIR": str(logs),
-            "NGINX_RESOLVER": "127.0.0.1",
             "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",
         })
         nginx = start_nginx(config, root / "nginx", logs)
