@@ -4,6 +4,7 @@ Every body carries a script that would call the origin's /canary if it ran, and 
 never reach a viewer.
 """
 MARKER = "pwned-by-the-origin"
+HOSTILE_CASES = ("html page", "svg with script", "javascript", "json", "404 with html", "500 with html", "redirect")
 
 
 def page_with_script(canary: str) -> bytes:

@@ -23,6 +23,7 @@ class OriginServer:
         self.requests = []
         self.redirects = {}
         self.answers = {}
+        self.sent = {}
         self._server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -45,7 +46,31 @@ class OriginServer:
 
     def add_answer(self, name, status, content_type, body: bytes, **headers):
         """Answer /<name> with exactly this status, type and body, whatever the request."""
-        self.answers[name] = lambda: Response(body, status=status, content_type=content_type, headers=headers)
+        self.answers[name] = lambda request: Response(body, status=status, content_type=content_type,
+                                                      headers=headers)
+        return self.url(name)
+
+    def add_two_faced(self, name, status, content_type, body: bytes, **headers):
+        """Answer the app's check (`Range: bytes=0-0`) with one byte of video, everything else as add_answer."""
+        self.add_answer(name, status, content_type, body, **headers)
+        hostile = self.answers[name]
+        self.answers[name] = lambda request: (
+            Response(b"\0", status=206, content_type="video/mp4", headers={"Content-Range": "bytes 0-0/1000"})
+            if request.headers.get("Range") == "bytes=0-0" else hostile(request))
+        return self.url(name)
+
+    def add_generated(self, name, length):
+        """Serve `length` bytes of video/mp4 made on the fly; self.sent[name] counts the bytes handed out."""
+        self.sent[name] = 0
+        block = b"\0" * 65536
+
+        def generate():
+            while self.sent[name] < length:
+                piece = block[:length - self.sent[name]]
+                self.sent[name] += len(piece)
+                yield piece
+        self.answers[name] = lambda request: Response(generate(), content_type="video/mp4",
+                                                      headers={"Content-Length": str(length)})
         return self.url(name)
 
     def add_trickle(self, name, length, interval):
@@ -54,8 +79,8 @@ class OriginServer:
             for _ in range(length):
                 yield b"\0"
                 time.sleep(interval)
-        self.answers[name] = lambda: Response(trickle(), content_type="video/mp4",
-                                              headers={"Content-Length": str(length)})
+        self.answers[name] = lambda request: Response(trickle(), content_type="video/mp4",
+                                                      headers={"Content-Length": str(length)})
         return self.url(name)
 
     def canary_hits(self):
@@ -66,7 +91,7 @@ class OriginServer:
         request = Request(environ)
         self.requests.append((request.method, request.path, request.headers.get("Range")))
         if request.path.lstrip("/") in self.answers:
-            return self.answers[request.path.lstrip("/")]()(environ, start_response)
+            return self.answers[request.path.lstrip("/")](request)(environ, start_response)
         if request.path.lstrip("/") in self.redirects:
             location, status = self.redirects[request.path.lstrip("/")]
             return Response("moved", status=status, headers={"Location": location})(environ, start_response)

@@ -14,7 +14,7 @@ from urllib3.exceptions import ProtocolError
 
 from tests import factories
 from tests.helpers import points_of, session_cookie
-from tests.hostile import MARKER, add_hostile_answers, page_with_script, polyglot_mp4
+from tests.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
 from webapp.extensions import db
 from webapp.models import VideoView
 from webapp.player.playback import make_playback_url
@@ -24,7 +24,6 @@ from webapp.videos.storage import media_path
 from werkzeug.wrappers import Response
 
 DATA = b"\0\0\0\x18ftypmp42" + bytes(range(256)) * 400
-HOSTILE = ("html page", "svg with script", "javascript", "json", "404 with html", "500 with html", "redirect")
 
 
 def bearer(user):
@@ -86,7 +85,7 @@ def test_an_unknown_type_is_sent_as_octet_stream(guest_client, corporation, orig
     assert_stream_answer(guest_client.get(f"/videos/{video.id}/stream"), "application/octet-stream")
 
 
-@pytest.mark.parametrize("case", HOSTILE)
+@pytest.mark.parametrize("case", HOSTILE_CASES)
 @pytest.mark.parametrize("way", ["session", "bearer"])
 def test_a_hostile_origin_answer_is_our_502_without_its_body(ways_in, guest, corporation, origin, case, way):
     video = factories.make_video(corporation, source_url=add_hostile_answers(origin)[case])
@@ -124,8 +123,8 @@ def test_relay_sends_headers_and_bytes_as_they_arrive(app, live_server, guest, c
         assert first_bytes_seen.wait(10)
         yield DATA[1000:]
 
-    origin.answers["held.mp4"] = lambda: Response(body(), content_type="video/mp4",
-                                                  headers={"Content-Length": str(len(DATA))})
+    origin.answers["held.mp4"] = lambda request: Response(body(), content_type="video/mp4",
+                                                          headers={"Content-Length": str(len(DATA))})
     video = factories.make_video(corporation, source_url=origin.url("held.mp4"))
     with requests.get(f"{live_server.url}/videos/{video.id}/stream", cookies=session_cookie(app, guest),
                       stream=True, timeout=5) as response:

@@ -190,13 +190,14 @@ _checked_lock = threading.Lock()
 MAX_REMEMBERED = 1024
 
 
-def checked_origin(url: str) -> OriginFacts:
-    """check_origin(url), remembered ORIGIN_CHECK_TTL seconds in this process (seeks cost no extra check)."""
+def checked_origin(url: str, fresh: bool = False) -> OriginFacts:
+    """check_origin(url), remembered ORIGIN_CHECK_TTL seconds in this process (seeks cost no extra
+    check); `fresh` checks again whatever is remembered."""
     ttl = current_app.config["ORIGIN_CHECK_TTL"]
     now = time.monotonic()
     with _checked_lock:
         remembered = _checked.get(url)
-    if remembered and now - remembered[0] < ttl:
+    if remembered and not fresh and now - remembered[0] < ttl:
         return remembered[1]
     facts = check_origin(url)
     with _checked_lock:

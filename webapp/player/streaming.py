@@ -17,7 +17,7 @@ from webapp.errors import error_response
 from webapp.exceptions import OriginFailed
 from webapp.models import User, Video
 from webapp.player.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
-from webapp.player.services import record_view
+from webapp.player.services import has_viewed, record_view
 from webapp.security import protect_stream
 from webapp.tenancy import scoped_video_or_404
 from webapp.videos.storage import media_path
@@ -141,8 +141,10 @@ def answer_without_bytes(video: Video, size: int | None, etag: str | None = None
 def offload_response(user: User, video: Video) -> Response:
     """Hand the byte transfer to nginx (X-Accel-Redirect) after the checks and the credit.
 
-    URL sources are checked first (remembered ORIGIN_CHECK_TTL seconds): a 200/206 with a video
-    type, through the address the SSRF guard allowed; nginx then connects to that very address.
+    URL sources are checked first: a 200/206 with a video type, through the address the SSRF
+    guard allowed; nginx then connects to that very address. A GET that may earn the view's points
+    always checks afresh; other requests (seeks after the view, HEAD) use a check remembered
+    ORIGIN_CHECK_TTL seconds.
     """
     if video.is_upload:
         path = media_path(video.file_key)
@@ -154,13 +156,14 @@ def offload_response(user: User, video: Video) -> Response:
         if ORIGIN_FAILED_HEADER in request.headers:
             forget_origin(video.source_url)  # the next request checks the origin again
             raise OriginFailed(origin_failure(request.headers[ORIGIN_FAILED_HEADER]))
-        facts = checked_origin(video.source_url)
+        creditable = request.method == "GET" and not has_viewed(user, video)
+        facts = checked_origin(video.source_url, fresh=creditable)
         early = answer_without_bytes(video, facts.size, facts.etag, facts.last_modified)
         headers = origin_handoff_headers(facts.url, facts.target)
     if early is not None:
         return early
     credit_if_watched(user, video, 200)
-    headers.update(video_headers(video))
+    headers["Content-Type"] = video.content_type  # nginx keeps it; the rest nginx says itself (offload.conf)
     return protect_stream(Response(b"", status=200, headers=headers))
 
 
