@@ -17,9 +17,10 @@ from sqlalchemy import select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import TestingConfig  # noqa: E402
-from webapp import audit, create_app  # noqa: E402
-from webapp.clock import plan_today  # noqa: E402
-from webapp.extensions import db  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.insights import audit  # noqa: E402
+from webapp.core.clock import plan_today  # noqa: E402
+from webapp.core.extensions import db  # noqa: E402
 from webapp.models import PLAN_FREE, Corporation, PlanChange  # noqa: E402
 from worker import jobs  # noqa: E402
 

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import TestingConfig  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.extensions import db  # noqa: E402
+from webapp.core.extensions import db  # noqa: E402
 from webapp.models import AuditEvent, Corporation, User  # noqa: E402
-from webapp.security import end_stale_session  # noqa: E402
+from webapp.core.security import end_stale_session  # noqa: E402
 
 from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
 

@@ -201,7 +201,7 @@ def setup_database(tmp, origin_port, size):
     from flask_migrate import upgrade
 
     from webapp import create_app
-    from webapp.extensions import db
+    from webapp.core.extensions import db
     from webapp.models import Corporation, User, Video
 
     app = create_app()

@@ -1,7 +1,7 @@
 """Peak memory of receiving an upload: a 1 MB file (baseline) against a large one, same code path.
 
 Each size runs in a fresh process: the multipart body is streamed from a file on disk through
-Werkzeug's form parser (spooled on MEDIA_ROOT's disk, see webapp/videos/spool.py) into
+Werkzeug's form parser (spooled on MEDIA_ROOT's disk, see webapp/media/spool.py) into
 storage.save_upload, exactly as the upload page does. The process's peak resident memory
 (VmHWM) is printed for each size with the ratio against the baseline.
 
@@ -46,7 +46,7 @@ def child(size_mb: int) -> None:
 
     from config import TestingConfig
     from webapp import create_app
-    from webapp.videos import storage
+    from webapp.media import storage
 
     work = Path(tempfile.mkdtemp(prefix="reelhouse-bench-"))
     app = create_app(TestingConfig, {"MEDIA_ROOT": str(work / "media"), "WTF_CSRF_ENABLED": False,

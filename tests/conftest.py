@@ -21,8 +21,9 @@ from config import TestingConfig
 from tests import factories
 from tests.origin import OriginServer
 from webapp import create_app
-from webapp.extensions import db, limiter
-from webapp.player.origin import forget_origin
+from webapp.core.extensions import db, limiter
+from webapp.media.origin import forget_origin
+from worker.cli import register_commands
 
 ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -91,8 +92,9 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def app(app_config):
-    """The application, with an app context pushed; every table is emptied afterwards."""
+    """The application (with the CLI, as wsgi.py builds it), an app context pushed; tables emptied afterwards."""
     app = create_app(TestingConfig, app_config)
+    register_commands(app)
     app.test_client_class = IsolatedClient
     # Flask-Limiter keeps the key prefix of the first app it was given, so the prefix alone does not
     # separate tests: empty the limiter's counters (in the test Redis database) instead.

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from webapp.clock import plan_today
-from webapp.extensions import db
+from webapp.core.clock import plan_today
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, User, Video
-from webapp.videos.storage import type_from_url
+from webapp.media.storage import type_from_url
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)

@@ -42,7 +42,7 @@ def session_cookie(app, user):
 
 def points_of(user):
     """The user's points as the database has them now."""
-    from webapp.extensions import db
+    from webapp.core.extensions import db
     from webapp.models import User
 
     db.session.expire_all()

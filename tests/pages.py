@@ -5,7 +5,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.helpers import post_form
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video
 
 DEMO_MP4 = Path(__file__).resolve().parent.parent / "webapp" / "demo_media" / "colour-bars.mp4"

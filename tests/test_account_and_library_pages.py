@@ -1,9 +1,9 @@
 """Pages for every member: the library, and My account (points, watch history, password)."""
 from tests.factories import PASSWORD, make_video
 from tests.pages import post_page
-from webapp.auth.services import authenticate
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.accounts.services import authenticate
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import VideoView
 
 

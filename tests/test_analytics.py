@@ -4,7 +4,7 @@ import re
 import pytest
 
 from tests import factories
-from webapp.player.services import record_view
+from webapp.media.credit import record_view
 
 
 @pytest.fixture

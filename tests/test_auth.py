@@ -3,8 +3,8 @@ import pytest
 
 from tests.factories import PASSWORD, make_admin, make_user
 from tests.helpers import csrf_token, post_form
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import Corporation, User
 
 

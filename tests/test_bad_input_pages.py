@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import days_from_today, make_user, make_video
 from tests.pages import post_page, state
-from webapp.clock import utcnow
+from webapp.core.clock import utcnow
 
 HUGE = "99999999999999999999"  # beyond PostgreSQL's bigint
 BIG = "99999999999"  # beyond PostgreSQL's integer

@@ -25,7 +25,7 @@ from tests.deploy_stack import render_nginx_config, running_stack
 from tests.helpers import CSRF_RE
 from tests.processes import ROOT as REPO
 from tests.processes import wait_until
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Video
 from webapp.videos.services import add_video_from_upload
 from worker.schedule import EXPIRE_PLANS_JOB_ID

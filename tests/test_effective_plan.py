@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from tests.factories import make_corporation
-from webapp.clock import plan_today
+from webapp.core.clock import plan_today
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from tests.factories import PASSWORD
 from tests.helpers import CSRF_RE, assert_security_headers, post_form
 from tests.processes import free_port
 from webapp import create_app
-from webapp.extensions import db
-from webapp.members.services import change_own_password
+from webapp.core.extensions import db
+from webapp.accounts.membership import change_own_password
 from webapp.models import User
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,8 +3,8 @@ import pytest
 
 from tests.factories import PASSWORD, make_admin, make_user
 from tests.pages import post_page
-from webapp.auth.services import authenticate
-from webapp.extensions import db
+from webapp.accounts.services import authenticate
+from webapp.core.extensions import db
 from webapp.models import User
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from config import TestingConfig
 from tests.conftest import _admin_connection
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 
 @pytest.fixture

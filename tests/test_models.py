@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import make_corporation, make_user, make_video
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video, VideoView
 
 
@@ -89,7 +89,7 @@ def test_passwords_are_stored_hashed(app):
 
 
 def test_deleted_users_and_members_of_deleted_corporations_are_inactive(app):
-    from webapp.clock import utcnow
+    from webapp.core.clock import utcnow
 
     user = make_user()
     assert user.is_active

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import PASSWORD, days_from_today, make_user, make_video
 from tests.pages import post_page, post_upload, state, upload_data
-from webapp.clock import utcnow
+from webapp.core.clock import utcnow
 
 NEW_PASSWORD = "another-long-password"
 

@@ -5,7 +5,7 @@ import pytest
 from tests.factories import PASSWORD, days_from_today, make_admin, make_corporation
 from tests.helpers import post_form
 from tests.processes import Process, ThrowawayRedis, process_env, wait_until
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Corporation
 from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from config import DevelopmentConfig
 from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Corporation
 from worker.context import AppContextJob
 from worker.schedule import (EXPIRE_PLANS_JOB_ID, ZonedScheduler, check_schedule, next_run,

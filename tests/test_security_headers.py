@@ -10,9 +10,9 @@ from config import BASE_DIR, TestingConfig
 from tests.factories import make_video
 from tests.helpers import assert_security_headers, post_form
 from webapp import create_app
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent
-from webapp.security import STREAM_CONTENT_SECURITY_POLICY
+from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
 
 EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "

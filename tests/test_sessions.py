@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
 from tests.helpers import post_form
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, RefreshToken, User
 
 

@@ -17,10 +17,10 @@ from tests.conftest import REDIS_URL, IsolatedClient
 from tests.test_activity import rows
 from tests.pages import DEMO_MP4
 from webapp import create_app
-from webapp.clock import plan_today
-from webapp.extensions import db
+from webapp.core.clock import plan_today
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, PlanChange, VideoView
-from webapp.plans.services import expire_plans
+from webapp.companies.services import expire_plans
 
 
 @pytest.fixture

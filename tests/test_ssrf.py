@@ -9,12 +9,12 @@ from werkzeug.serving import make_server
 
 from tests import factories
 from tests.origin import OriginServer
-from webapp.exceptions import InvalidSource
-from webapp.extensions import db
+from webapp.core.exceptions import InvalidSource
+from webapp.core.extensions import db
 from webapp.models import User, Video
-from webapp.player.origin import origin_session
+from webapp.media.origin import origin_session
 from webapp.videos.services import add_video_from_url
-from webapp.videos.ssrf import UnsafeTarget, check_url
+from webapp.media.ssrf import UnsafeTarget, check_url
 
 REFUSED = [
     "http://127.0.0.1/clip.mp4",                    # loopback

@@ -5,11 +5,11 @@ import pytest
 
 from tests import factories
 from tests.helpers import points_of
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import User, VideoView
-from webapp.player.playback import make_playback_url
-from webapp.player.streaming import stream_response
+from webapp.accounts.sessions.playback import make_playback_url
+from webapp.media.streaming import stream_response
 
 DATA = b"\0\0\0\x18ftypisom" + bytes(range(256)) * 64
 

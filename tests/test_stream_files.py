@@ -6,9 +6,9 @@ import requests
 
 from tests import factories
 from tests.helpers import points_of
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import VideoView
-from webapp.videos.storage import media_path
+from webapp.media.storage import media_path
 
 DATA = b"\0\0\0\x18ftypmp42" + os.urandom(200_000)
 

@@ -10,9 +10,9 @@ import requests
 from tests import factories
 from tests.helpers import points_of, session_cookie
 from tests.origin import OriginServer
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import VideoView
-from webapp.player.origin import open_upstreams
+from webapp.media.origin import open_upstreams
 
 DATA = os.urandom(300_000)
 

@@ -3,10 +3,10 @@ import pytest
 
 from tests.factories import days_from_today, make_video
 from tests.pages import post_page, stored_files
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import Video
-from webapp.videos.storage import media_path
+from webapp.media.storage import media_path
 
 
 def trashed_video(corporation, admin, **fields):

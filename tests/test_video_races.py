@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from tests.factories import days_from_today, make_video
-from webapp.clock import utcnow
-from webapp.exceptions import NotFound, NotInTrash
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.exceptions import NotFound, NotInTrash
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Video
 from webapp.videos.services import purge_video, restore_video, trash_video, update_video
 

@@ -5,9 +5,9 @@ import requests
 
 from tests import factories
 from tests.helpers import session_cookie
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import User, VideoView
-from webapp.player.services import record_view
+from webapp.media.credit import record_view
 
 
 def fire_together(urls, cookies, headers=None):

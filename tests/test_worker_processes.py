@@ -10,7 +10,7 @@ from tests.conftest import REDIS_URL
 from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from tests.processes import Process, process_env, wait_until
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, PlanChange
 from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler
 

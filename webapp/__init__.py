@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
-from webapp.extensions import csrf, db, jwt, limiter, login_manager, migrate
+from webapp.core.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
 def create_app(config_class=None, overrides=None):
@@ -31,7 +31,6 @@ def create_app(config_class=None, overrides=None):
     register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
-    register_commands(app)
     register_template_helpers(app)
     register_request_log(app)
     if not app.debug and not app.testing:
@@ -40,8 +39,8 @@ def create_app(config_class=None, overrides=None):
 
 
 def upload_request_class():
-    """The request class: Flask's own, with uploads spooled beside MEDIA_ROOT (webapp/videos/spool.py)."""
-    from webapp.videos.spool import MediaSpoolRequest
+    """The request class: Flask's own, with uploads spooled beside MEDIA_ROOT (webapp/media/spool.py)."""
+    from webapp.media.spool import MediaSpoolRequest
 
     return MediaSpoolRequest
 
@@ -61,13 +60,13 @@ def ensure_secret_key(app):
 
 def register_security(app):
     """Security headers, trusted proxies, idle session timeout; refuses unsafe settings."""
-    from webapp.security import register
+    from webapp.core.security import register
 
     register(app)
 
 
 def register_extensions(app):
-    """Bind the extension objects of webapp.extensions to this app."""
+    """Bind the extension objects of webapp.core.extensions to this app."""
     db.init_app(app)
     render_as_batch = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=render_as_batch,
@@ -79,32 +78,32 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from webapp.auth.loader import load_user
+    from webapp.accounts.sessions.loader import load_user
 
     login_manager.user_loader(load_user)
 
 
 def register_url_converters(app):
     """`<int:...>` in page routes matches database ids only: larger numbers are a 404 on any database."""
-    from webapp.pages import DatabaseIdConverter
+    from webapp.core.pages import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_blueprints(app):
     """Attach every feature blueprint."""
-    from webapp.activity import bp as activity_bp
-    from webapp.analytics import bp as analytics_bp
-    from webapp.auth import bp as auth_bp
-    from webapp.health import bp as health_bp
-    from webapp.main import bp as main_bp
-    from webapp.player import bp as player_bp
-    from webapp.members import bp as members_bp
-    from webapp.videos import bp as videos_bp
-    from webapp.trash import bp as trash_bp
-    from webapp.plans import bp as plans_bp
-    from webapp.library import bp as library_bp
-    from webapp.account import bp as account_bp
+    from webapp.insights.activity import bp as activity_bp
+    from webapp.insights.analytics import bp as analytics_bp
+    from webapp.accounts.auth import bp as auth_bp
+    from webapp.core.health import bp as health_bp
+    from webapp.core.main import bp as main_bp
+    from webapp.videos.player import bp as player_bp
+    from webapp.accounts.members import bp as members_bp
+    from webapp.videos.manage import bp as videos_bp
+    from webapp.videos.trash import bp as trash_bp
+    from webapp.companies.plans import bp as plans_bp
+    from webapp.videos.library import bp as library_bp
+    from webapp.accounts.account import bp as account_bp
 
     app.register_blueprint(activity_bp)
     app.register_blueprint(analytics_bp)
@@ -126,31 +125,20 @@ def register_blueprints(app):
 
 def register_errorhandlers(app):
     """HTML error pages for the browser, JSON errors under /api."""
-    from webapp.errors import register
+    from webapp.core.errors import register
 
     register(app)
-
-
-def register_commands(app):
-    """Flask CLI commands (seed-demo, plans expire, jobs, ...)."""
-    from webapp.commands import register
-    from webapp.plans.commands import register as register_plan_commands
-    from worker.commands import register as register_job_commands
-
-    register(app)
-    register_plan_commands(app)
-    register_job_commands(app)
 
 
 def register_request_log(app):
     """Request ids and one structured log line per request."""
-    from webapp.request_log import register
+    from webapp.core.request_log import register
 
     register(app)
 
 
 def register_template_helpers(app):
     """Values every template can use."""
-    from webapp.templating import register
+    from webapp.core.templating import register
 
     register(app)

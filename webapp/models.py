@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.clock import plan_today, utcnow
-from webapp.extensions import db
+from webapp.core.clock import plan_today, utcnow
+from webapp.core.extensions import db
 
 PLAN_FREE = "free"
 PLAN_PAID = "paid"

@@ -1,7 +1,7 @@
 """rq job functions: plain arguments, idempotent, run inside an app context (AppContextJob)."""
 import logging
 
-from webapp.plans import services as plan_services
+from webapp.companies import services as plan_services
 
 log = logging.getLogger(__name__)
 

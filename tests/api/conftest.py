@@ -2,7 +2,7 @@
 import pytest
 
 from tests import factories
-from webapp.api.tokens import access_token_for
+from webapp.accounts.sessions.tokens import access_token_for
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ import pytest
 
 from tests import factories
 from tests.api.conftest import assert_error
-from webapp.members.services import add_member
+from webapp.accounts.membership import add_member
 
 
 def test_admins_get_their_companys_events_newest_first(client, admin, guest, bearer, audit_history):

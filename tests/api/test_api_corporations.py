@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.api.conftest import assert_error
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import Corporation, PlanChange, User
 
 SIGN_UP = "/api/v1/corporations"

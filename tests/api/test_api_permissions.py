@@ -2,8 +2,8 @@
 import pytest
 
 from tests import factories
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 
 ROLES = ("anonymous", "guest", "admin", "other_admin")
 

@@ -8,8 +8,8 @@ from freezegun import freeze_time
 from tests import factories
 from tests.api.conftest import assert_error
 from tests.helpers import points_of
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import VideoView
 
 DATA = os.urandom(200_000)

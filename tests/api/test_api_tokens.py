@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.api.conftest import assert_error
-from webapp.api.tokens import hash_token
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.accounts.sessions.tokens import hash_token
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import RefreshToken
 
 LOGIN = "/api/v1/auth/login"

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.api.conftest import assert_error
-from webapp.extensions import db
+from webapp.core.extensions import db
 from webapp.models import User, VideoView
 
 

@@ -8,8 +8,8 @@ from werkzeug.test import encode_multipart
 
 from tests import factories
 from tests.api.conftest import assert_error
-from webapp.clock import utcnow
-from webapp.extensions import db
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
 from webapp.models import Video, VideoView
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4000

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.http_files import Runner, parse
-from webapp.commands import seed_demo_data
+from webapp.demo import seed_demo_data
 
 HTTP_DIR = Path(__file__).resolve().parents[2] / "rest_client"
 HTTP_FILES = sorted(HTTP_DIR.glob("*.http"))

@@ -14,8 +14,8 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests import factories
-from webapp.api.tokens import access_token_for
-from webapp.extensions import db
+from webapp.accounts.sessions.tokens import access_token_for
+from webapp.core.extensions import db
 
 EXAMPLES_PER_OPERATION_AND_MODE = 25
 

@@ -5,8 +5,8 @@ import pytest
 
 from tests import factories
 from tests.helpers import points_of
-from webapp.commands import DEMO_MEDIA
-from webapp.videos.storage import media_path
+from webapp.demo import DEMO_MEDIA
+from webapp.media.storage import media_path
 
 pytestmark = pytest.mark.browser
 

@@ -3,19 +3,19 @@ from flask_smorest import Api
 
 from webapp.api.errors import configure_jwt
 from webapp.api.schemas import ErrorSchema
-from webapp.extensions import csrf, jwt
+from webapp.core.extensions import csrf, jwt
 
 SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                    "description": "An access token from POST /api/v1/auth/login or /auth/refresh."}
 
 
 class ReelhouseApi(Api):
-    """flask-smorest's Api with our error envelope; app-wide handlers (webapp/errors.py) answer errors."""
+    """flask-smorest's Api with our error envelope; app-wide handlers (webapp/core/errors.py) answer errors."""
 
     ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
-        """webapp.errors already renders HTTP errors as the envelope under /api."""
+        """webapp.core.errors already renders HTTP errors as the envelope under /api."""
 
     def register_resource(self, blp, url_prefix, tag, description):
         """Attach a resource blueprint and document its operations under one readable tag."""
@@ -46,7 +46,7 @@ def configure(app):
 def register_api(app):
     """Create the Api for this app and register every resource, the docs page and the JWT hooks."""
     from webapp.api import audit_events, auth, corporations, docs, me, users, videos
-    from webapp.api.tokens import load_token_user
+    from webapp.accounts.sessions.tokens import load_token_user
 
     configure(app)
     configure_jwt(jwt)

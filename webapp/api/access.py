@@ -5,7 +5,7 @@ from http import HTTPStatus
 from flask_jwt_extended import current_user as api_user
 from flask_jwt_extended import verify_jwt_in_request
 
-from webapp.exceptions import NotAllowed
+from webapp.core.exceptions import NotAllowed
 
 BEARER = [{"bearerAuth": []}]
 

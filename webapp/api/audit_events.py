@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from webapp import audit
+from webapp.insights import audit
 from webapp.api.access import bearer_required
 from webapp.api.blueprint import resource_blueprint
 from webapp.api.fields import MAX_ID

@@ -3,11 +3,11 @@ from flask import request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 
-from webapp.api import tokens
+from webapp.accounts.sessions import tokens
 from webapp.api.access import documents_errors
 from webapp.api.blueprint import limit_body_size, resource_blueprint
 from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
-from webapp.throttling import account_key, login_limits
+from webapp.accounts.throttling import account_key, login_limits
 
 blp = resource_blueprint("api_auth", __name__)
 URL_PREFIX = "/api/v1/auth"
@@ -23,7 +23,7 @@ def login_account_key() -> str:
     return (isinstance(email, str) and account_key(email[:254])) or "ip:" + get_remote_address()
 
 
-# Counted together with the login page's attempts (webapp/throttling.py).
+# Counted together with the login page's attempts (webapp/accounts/throttling.py).
 per_ip, per_account = login_limits(login_account_key)
 
 

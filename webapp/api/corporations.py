@@ -6,9 +6,9 @@ from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
 from webapp.api.fields import ID_RULE
 from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
-from webapp.auth.services import sign_up
-from webapp.exceptions import NotFound
-from webapp.plans.services import delete_corporation, update_corporation
+from webapp.accounts.services import sign_up
+from webapp.core.exceptions import NotFound
+from webapp.companies.services import delete_corporation, update_corporation
 
 blp = resource_blueprint("api_corporations", __name__)
 URL_PREFIX = "/api/v1/corporations"

@@ -36,7 +36,7 @@ def _json(schema, description):
 
 
 def document_health(app, spec):
-    """/healthz and /readyz live in webapp/health; they are described here for the OpenAPI document."""
+    """/healthz and /readyz live in webapp/core/health; they are described here for the OpenAPI document."""
     spec.tag({"name": "Health", "description": "Liveness and readiness checks (no authentication)."})
     spec.path(rule=rule_of(app, "health.healthz"), operations={"get": {
         "tags": ["Health"], "summary": "The process is up.", "operationId": "healthz",

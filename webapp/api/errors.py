@@ -7,8 +7,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
-from webapp.errors import error_response
-from webapp.exceptions import DomainError, Unauthorized, ValidationFailed
+from webapp.core.errors import error_response
+from webapp.core.exceptions import DomainError, Unauthorized, ValidationFailed
 
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "type")
 

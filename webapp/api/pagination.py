@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
-from webapp.extensions import db
+from webapp.core.extensions import db
 
 _page_schemas = {}
 

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
-from webapp.api import tokens
+from webapp.accounts.sessions import tokens
 from webapp.api.access import bearer_required, documents_errors, ensure_admin_or_self
 from webapp.api.blueprint import resource_blueprint
 from webapp.api.fields import ID_RULE
@@ -16,10 +16,10 @@ from webapp.api.schemas import (
     UserSchema,
     ViewSchema,
 )
-from webapp.auth.passwords import check_password_rules
-from webapp.exceptions import NotAllowed
-from webapp.members import services as members
-from webapp.tenancy import scoped_member_or_404
+from webapp.accounts.passwords import check_password_rules
+from webapp.core.exceptions import NotAllowed
+from webapp.accounts import membership as members
+from webapp.core.tenancy import scoped_member_or_404
 
 blp = resource_blueprint("api_users", __name__)
 URL_PREFIX = "/api/v1/users"

@@ -19,9 +19,9 @@ from webapp.api.schemas import (
     VideoUploadSchema,
     ViewSchema,
 )
-from webapp.player.playback import make_playback_url
-from webapp.player.streaming import stream_response
-from webapp.tenancy import scoped_video_or_404
+from webapp.accounts.sessions.playback import make_playback_url
+from webapp.media.streaming import stream_response
+from webapp.core.tenancy import scoped_video_or_404
 from webapp.videos import services
 
 blp = resource_blueprint("api_videos", __name__)

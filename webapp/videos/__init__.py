@@ -1,6 +1,1 @@
-"""Videos of a corporation: sources, uploads and the trash."""
-from flask import Blueprint
-
-bp = Blueprint("videos", __name__, url_prefix="/videos")
-
-from webapp.videos import routes  # noqa: E402,F401
+"""Videos: add, edit, trash, restore and purge; the library, trash, admin and player screens."""

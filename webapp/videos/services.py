@@ -3,12 +3,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import joinedload
 
-from webapp import audit
-from webapp.clock import utcnow
-from webapp.exceptions import NotFound, NotInTrash, PlanRequired, ValidationFailed
-from webapp.extensions import db
+from webapp.insights import audit
+from webapp.core.clock import utcnow
+from webapp.core.exceptions import NotFound, NotInTrash, PlanRequired, ValidationFailed
+from webapp.core.extensions import db
 from webapp.models import User, Video, VideoView
-from webapp.videos import storage
+from webapp.media import storage
 from webapp.videos.sources import check_source_url
 
 

@@ -1,8 +1,8 @@
 """Validation of video source URLs given by admins."""
 from urllib.parse import urlsplit
 
-from webapp.exceptions import InvalidSource
-from webapp.videos.ssrf import UnsafeTarget, check_url
+from webapp.core.exceptions import InvalidSource
+from webapp.media.ssrf import UnsafeTarget, check_url
 
 
 def check_source_url(url: str | None) -> str:

@@ -1,0 +1,1 @@
+"""Accounts: users, sign-up, login, passwords, members and sessions (browser, API refresh families, playback)."""

@@ -1,0 +1,6 @@
+"""Authentication for browsers: sign-up, login, logout."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from webapp.accounts.auth import routes  # noqa: E402,F401

@@ -1,0 +1,81 @@
+"""Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from webapp.accounts.auth import bp
+from webapp.accounts.auth.forms import LoginForm, SignupForm
+from webapp.accounts.services import authenticate, log_out_other_sessions, sign_up
+from webapp.core.exceptions import DomainError
+from webapp.core.security import forget_session, mark_session_started
+from webapp.accounts.throttling import login_per_account, login_per_ip, signup_per_ip
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site (no scheme, no host, no '//' or backslash tricks)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def start_session(user):
+    """Log the user in with a fresh session (no fixation: the old session data is dropped)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    mark_session_started()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_per_ip
+@login_per_account
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash("Wrong email or password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        start_session(user)
+        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    forget_session()
+    logout_user()
+    session.clear()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@signup_per_ip
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            _, admin = sign_up(form.name.data, form.email.data, form.password.data)
+        except DomainError as error:
+            flash(error.message, "error")
+            return render_template("auth/signup.html", form=form), error.status
+        start_session(admin)
+        flash("Welcome! Your company is set up on the free plan.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/signup.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/sessions/log-out-others")
+@login_required
+def log_out_others():
+    user = log_out_other_sessions(current_user._get_current_object())
+    start_session(user)
+    flash("Your other sessions have been logged out. This browser stays logged in.", "success")
+    return redirect(url_for("account.index"))

@@ -1,0 +1,90 @@
+"""Members pages (admins only): list and search, add, change role, reset password, remove."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.accounts import membership as services
+from webapp.accounts.members import bp
+from webapp.accounts.members.forms import AddMemberForm, ResetPasswordForm, RoleForm
+from webapp.core.pages import page_of, search_term, show_domain_error
+from webapp.core.tenancy import scoped_member_or_404
+
+
+def role_form_for(member):
+    """The inline role selector of one row of the list."""
+    return RoleForm(formdata=None, data={"role": member.role}, prefix=f"m{member.id}")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    q = search_term()
+    page = page_of(services.members_query(current_user.corporation_id, q))
+    return render_template("members/index.html", page=page, q=q, role_form_for=role_form_for)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def add():
+    form = AddMemberForm()
+    if form.validate_on_submit():
+        try:
+            member = services.add_member(current_user, form.email.data, form.password.data, form.role.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("members/add.html", form=form), error.status
+        flash(f"{member.email} was added as {member.role}.", "success")
+        return redirect(url_for("members.index"))
+    return render_template("members/add.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/<int:member_id>/role")
+@admin_required
+def change_role(member_id):
+    member = scoped_member_or_404(current_user, member_id)
+    form = RoleForm(prefix=f"m{member.id}")
+    if not form.validate_on_submit():
+        flash("Choose admin or guest.", "error")
+        return redirect(url_for("members.index"))
+    try:
+        services.change_role(current_user, member, form.role.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.index"))
+    flash(f"{member.email} is now {member.role}.", "success")
+    if member.id == current_user.id and not member.is_admin:
+        return redirect(url_for("library.index"))
+    return redirect(url_for("members.index"))
+
+
+@bp.route("/<int:member_id>/password", methods=["GET", "POST"])
+@admin_required
+def reset_password(member_id):
+    member = scoped_member_or_404(current_user, member_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(current_user, member, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("members/password.html", form=form, member=member), error.status
+        if member.id == current_user.id:
+            login_user(member)  # the reset ended every session, this browser's included
+        flash(f"The password of {member.email} was changed; their sessions have ended.", "success")
+        return redirect(url_for("members.index"))
+    status = 400 if form.errors else 200
+    return render_template("members/password.html", form=form, member=member), status
+
+
+@bp.post("/<int:member_id>/remove")
+@admin_required
+def remove(member_id):
+    member = scoped_member_or_404(current_user, member_id)
+    try:
+        services.remove_member(current_user, member)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.index"))
+    flash(f"{member.email} was removed.", "success")
+    return redirect(url_for("members.index"))

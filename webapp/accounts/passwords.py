@@ -1,0 +1,40 @@
+"""Password rules shared by the pages and the API: length, and not one of the most common passwords."""
+from functools import lru_cache
+from pathlib import Path
+
+from webapp.core.exceptions import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+# The 10 000 most common passwords, lower-case, one a line (from Django's list; see README).
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The common-password list, read once per process."""
+    with COMMON_PASSWORDS_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def is_common_password(password: str) -> bool:
+    """Is this password (in any letter case) on the common-password list?"""
+    return password.strip().lower() in common_passwords()
+
+
+def password_problem(password: str | None) -> str | None:
+    """Why this password is refused, or None when it is acceptable."""
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if is_common_password(password):
+        return "That password is too common: choose one that is harder to guess."
+    return None
+
+
+def check_password_rules(password: str | None, field: str = "password") -> None:
+    """Raise ValidationFailed (400) when the password breaks a rule."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem, fields={field: [problem]})

@@ -1,0 +1,1 @@
+"""Sessions: browser logins, API refresh-token families and signed playback URLs."""

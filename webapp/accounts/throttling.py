@@ -1,0 +1,71 @@
+"""Rate limits of the login and sign-up forms (per IP and per account) and the 429 answer's timing."""
+import math
+import time
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from webapp.core.extensions import limiter
+from webapp.models import normalise_email
+
+
+def account_key(email: str | None) -> str:
+    """The rate-limit key of one account (any letter case); empty when no email was given."""
+    email = normalise_email(email or "")
+    return f"account:{email}" if email else ""
+
+
+def login_form_account_key() -> str:
+    return account_key(request.form.get("email"))
+
+
+def failed_login(response) -> bool:
+    """Only failed attempts count against an account, so its owner is not locked out by logins."""
+    return response.status_code == 401
+
+
+def setting(name):
+    """A limit string read from the config at request time (tests and operators may change it)."""
+    return lambda: current_app.config[name]
+
+
+def login_limits(account_key_of_request):
+    """The per-IP and per-account limits of a login endpoint (a decorator each).
+
+    Every login door (the page, the API) shares the same counters: an attacker gets no more tries
+    by switching doors. Every attempt from an IP counts; failed attempts count against the account
+    they name. Limits are windows (e.g. "10 per minute"): a locked account opens again when its
+    window ends.
+    """
+    per_ip = limiter.shared_limit(setting("LOGIN_RATE_LIMIT_PER_IP"), "login-ip", key_func=get_remote_address,
+                                  methods=["POST"])
+    per_account = limiter.shared_limit(setting("LOGIN_RATE_LIMIT_PER_ACCOUNT"), "login-account",
+                                       key_func=account_key_of_request, methods=["POST"],
+                                       deduct_when=failed_login)
+    return per_ip, per_account
+
+
+login_per_ip, login_per_account = login_limits(login_form_account_key)
+signup_per_ip = limiter.limit(setting("SIGNUP_RATE_LIMIT"), key_func=get_remote_address,
+                              methods=["POST"], scope="signup-ip")
+
+
+def retry_after_seconds(error) -> int:
+    """Seconds until the breached limit lets requests through again (at least 1)."""
+    seconds = getattr(error, "retry_after", None)
+    if seconds is None:
+        current = limiter.current_limit
+        seconds = current.reset_at - time.time() if current is not None else 60
+    if hasattr(seconds, "timestamp"):
+        seconds = seconds.timestamp() - time.time()
+    return max(1, math.ceil(seconds))
+
+
+def retry_message(seconds: int) -> str:
+    """Tell people when they may try again, in words."""
+    if seconds < 90:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minutes"
+    return f"Too many attempts. Please wait {wait} before trying again."

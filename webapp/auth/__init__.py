@@ -1,6 +1,0 @@
-"""Authentication for browsers: sign-up, login, logout."""
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from webapp.auth import routes  # noqa: E402,F401

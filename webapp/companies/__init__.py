@@ -1,0 +1,1 @@
+"""Companies: rename, plan changes and expiry, company deletion."""

@@ -1,0 +1,79 @@
+"""App-wide error handlers: JSON under /api, HTML pages in the shared layout elsewhere."""
+from flask import jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from webapp.core.exceptions import DomainError
+from webapp.core.extensions import db
+from webapp.accounts.throttling import retry_after_seconds, retry_message
+
+FRIENDLY = {
+    400: "The request could not be understood.",
+    401: "Please log in to continue.",
+    403: "You are not allowed to do that. This page is for your company's admins.",
+    404: "There is nothing here.",
+    405: "That action is not available here.",
+    409: "That conflicts with the current state.",
+    413: "The file is too large.",
+    415: "That content type is not supported.",
+    429: "Too many attempts. Please wait and try again.",
+    500: "Something went wrong on our side. Please try again.",
+    502: "The video source did not answer properly.",
+    503: "The service is temporarily unavailable.",
+}
+
+
+def wants_json() -> bool:
+    """API paths always get JSON errors."""
+    return request.path.startswith("/api")
+
+
+def error_response(status, code, message, fields=None, headers=None):
+    """Render one error as JSON (API) or as an HTML page in the site layout."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        response = jsonify(body)
+    else:
+        response = make_response(render_template("errors/error.html", status=status, message=message))
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def snake(name: str) -> str:
+    return name.lower().replace(" ", "_").replace("-", "_").replace("'", "")
+
+
+def register(app):
+    """Install the handlers on the app (blueprint handlers would miss unmatched URLs)."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error):
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message, error.fields,
+                              getattr(error, "headers", None))
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        status = error.code or 500
+        message = error.description if status in (400, 413, 429) and error.description else None
+        if status == 413:
+            limit = app.config["MAX_UPLOAD_MB"]
+            message = f"The file is too large: the limit is {limit} MB."
+        headers = {}
+        if status == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if status == 429:
+            seconds = retry_after_seconds(error)
+            headers["Retry-After"] = str(seconds)
+            message = retry_message(seconds)
+        return error_response(
+            status, snake(error.name or "error"), message or FRIENDLY.get(status, error.name), None, headers
+        )
+
+    @app.errorhandler(500)
+    def handle_server_error(error):
+        db.session.rollback()
+        return error_response(500, "internal_error", FRIENDLY[500])

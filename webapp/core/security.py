@@ -1,0 +1,168 @@
+"""Security settings of the web app: response headers, trusted proxies, session lifetime, media location."""
+import secrets
+import time
+from pathlib import Path
+
+from flask import abort, current_app, flash, request, session
+from flask_login import logout_user
+from flask_talisman import Talisman
+from redis.exceptions import RedisError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.core.redis_conn import redis_connection
+
+# Nothing inline: scripts and styles come from static/ only.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "media-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Stream answers (video bytes, and their 304s) are never documents of ours: opened as a page, even a
+# polyglot file may do nothing (no script, no form, no plugin, no request). nginx/offload.conf sends
+# the same for the bytes nginx moves itself.
+STREAM_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'"
+PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
+LAST_SEEN_KEY = "_last_seen"
+STARTED_KEY = "_started"
+SESSION_ID_KEY = "_sid"
+ENDED_SESSION_PREFIX = "ended-session:"
+
+
+def register(app):
+    """Check the settings, then install headers, proxy handling and the idle timeout on the app."""
+    check_media_root(app)
+    trust_proxies(app)
+    # Registered before Talisman on purpose: Flask runs after_request hooks in reverse order, so
+    # this one runs after Talisman has written the site's policy, and replaces it on stream answers.
+    app.after_request(apply_stream_policy)
+    # One Talisman per app: it keeps a reference to the app it was given.
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=True,  # Talisman sends HSTS only on HTTPS requests
+        strict_transport_security_max_age=app.config["HSTS_MAX_AGE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+    )
+    app.before_request(end_stale_session)
+    app.before_request(refuse_nul_characters)
+
+
+def protect_stream(response):
+    """Mark a response as a stream answer: it gets STREAM_CONTENT_SECURITY_POLICY and nosniff."""
+    response.is_stream_answer = True
+    return response
+
+
+def apply_stream_policy(response):
+    """The after_request hook that gives marked stream answers their policy (see protect_stream)."""
+    if getattr(response, "is_stream_answer", False):
+        response.headers["Content-Security-Policy"] = STREAM_CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def check_media_root(app):
+    """Uploads must never be reachable as static files: refuse a MEDIA_ROOT inside static/."""
+    media = Path(app.config["MEDIA_ROOT"]).resolve()
+    static = Path(app.static_folder).resolve()
+    if media == static or static in media.parents:
+        raise RuntimeError(f"MEDIA_ROOT must be outside the static folder ({static}), got {media}.")
+
+
+class IgnoreForwardedHeaders:
+    """WSGI middleware: with no trusted proxy, X-Forwarded-* sent by clients are dropped unread."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        for key in [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]:
+            del environ[key]
+        return self.wsgi_app(environ, start_response)
+
+
+def trust_proxies(app):
+    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+    else:
+        app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
+
+
+def mark_session_started():
+    """Called at login: a new session id and clocks for the idle timeout and the absolute lifetime."""
+    now = int(time.time())
+    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
+    session[STARTED_KEY] = now
+    session[LAST_SEEN_KEY] = now
+
+
+def forget_session():
+    """Called at logout: remember the session id as ended, so a copy of the old cookie is refused.
+
+    Session cookies are signed, not stored: without this a copied cookie would stay valid. The
+    mark lasts as long as a session may. Redis down: logged and skipped (the idle timeout remains).
+    """
+    session_id = session.get(SESSION_ID_KEY)
+    if not session_id:
+        return
+    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
+    try:
+        redis_connection().set(ENDED_SESSION_PREFIX + session_id, 1, ex=lifetime)
+    except RedisError as error:
+        current_app.logger.warning("could not record an ended session: %s", type(error).__name__)
+
+
+def session_was_ended(session_id) -> bool:
+    if not session_id:
+        return False
+    try:
+        return bool(redis_connection().exists(ENDED_SESSION_PREFIX + session_id))
+    except RedisError:
+        return False
+
+
+def end_stale_session():
+    """Log out a browser session that was logged out elsewhere, is too old, or idle too long."""
+    if request.endpoint == "static" or request.path.startswith("/api/") or "_user_id" not in session:
+        return
+    now = time.time()
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    last_seen, started = session.get(LAST_SEEN_KEY), session.get(STARTED_KEY)
+    if minutes and isinstance(last_seen, int) and now - last_seen > minutes * 60:
+        message = f"You were logged out after {minutes} minutes without activity. Please log in again."
+    elif isinstance(started, int) and now - started > current_app.permanent_session_lifetime.total_seconds():
+        message = "Your session has expired. Please log in again."
+    elif session_was_ended(session.get(SESSION_ID_KEY)):
+        message = "This session was logged out. Please log in again."
+    else:
+        session[LAST_SEEN_KEY] = int(now)
+        return
+    logout_user()
+    session.clear()
+    flash(message, "info")
+
+
+def refuse_nul_characters():
+    """Pages refuse form or query values with NUL characters (PostgreSQL cannot store them) with a 400.
+
+    The JSON API checks each field itself (webapp/api/fields.py).
+    """
+    if request.path.startswith("/api"):
+        return
+    values = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in value for _, value in values):
+        abort(400, "Text must not contain NUL characters.")

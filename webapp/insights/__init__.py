@@ -1,0 +1,1 @@
+"""Insights: the audit log, viewing analytics and the Activity page."""

@@ -1,6 +1,0 @@
-"""Members of a corporation: admins and guests."""
-from flask import Blueprint
-
-bp = Blueprint("members", __name__, url_prefix="/members")
-
-from webapp.members import routes  # noqa: E402,F401

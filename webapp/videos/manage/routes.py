@@ -1,0 +1,85 @@
+"""Video pages (admins only): list and search, add from a URL or by upload, edit, move to the trash."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.core.pages import page_of, search_term, show_domain_error
+from webapp.core.tenancy import scoped_video_or_404
+from webapp.videos import services
+from webapp.videos.manage import bp
+from webapp.videos.manage.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
+
+
+def wants_upload_json() -> bool:
+    """upload.js posts with XMLHttpRequest and navigates itself once the upload is stored."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@bp.get("/")
+@admin_required
+def index():
+    q = search_term()
+    page = page_of(services.library_query(current_user.corporation_id, q))
+    return render_template("videos/index.html", page=page, q=q)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def add_url():
+    form = VideoFromUrlForm()
+    if form.validate_on_submit():
+        try:
+            video = services.add_video_from_url(current_user, form.title.data, form.source_url.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("videos/add_url.html", form=form), error.status
+        flash(f"“{video.title}” was added.", "success")
+        return redirect(url_for("videos.index"))
+    return render_template("videos/add_url.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@admin_required
+def upload():
+    form = UploadVideoForm()
+    limit_mb = current_app.config["MAX_UPLOAD_MB"]
+    if form.validate_on_submit():
+        try:
+            # The parser has spooled the file to disk (spool.py); the service copies it in chunks.
+            video = services.add_video_from_upload(current_user, form.title.data, form.file.data.stream)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("videos/upload.html", form=form, limit_mb=limit_mb), error.status
+        flash(f"“{video.title}” was uploaded.", "success")
+        if wants_upload_json():
+            return {"location": url_for("videos.index")}, 201
+        return redirect(url_for("videos.index"))
+    status = 400 if form.errors else 200
+    return render_template("videos/upload.html", form=form, limit_mb=limit_mb), status
+
+
+@bp.route("/<int:video_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    form = EditVideoForm(obj=video)
+    if form.validate_on_submit():
+        source_url = None if video.is_upload else form.source_url.data
+        try:
+            services.update_video(current_user, video, title=form.title.data, source_url=source_url)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("videos/edit.html", form=form, video=video), error.status
+        flash(f"“{video.title}” was saved.", "success")
+        return redirect(url_for("videos.index"))
+    return render_template("videos/edit.html", form=form, video=video), 400 if form.errors else 200
+
+
+@bp.post("/<int:video_id>/delete")
+@admin_required
+def delete(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    services.trash_video(current_user, video)
+    flash(f"“{video.title}” was moved to the trash.", "success")
+    return redirect(url_for("videos.index"))

@@ -1,0 +1,38 @@
+"""Watch page, its status endpoint, and the stream route the <video> element loads."""
+from flask import jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from webapp.core.extensions import login_manager
+from webapp.videos.player import bp
+from webapp.accounts.sessions.playback import user_from_playback_token
+from webapp.media.credit import view_status
+from webapp.media.streaming import stream_response
+from webapp.core.tenancy import scoped_video_or_404
+
+
+@bp.get("/watch/<int:video_id>")
+@login_required
+def watch(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    return render_template("player/watch.html", video=video, status=view_status(current_user, video))
+
+
+@bp.get("/watch/<int:video_id>/status")
+@login_required
+def status(video_id):
+    """The viewer's points and whether this video's view has been credited (polled by player.js)."""
+    video = scoped_video_or_404(current_user, video_id)
+    response = jsonify(view_status(current_user, video))
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.route("/videos/<int:video_id>/stream", methods=["GET", "HEAD"])
+def stream(video_id):
+    """Video bytes for the browser session, or for a signed playback URL (?token=...)."""
+    token = request.args.get("token")
+    if token:
+        return stream_response(user_from_playback_token(token, video_id), video_id)
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return stream_response(current_user._get_current_object(), video_id)

@@ -1,0 +1,35 @@
+"""Trash pages (admins only): list, restore (paid plans only, enforced by the service), purge."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from webapp.core.decorators import admin_required
+from webapp.core.pages import page_of
+from webapp.core.tenancy import scoped_trashed_video_or_404
+from webapp.videos.trash import bp
+from webapp.videos import services
+
+
+@bp.get("/")
+@admin_required
+def index():
+    page = page_of(services.trash_query(current_user.corporation_id))
+    return render_template("trash/index.html", page=page, can_restore=current_user.corporation.is_paid())
+
+
+@bp.post("/<int:video_id>/restore")
+@admin_required
+def restore(video_id):
+    video = scoped_trashed_video_or_404(current_user, video_id)
+    services.restore_video(current_user, video)  # PlanRequired -> the 403 page, nothing changed
+    flash(f"“{video.title}” was restored to the library.", "success")
+    return redirect(url_for("trash.index"))
+
+
+@bp.post("/<int:video_id>/purge")
+@admin_required
+def purge(video_id):
+    video = scoped_trashed_video_or_404(current_user, video_id)
+    title = video.title
+    services.purge_video(current_user, video)
+    flash(f"“{title}” was deleted forever.", "success")
+    return redirect(url_for("trash.index"))

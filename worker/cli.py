@@ -1,0 +1,21 @@
+"""The `flask` sub-commands (seed-demo, plans expire, jobs), registered on the app by wsgi.py."""
+import click
+
+from webapp.demo import DEMO_PASSWORD, seed_demo_data
+from worker import commands, plan_commands
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create demo companies, members and videos (idempotent) and print the logins."""
+    logins = seed_demo_data()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for corporation, email, role in logins:
+        click.echo(f"  {email:<24} {role:<6} {corporation}")
+
+
+def register_commands(app):
+    """Add every command to the app's CLI (the web app itself never imports the worker)."""
+    app.cli.add_command(seed_demo)
+    plan_commands.register(app)
+    commands.register(app)
