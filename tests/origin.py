@@ -8,7 +8,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import wrap_file
+from werkzeug.wsgi import FileWrapper
+
+
+class ClosingFileWrapper(FileWrapper):
+    """A file body that is closed even when the client hangs up before the server closes it (the
+    app's origin check reads the headers of a one-byte range and goes)."""
+
+    def __del__(self):
+        self.close()
 
 
 class OriginServer:
@@ -101,7 +109,7 @@ class OriginServer:
         content_type = "video/webm" if path.endswith(".webm") else "video/mp4"
         handle = open(path, "rb")
         stat = Path(path).stat()
-        response = Response(wrap_file(environ, handle), mimetype=content_type, direct_passthrough=True)
+        response = Response(ClosingFileWrapper(handle), mimetype=content_type, direct_passthrough=True)
         response.call_on_close(handle.close)
         response.content_length = stat.st_size
         response.last_modified = stat.st_mtime
