@@ -13,10 +13,10 @@ from tests.e2e.test_player import play_muted
 from tests.helpers import points_of
 from tests.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
 from tests.processes import wait_until
-from webapp.demo import DEMO_MEDIA
-from webapp.accounts.sessions.tokens import access_token_for
 from webapp.accounts.sessions.playback import make_playback_url
+from webapp.accounts.sessions.tokens import access_token_for
 from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
+from webapp.demo import DEMO_MEDIA
 
 pytestmark = pytest.mark.slow
 

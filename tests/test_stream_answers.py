@@ -11,17 +11,17 @@ import time
 import pytest
 import requests
 from urllib3.exceptions import ProtocolError
+from werkzeug.wrappers import Response
 
 from tests import factories
 from tests.helpers import points_of, session_cookie
 from tests.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
-from webapp.core.extensions import db
-from webapp.models import VideoView
 from webapp.accounts.sessions.playback import make_playback_url
-from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
 from webapp.accounts.sessions.tokens import access_token_for
+from webapp.core.extensions import db
+from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
 from webapp.media.storage import media_path
-from werkzeug.wrappers import Response
+from webapp.models import VideoView
 
 DATA = b"\0\0\0\x18ftypmp42" + bytes(range(256)) * 400
 

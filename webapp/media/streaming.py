@@ -15,12 +15,12 @@ from werkzeug.http import is_resource_modified, parse_date
 
 from webapp.core.errors import error_response
 from webapp.core.exceptions import OriginFailed
-from webapp.models import User, Video
-from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
-from webapp.media.credit import has_viewed, record_view
 from webapp.core.security import protect_stream
 from webapp.core.tenancy import scoped_video_or_404
+from webapp.media.credit import has_viewed, record_view
+from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
 from webapp.media.storage import media_path
+from webapp.models import User, Video
 
 RELAYED_HEADERS = ("Content-Length", "Content-Range", "ETag", "Last-Modified")
 MEDIA_LOCATION = "/_media/"
