@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from config import TestingConfig
 from tests.conftest import _admin_connection
 from webapp import create_app
+from webapp.core.clock import utcnow
 from webapp.core.extensions import db
+from webapp.models import Corporation, User
 
 
 @pytest.fixture
@@ -64,7 +66,7 @@ def test_migrations_run_on_sqlite(tmp_path):
         db.engine.dispose()
 
 
-OLD_ROWS = [  # (source_url, file_key, content_type before) -> type after 0002
+OLD_ROWS = [  # (source_url, file_key, content_type before) -> type after 0003
     (("https://cdn.example/a.webm", None, "video/mp4"), "video/webm"),
     (("https://cdn.example/watch?id=7", None, "video/mp4"), "application/octet-stream"),
     (("https://cdn.example/b.MP4?sig=x", None, "text/html"), "video/mp4"),
@@ -74,8 +76,8 @@ OLD_ROWS = [  # (source_url, file_key, content_type before) -> type after 0002
 
 
 def backfill_and_check():
-    """Rows written before 0002 get our stream types; afterwards no other type can be stored."""
-    upgrade(revision="0001_initial")
+    """Rows written before 0003 get our stream types; afterwards no other type can be stored."""
+    upgrade(revision="0002_reusable_emails")
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO corporations (id, name, plan, created_at, updated_at) "
                           "VALUES (1, 'Old Co', 'free', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
@@ -99,5 +101,20 @@ def test_stream_types_are_backfilled_and_enforced_on_postgresql(scratch_app):
 def test_stream_types_are_backfilled_and_enforced_on_sqlite(tmp_path):
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db"})
     with app.app_context():
-        backfill_and_check()
+        backfill_and_check()        db.engine.dispose()
+
+
+def test_on_sqlite_too_one_active_user_per_email_while_removed_ones_keep_theirs(tmp_path):
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/e.db"})
+    with app.app_context():
+        upgrade()
+        company = Corporation(name="Acme")
+        db.session.add_all([User(corporation=company, email="x@acme.example", password_hash="h",
+                                 deleted_at=utcnow()) for _ in range(2)])
+        db.session.add(User(corporation=company, email="x@acme.example", password_hash="h"))
+        db.session.commit()
+        db.session.add(User(corporation=company, email="x@acme.example", password_hash="h"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
         db.engine.dispose()

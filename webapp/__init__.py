@@ -25,6 +25,7 @@ def create_app(config_class=None, overrides=None):
     app.request_class = upload_request_class()
     ensure_secret_key(app)
     register_security(app)
+    register_caching(app)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -65,6 +66,13 @@ def register_security(app):
     register(app)
 
 
+def register_caching(app):
+    """One Cache-Control policy for every response; content-hashed static URLs."""
+    from webapp.core.caching import register
+
+    register(app)
+
+
 def register_extensions(app):
     """Bind the extension objects of webapp.core.extensions to this app."""
     db.init_app(app)
@@ -73,6 +81,9 @@ def register_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from webapp.accounts.throttling import start_with_healthy_storage
+
+    start_with_healthy_storage(limiter)
     jwt.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

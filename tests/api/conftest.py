@@ -2,7 +2,8 @@
 import pytest
 
 from tests import factories
-from webapp.accounts.sessions.tokens import access_token_for
+from webapp.accounts.sessions.tokens import open_session
+from webapp.core.extensions import db
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +17,12 @@ def unthrottled(redis_conn):
 
 @pytest.fixture
 def bearer(app):
-    """Authorization headers carrying a fresh access token for `user`."""
+    """Authorization headers carrying an access token of a new API session of `user`."""
 
     def headers(user):
-        return {"Authorization": f"Bearer {access_token_for(user)}"}
+        token = open_session(user)["access_token"]
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
 
     return headers
 

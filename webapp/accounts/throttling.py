@@ -46,8 +46,27 @@ def login_limits(account_key_of_request):
 
 
 login_per_ip, login_per_account = login_limits(login_form_account_key)
-signup_per_ip = limiter.limit(setting("SIGNUP_RATE_LIMIT"), key_func=get_remote_address,
-                              methods=["POST"], scope="signup-ip")
+
+
+def everyone() -> str:
+    """The key of a limit counted for all clients together."""
+    return "all"
+
+
+# Sign-up through the page and through the API (POST /api/v1/corporations) share these counters:
+# per client address, and for the whole installation (a botnet from many addresses).
+signup_per_ip = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT"), "signup-ip", key_func=get_remote_address,
+                                     methods=["POST"])
+signup_global = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT_GLOBAL"), "signup-global", key_func=everyone,
+                                     methods=["POST"])
+
+
+def start_with_healthy_storage(limiter_) -> None:
+    """After init_app: the limiter talks to a new storage, so an outage seen on the previous one
+    no longer applies. Flask-Limiter keeps that flag on the (process-wide) Limiter object and only
+    clears it after a successful re-check, up to 32 s later: the one use of its private state.
+    """
+    limiter_._storage_dead = False
 
 
 def retry_after_seconds(error) -> int:

@@ -7,8 +7,9 @@ from webapp.api.blueprint import resource_blueprint
 from webapp.api.fields import ID_RULE
 from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
 from webapp.accounts.services import sign_up
-from webapp.core.exceptions import NotFound
+from webapp.accounts.throttling import signup_global, signup_per_ip
 from webapp.companies.services import delete_corporation, update_corporation
+from webapp.core.exceptions import NotFound
 
 blp = resource_blueprint("api_corporations", __name__)
 URL_PREFIX = "/api/v1/corporations"
@@ -25,13 +26,16 @@ def own_corporation_or_404(corporation_id: int):
 
 @blp.route("", tags=[TAG])
 class Corporations(MethodView):
+    decorators = [signup_per_ip, signup_global]  # counted together with the sign-up page
+
     @blp.arguments(SignUpSchema)
     @blp.response(201, SignUpResultSchema)
-    @documents_errors(blp, 409, 413, 415)
+    @documents_errors(blp, 409, 413, 415, 429)
     def post(self, data):
         """Sign a company up with its first admin (no authentication).
 
         A paid plan needs a plan_expires_at in the future. A taken name or email answers 409.
+        Rate limited like the sign-up page, per client address and overall (429 with Retry-After).
         """
         corporation, admin = sign_up(data["name"], data["admin_email"], data["admin_password"],
                                      data["plan"], data["plan_expires_at"])

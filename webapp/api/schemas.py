@@ -1,10 +1,9 @@
 """Request and response schemas of the JSON API (they also generate the OpenAPI document)."""
 from flask import url_for
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from webapp.api.fields import text
 from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from webapp.api.fields import UploadedFile, text
 from webapp.models import PLANS, ROLES
 
 
@@ -139,7 +138,7 @@ class VideoCreateSchema(Schema):
 
 class VideoUploadSchema(Schema):
     title = text(200, min_length=1, required=True)
-    file = Upload(required=True, metadata={"description": "An MP4 or WebM file"})
+    file = UploadedFile(required=True, metadata={"description": "An MP4 or WebM file"})
 
 
 class VideoPatchSchema(Schema):

@@ -94,8 +94,13 @@ def update_corporation(actor: User, corporation: Corporation, *, name: str | Non
 
 
 def delete_corporation(actor: User, corporation: Corporation) -> None:
-    """Soft-delete a corporation: its members lose access at once."""
-    corporation.deleted_at = utcnow()
+    """Soft-delete a corporation: its members lose access at once, and their email addresses may be
+    used again (their rows stay for the company's history)."""
+    now = utcnow()
+    corporation.deleted_at = now
+    db.session.execute(
+        update(User).where(User.corporation_id == corporation.id, User.deleted_at.is_(None)).values(deleted_at=now)
+    )
     audit.record(corporation.id, actor, "corporation.deleted", corporation, name=corporation.name)
     db.session.commit()
 

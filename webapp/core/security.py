@@ -1,4 +1,5 @@
 """Security settings of the web app: response headers, trusted proxies, session lifetime, media location."""
+import ipaddress
 import secrets
 import time
 from pathlib import Path
@@ -6,10 +7,12 @@ from pathlib import Path
 from flask import abort, current_app, flash, request, session
 from flask_login import logout_user
 from flask_talisman import Talisman
-from redis.exceptions import RedisError
+from sqlalchemy import delete, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.core.redis_conn import redis_connection
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
+from webapp.models import EndedSession
 
 # Nothing inline: scripts and styles come from static/ only.
 CONTENT_SECURITY_POLICY = {
@@ -31,7 +34,6 @@ PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "
 LAST_SEEN_KEY = "_last_seen"
 STARTED_KEY = "_started"
 SESSION_ID_KEY = "_sid"
-ENDED_SESSION_PREFIX = "ended-session:"
 
 
 def register(app):
@@ -93,11 +95,42 @@ class IgnoreForwardedHeaders:
         return self.wsgi_app(environ, start_response)
 
 
+def ip_or_none(value) -> str | None:
+    """`value` as a canonical IP address (what the audit log and rate limits may store), or None."""
+    if not isinstance(value, str) or "%" in value:  # no IPv6 zone ids: an unbounded suffix
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+class CheckForwardedValues:
+    """WSGI middleware behind ProxyFix: what X-Forwarded-For/-Proto said must be an IP address and
+    http/https, else the connecting peer's values stand. Every reader of request.remote_addr (audit
+    log, rate limits, request log) gets a real address this way."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        original = environ.get("werkzeug.proxy_fix.orig", {})
+        address = ip_or_none(environ.get("REMOTE_ADDR"))
+        if address is None:
+            peer = original.get("REMOTE_ADDR", environ.get("REMOTE_ADDR"))
+            address = ip_or_none(peer) or peer
+        environ["REMOTE_ADDR"] = address
+        if environ.get("wsgi.url_scheme") not in ("http", "https"):
+            environ["wsgi.url_scheme"] = original.get("wsgi.url_scheme", "http")
+        return self.wsgi_app(environ, start_response)
+
+
 def trust_proxies(app):
-    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us."""
+    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us, and only
+    when they carry an IP address and a known scheme."""
     count = app.config["TRUSTED_PROXY_COUNT"]
     if count > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        app.wsgi_app = ProxyFix(CheckForwardedValues(app.wsgi_app), x_for=count, x_proto=count)
     else:
         app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
 
@@ -114,25 +147,24 @@ def forget_session():
     """Called at logout: remember the session id as ended, so a copy of the old cookie is refused.
 
     Session cookies are signed, not stored: without this a copied cookie would stay valid. The
-    mark lasts as long as a session may. Redis down: logged and skipped (the idle timeout remains).
+    mark is a database row (it must hold through a Redis outage) kept as long as a session may
+    last; marks past that are deleted on the way. The caller commits.
     """
     session_id = session.get(SESSION_ID_KEY)
-    if not session_id:
+    if not isinstance(session_id, str) or not session_id:
         return
-    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
-    try:
-        redis_connection().set(ENDED_SESSION_PREFIX + session_id, 1, ex=lifetime)
-    except RedisError as error:
-        current_app.logger.warning("could not record an ended session: %s", type(error).__name__)
+    now = utcnow()
+    db.session.execute(delete(EndedSession).where(EndedSession.expires_at < now))
+    db.session.merge(EndedSession(session_id=session_id[:64],
+                                  expires_at=now + current_app.permanent_session_lifetime))
 
 
 def session_was_ended(session_id) -> bool:
-    if not session_id:
+    """Was this browser session logged out (its cookie is a copy)?"""
+    if not isinstance(session_id, str) or not session_id:
         return False
-    try:
-        return bool(redis_connection().exists(ENDED_SESSION_PREFIX + session_id))
-    except RedisError:
-        return False
+    query = select(EndedSession.session_id).where(EndedSession.session_id == session_id[:64])
+    return db.session.scalar(query) is not None
 
 
 def end_stale_session():

@@ -1,6 +1,8 @@
 """Uploaded files: streamed to MEDIA_ROOT under random names, checked to really be MP4 or WebM."""
 import os
+import re
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +18,9 @@ UNKNOWN_TYPE = "application/octet-stream"
 # Every Content-Type a stream answer may carry: decided by us, never taken from an origin.
 STREAM_TYPES = (MP4, WEBM, UNKNOWN_TYPE)
 TYPE_BY_EXTENSION = {".mp4": MP4, ".m4v": MP4, ".webm": WEBM}
+PARTIAL_SUFFIX = ".part"
+# The names save_upload gives: the sweep never touches any other file in MEDIA_ROOT.
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|webm)(\.part)?$")
 
 
 class UploadTooLarge(DomainError):
@@ -62,7 +67,7 @@ def save_upload(stream) -> tuple[str, str, int]:
     file_key = secrets.token_hex(16) + extension
     target = media_path(file_key)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     size = len(head)
     try:
         with open(partial, "wb") as out:
@@ -85,3 +90,19 @@ def delete_file(file_key: str | None) -> None:
     """Remove a stored file if it is there."""
     if file_key:
         media_path(file_key).unlink(missing_ok=True)
+
+
+def stored_files_older_than(seconds: float) -> list[Path]:
+    """Files in MEDIA_ROOT named as save_upload names them (finished or `.part`) and not modified
+    for `seconds`; anything else there is left alone."""
+    root = Path(current_app.config["MEDIA_ROOT"])
+    cutoff = time.time() - seconds
+    found = []
+    for entry in os.scandir(root):
+        if STORED_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    found.append(Path(entry.path))
+            except FileNotFoundError:  # removed meanwhile
+                continue
+    return sorted(found)

@@ -1,25 +1,36 @@
 """Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.urls import iri_to_uri
 
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
 from webapp.accounts.services import authenticate, log_out_other_sessions, sign_up
+from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
+from webapp.core.extensions import db
 from webapp.core.security import forget_session, mark_session_started
-from webapp.accounts.throttling import login_per_account, login_per_ip, signup_per_ip
+
+MAX_NEXT_LENGTH = 2048
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host, no '//' or backslash tricks)."""
-    if not target:
+    """The `next` redirect target if it is a path on this site, percent-encoded; else None.
+
+    Refused: other hosts and schemes ('//', backslashes, 'http:'), and any whitespace or control
+    character (a decoded %0A would otherwise end up inside the Location header).
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return None
+    if any(char.isspace() or unicodedata.category(char)[0] == "C" for char in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if parts.scheme or parts.netloc or target.startswith("//") or "\\" in target:
         return None
-    return target
+    return iri_to_uri(target)
 
 
 def start_session(user):
@@ -50,6 +61,7 @@ def login():
 @bp.post("/logout")
 def logout():
     forget_session()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have been logged out.", "info")
@@ -58,6 +70,7 @@ def logout():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @signup_per_ip
+@signup_global
 def signup():
     form = SignupForm()
     if form.validate_on_submit():

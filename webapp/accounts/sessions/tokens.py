@@ -10,11 +10,11 @@ from sqlalchemy import func, select, update
 
 from webapp.insights import audit
 from webapp.api.fields import MAX_ID
+from webapp.accounts.membership import revoke_sessions
 from webapp.accounts.services import authenticate
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import Unauthorized
 from webapp.core.extensions import db
-from webapp.accounts.membership import revoke_sessions
 from webapp.models import RefreshToken, User
 
 
@@ -31,11 +31,12 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def access_token_for(user: User) -> str:
-    """A signed access token naming the user and their session version (a password change ends it)."""
+def access_token_for(user: User, family_id: str) -> str:
+    """A signed access token naming the user, their session version (a password change ends it) and
+    the session (refresh-token family) it descends from (logout and reuse detection end it)."""
     return create_access_token(
         identity=str(user.id),
-        additional_claims={"sv": user.session_version},
+        additional_claims={"sv": user.session_version, "fam": family_id},
         expires_delta=timedelta(seconds=current_app.config["ACCESS_TOKEN_TTL"]),
     )
 
@@ -51,9 +52,9 @@ def _new_refresh_token(user_id: int, family_id: str, user_agent: str | None, now
     return token, raw
 
 
-def _token_pair(user: User, raw_refresh: str) -> dict:
+def _token_pair(user: User, raw_refresh: str, family_id: str) -> dict:
     return {
-        "access_token": access_token_for(user),
+        "access_token": access_token_for(user, family_id),
         "refresh_token": raw_refresh,
         "token_type": "Bearer",
         "expires_in": current_app.config["ACCESS_TOKEN_TTL"],
@@ -65,10 +66,20 @@ def log_in(email: str, password: str, user_agent: str | None) -> dict:
     user = authenticate(email, password)
     if user is None:
         raise InvalidCredentials("The email or password is not correct.")
-    _token, raw = _new_refresh_token(user.id, str(uuid.uuid4()), user_agent, utcnow())
+    pair = open_session(user, user_agent)
     audit.record(user.corporation_id, user, "api.login", user)
     db.session.commit()
-    return _token_pair(user, raw)
+    return pair
+
+
+def open_session(user: User, user_agent: str | None = None) -> dict:
+    """Start a session (a new refresh-token family) for an authenticated user; its first token pair.
+
+    No commit: the caller's transaction writes the refresh token.
+    """
+    family_id = str(uuid.uuid4())
+    _token, raw = _new_refresh_token(user.id, family_id, user_agent, utcnow())
+    return _token_pair(user, raw, family_id)
 
 
 def _revoke_family(family_id: str, now) -> None:
@@ -106,7 +117,7 @@ def rotate(raw: str, user_agent: str | None) -> dict:
         update(RefreshToken).where(RefreshToken.id == claimed.id).values(replaced_by_id=token.id)
     )
     db.session.commit()
-    return _token_pair(user, new_raw)
+    return _token_pair(user, new_raw, claimed.family_id)
 
 
 def _reject_unclaimable(raw: str, now) -> None:
@@ -160,13 +171,27 @@ def end_sessions(actor: User, user: User) -> None:
     db.session.commit()
 
 
+def session_is_live(family_id) -> bool:
+    """Is this API session (refresh-token family) still open? Access tokens and playback URLs
+    descended from it die with it: logout and reuse detection revoke every token of the family."""
+    if not isinstance(family_id, str) or not 0 < len(family_id) <= 36:
+        return False
+    return db.session.scalar(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .limit(1)
+    ) is not None
+
+
 def load_token_user(claims: dict) -> User | None:
-    """The active user an access token names, or None when they, their company or the token's
-    session version are gone (flask-jwt-extended then answers 401)."""
+    """The active user an access token names, or None when they, their company, the token's session
+    version or its session (logged out, ended by reuse detection) are gone (then 401)."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
         return None
     user = db.session.get(User, int(subject))
     if user is None or not user.is_active or claims.get("sv") != user.session_version:
+        return None
+    if not session_is_live(claims.get("fam")):
         return None
     return user

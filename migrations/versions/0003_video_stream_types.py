@@ -3,8 +3,8 @@
 Existing rows are brought in line first (a URL source's type from its path's extension, an upload's
 from its stored file name), then a CHECK constraint keeps any other type out.
 
-Revision ID: 0002_video_stream_types
-Revises: 0001_initial
+Revision ID: 0003_video_stream_types
+Revises: 0002_reusable_emails
 """
 import contextlib
 import warnings
@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_video_stream_types"
-down_revision = "0001_initial"
+revision = "0003_video_stream_types"
+down_revision = "0002_reusable_emails"
 branch_labels = None
 depends_on = None
 
