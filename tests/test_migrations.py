@@ -101,7 +101,8 @@ def test_stream_types_are_backfilled_and_enforced_on_postgresql(scratch_app):
 def test_stream_types_are_backfilled_and_enforced_on_sqlite(tmp_path):
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db"})
     with app.app_context():
-        backfill_and_check()        db.engine.dispose()
+        backfill_and_check()
+        db.engine.dispose()
 
 
 def test_on_sqlite_too_one_active_user_per_email_while_removed_ones_keep_theirs(tmp_path):
