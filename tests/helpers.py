@@ -47,3 +47,15 @@ def points_of(user):
 
     db.session.expire_all()
     return db.session.get(User, user.id).points
+
+
+def api_session(user) -> tuple[str, str]:
+    """An access token of a new API session of `user`, and that session's id (its token family)."""
+    from flask_jwt_extended import decode_token
+
+    from webapp.accounts.sessions.tokens import open_session
+    from webapp.core.extensions import db
+
+    token = open_session(user)["access_token"]
+    db.session.commit()
+    return token, decode_token(token)["fam"]

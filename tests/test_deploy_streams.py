@@ -10,11 +10,10 @@ import requests
 from tests import factories
 from tests.deploy_stack import running_stack
 from tests.e2e.test_player import play_muted
-from tests.helpers import points_of
+from tests.helpers import api_session, points_of
 from tests.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
 from tests.processes import wait_until
 from webapp.accounts.sessions.playback import make_playback_url
-from webapp.accounts.sessions.tokens import access_token_for
 from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
 from webapp.demo import DEMO_MEDIA
 
@@ -40,12 +39,12 @@ def viewer(offload, origin):
 def signed_url(stack, user, video):
     """The signed playback URL of `video` for `user`, through the stack's nginx."""
     with stack.app.test_request_context():
-        return make_playback_url(user, video)[0].replace("http://localhost", stack.url)
+        return make_playback_url(user, video, api_session(user)[1])[0].replace("http://localhost", stack.url)
 
 
 def api_stream(stack, user, video, **headers):
     return requests.get(f"{stack.url}/api/v1/videos/{video.id}/stream", timeout=10,
-                        headers={"Authorization": f"Bearer {access_token_for(user)}", **headers})
+                        headers={"Authorization": f"Bearer {api_session(user)[0]}", **headers})
 
 
 def assert_stream_answer(response, content_type="video/mp4"):

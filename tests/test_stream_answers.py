@@ -14,10 +14,9 @@ from urllib3.exceptions import ProtocolError
 from werkzeug.wrappers import Response
 
 from tests import factories
-from tests.helpers import points_of, session_cookie
+from tests.helpers import api_session, points_of, session_cookie
 from tests.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
 from webapp.accounts.sessions.playback import make_playback_url
-from webapp.accounts.sessions.tokens import access_token_for
 from webapp.core.extensions import db
 from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
 from webapp.media.storage import media_path
@@ -27,7 +26,7 @@ DATA = b"\0\0\0\x18ftypmp42" + bytes(range(256)) * 400
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {access_token_for(user)}"}
+    return {"Authorization": f"Bearer {api_session(user)[0]}"}
 
 
 def assert_stream_answer(response, content_type):
@@ -57,7 +56,7 @@ def ways_in(app, client, guest):
         if way == "bearer":
             return client.get(f"/api/v1/videos/{video.id}/stream", headers={**bearer(guest), **headers})
         with app.test_request_context():
-            url = make_playback_url(guest, video)[0]
+            url = make_playback_url(guest, video, api_session(guest)[1])[0]
         return client.get(url.removeprefix("http://localhost"), headers=headers)
 
     return get
@@ -161,7 +160,8 @@ def test_opening_stream_urls_as_pages_runs_no_script(app, live_server, page, gue
     videos.append(factories.make_video(corporation, file_key="polyglot.mp4"))
     for video in videos:
         with app.test_request_context():
-            url = make_playback_url(guest, video)[0].replace("http://localhost", live_server.url)
+            url = make_playback_url(guest, video, api_session(guest)[1])[0]
+        url = url.replace("http://localhost", live_server.url)
         page.goto(url, wait_until="load")
     control = origin.add_answer("control.html", 200, "text/html", page_with_script(origin.url("canary-control")))
     page.goto(control, wait_until="load")  # the canary works: a page of the origin itself calls it

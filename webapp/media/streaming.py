@@ -163,7 +163,8 @@ def offload_response(user: User, video: Video) -> Response:
     if early is not None:
         return early
     credit_if_watched(user, video, 200)
-    headers["Content-Type"] = video.content_type  # nginx keeps it; the rest nginx says itself (offload.conf)
+    # nginx keeps these two across the internal redirect; the rest it says itself (offload.conf)
+    headers.update({"Content-Type": video.content_type, "Cache-Control": "private"})
     return protect_stream(Response(b"", status=200, headers=headers))
 
 
