@@ -1,9 +1,12 @@
 """The login and sign-up forms are rate limited per IP and per account, with a 429 page saying when to retry."""
 import pytest
 
+from config import TestingConfig
+from tests.conftest import IsolatedClient
 from tests.factories import PASSWORD, make_user
 from tests.helpers import assert_security_headers, post_form
 from tests.processes import free_port
+from webapp import create_app
 
 
 @pytest.fixture
@@ -87,3 +90,20 @@ def test_the_login_page_and_the_api_login_share_their_counters(client, admin):
                       environ_base={"REMOTE_ADDR": "198.51.100.5"})
     assert api.status_code == 429 and api.get_json()["error"]["code"] == "too_many_requests"
     assert int(api.headers["Retry-After"]) >= 1
+
+
+def test_a_new_app_counts_in_redis_at_once_after_an_outage_of_the_previous_storage(app_config, redis_conn):
+    """Pins the one use of Flask-Limiter's private state (webapp/accounts/throttling.py): the outage
+    flag it keeps on the process-wide limiter must not make a new app count in memory."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    broken = create_app(TestingConfig, {**app_config, "RATELIMIT_STORAGE_URI": dead, "REDIS_URL": dead})
+    broken.test_client_class = IsolatedClient
+    with broken.app_context():
+        client = broken.test_client()
+        for _ in range(2):  # the first finds Redis down, the second probes it again (and fails)
+            assert login(client, "nobody@initech.example.com").status_code == 401
+    healthy = create_app(TestingConfig, app_config)
+    healthy.test_client_class = IsolatedClient
+    with healthy.app_context():
+        assert login(healthy.test_client(), "nobody@initech.example.com").status_code == 401
+    assert any(b"login-ip" in key for key in redis_conn.keys("*"))
