@@ -1,7 +1,7 @@
 """languages and time zones: a member's saved language, a company's default language and time zone
 
 Revision ID: 0010_locale_timezone
-Revises: 0002_reusable_emails
+Revises: 0003_video_stream_types
 Create Date: 2026-11-30 13:10:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_locale_timezone'
-down_revision = '0002_reusable_emails'
+down_revision = '0003_video_stream_types'
 branch_labels = None
 depends_on = None
 

@@ -54,17 +54,13 @@ def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
         corporation_id=actor.corporation_id,
         title=_clean_title(title),
         source_url=check_source_url(source_url),
-        content_type=guess_content_type(source_url),
+        content_type=storage.type_from_url(source_url),
     )
     db.session.add(video)
     db.session.flush()
     audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
     db.session.commit()
     return video
-
-
-def guess_content_type(url: str) -> str:
-    return "video/webm" if url.lower().split("?")[0].endswith(".webm") else "video/mp4"
 
 
 def add_video_from_upload(actor: User, title: str, stream) -> Video:
@@ -109,7 +105,7 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
             message = _("An uploaded video has no source URL to change.")
             raise ValidationFailed(message, fields={"source_url": [message]})
         video.source_url = check_source_url(source_url)
-        video.content_type = guess_content_type(video.source_url)
+        video.content_type = storage.type_from_url(video.source_url)
         changes["source_url"] = video.source_url
     if changes:
         audit.record(video.corporation_id, actor, "video.edited", video, **changes)
