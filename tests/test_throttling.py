@@ -107,3 +107,13 @@ def test_a_new_app_counts_in_redis_at_once_after_an_outage_of_the_previous_stora
     with healthy.app_context():
         assert login(healthy.test_client(), "nobody@initech.example.com").status_code == 401
     assert any(b"login-ip" in key for key in redis_conn.keys("*"))
+
+
+def test_the_429_page_speaks_the_browser_language(client, admin):
+    for attempt in range(3):
+        login(client, admin.email, "wrong-password-1", ip=f"198.51.100.{attempt}")
+    response = post_form(client, "/login", {"email": admin.email, "password": PASSWORD},
+                         environ_base={"REMOTE_ADDR": "198.51.100.9"}, headers={"Accept-Language": "ko"})
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert '<html lang="ko">' in page and "시도 횟수가 너무 많습니다." in page and "후에 다시 시도하세요." in page
