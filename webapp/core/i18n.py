@@ -4,6 +4,7 @@ The language is the member's saved choice (My account), else the browser's Accep
 the company's default language, else English. The API's error messages follow Accept-Language only.
 Times are shown in the company's time zone (an IANA name); outside a company, in PLAN_TIMEZONE.
 """
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, has_request_context, request, session
@@ -26,20 +27,19 @@ def is_locale(value) -> bool:
 
 def is_timezone(name) -> bool:
     """True for an IANA time zone name known to this system (e.g. Asia/Seoul)."""
-    if not isinstance(name, str) or not name or name != name.strip() or len(name) > 64:
+    if not isinstance(name, str) or len(name) > 64 or name not in _zone_names():
         return False
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
-    return name in _zone_names()
+    return True
 
 
-def _zone_names():
-    names = getattr(_zone_names, "cache", None)
-    if names is None:
-        names = _zone_names.cache = frozenset(available_timezones())
-    return names
+@cache
+def _zone_names() -> frozenset:
+    """The zone names of the system's IANA database (read once)."""
+    return frozenset(available_timezones())
 
 
 def timezone_choices():
