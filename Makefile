@@ -40,7 +40,7 @@ test: $(VENV)/.installed-dev
 POT := webapp/translations/messages.pot
 
 translations-extract: $(VENV)/.installed-run
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width 100 \
+	$(BIN)/pybabel -q extract -F babel.cfg --ignore-dirs ".*" -k _l -k lazy_gettext --no-location --sort-output --width 100 \
 	  --project Reelhouse -o $(POT) .
 
 translations-update: translations-extract
