@@ -201,17 +201,25 @@ def test_api_sign_up_takes_a_validated_time_zone_and_language(client):
 SAME_IN_KOREAN = {"Reelhouse", "English", "URL", "API", "IP", "MB", "MP", "WebM", "http", "https", "UTC"}
 
 
+def english_words(page):
+    """Latin-script words a person sees on the page (text and aria-label/title/placeholder/alt)."""
+    from tests.test_i18n_catalogue import visible_text
+
+    page = re.sub(r'<select[^>]*name="timezone".*?</select>', "", page, flags=re.S)  # IANA names
+    return {word for text in visible_text(page.split("<body>")[1]) for word in re.findall(r"[A-Za-z]{2,}", text)}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/signup", "/no-such-page"])
+def test_korean_pages_before_logging_in_show_no_english(client, path):
+    assert english_words(client.get(path, headers=KO).get_data(as_text=True)) - SAME_IN_KOREAN == set()
+
+
 def test_korean_pages_show_no_english_words_besides_names_and_data(admin_client, corporation, admin, guest):
     """The rendered counterpart of the catalogue test: whatever is left English on a Korean page is
     either data (emails, titles, the company's name, URLs, time zone names) or listed above."""
-    from tests.test_i18n_catalogue import visible_text
-
     video = make_video(corporation, title="정보보안 교육", source_url="https://videos.example/intro.mp4")
     make_audit_event(corporation, admin, "video.added", video, title=video.title)
     data = " ".join([corporation.name, admin.email, guest.email, video.source_url])
     for path in ADMIN_PAGES + ["/", "/members/new", f"/videos/{video.id}/edit", f"/watch/{video.id}"]:
-        page = admin_client.get(path, headers=KO).get_data(as_text=True)
-        page = re.sub(r'<select[^>]*name="timezone".*?</select>', "", page, flags=re.S)  # IANA names
-        words = {word for text in visible_text(page.split("<body>")[1])
-                 for word in re.findall(r"[A-Za-z]{2,}", text)}
+        words = english_words(admin_client.get(path, headers=KO).get_data(as_text=True))
         assert sorted(word for word in words - SAME_IN_KOREAN if word not in data) == [], path
