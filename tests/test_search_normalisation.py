@@ -75,3 +75,9 @@ def test_title_search_can_use_the_trigram_index_on_postgresql(app):
         conn.execute(text("SET enable_seqscan = off"))
         plan = "\n".join(row[0] for row in conn.execute(text("EXPLAIN " + sql)))
     assert "ix_videos_title_key_trgm" in plan
+
+
+def test_sqlite_keeps_the_case_insensitive_company_name_index_through_the_migrations(sqlite_app):  # noqa: F811
+    """Adding columns rebuilds SQLite tables; the lower(name) unique index must come back."""
+    names = db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'")).all()
+    assert "uq_corporations_lower_name" in names and "ix_videos_title_key_trgm" in names
