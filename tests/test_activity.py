@@ -2,8 +2,6 @@
 import re
 from datetime import UTC, datetime
 
-import pytest
-
 from tests.factories import make_audit_event, make_user
 
 
@@ -79,7 +77,8 @@ def test_bad_filters_get_a_clear_message(admin_client, audit_history):
 def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
     app.config["PER_PAGE"] = 2
     for day in range(1, 6):
-        make_audit_event(admin.corporation, admin, "video.added", when=datetime(2026, 4, day, tzinfo=UTC), title=f"Clip {day}")
+        make_audit_event(admin.corporation, admin, "video.added", when=datetime(2026, 4, day, tzinfo=UTC),
+                         title=f"Clip {day}")
     make_audit_event(admin.corporation, guest, "sessions.revoked", guest)
     first = admin_client.get(f"/activity?member={admin.id}")
     assert [row[0][:10] for row in rows(first)] == ["2026-04-05", "2026-04-04"]

@@ -1,7 +1,6 @@
 """Every admin action writes exactly one audit row in its own transaction; a failed action writes none."""
 import io
 import threading
-from datetime import timedelta
 from types import SimpleNamespace
 
 import psycopg2
@@ -10,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from tests.factories import PASSWORD, days_from_today, make_admin, make_corporation, make_user, make_video
-from webapp.accounts.services import log_out_other_sessions, sign_up
+from webapp.accounts.membership import add_member, change_own_password, change_role, remove_member, reset_password
+from webapp.accounts.services import sign_up
+from webapp.accounts.sessions import log_out_other_sessions
+from webapp.companies.services import change_plan, delete_corporation, expire_plans, rename_corporation
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import DomainError, PlanRequired
 from webapp.core.extensions import db
-from webapp.accounts.membership import add_member, change_own_password, change_role, remove_member, reset_password
 from webapp.models import AuditEvent, Corporation, User, Video
-from webapp.companies.services import change_plan, delete_corporation, expire_plans, rename_corporation
 from webapp.videos.services import (
     add_video_from_upload,
     add_video_from_url,

@@ -1,7 +1,7 @@
 """Browser sessions: sign-up, login, logout, and who may stay logged in."""
 import pytest
 
-from tests.factories import PASSWORD, make_admin, make_user
+from tests.factories import PASSWORD
 from tests.helpers import csrf_token, post_form
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db

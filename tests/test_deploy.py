@@ -249,9 +249,9 @@ def test_request_id_is_shared_by_nginx_gunicorn_and_the_app(stack):
     with_token = requests.get(f"{stack.url}/healthz?token=secret-playback-token").headers["X-Request-ID"]
 
     for request_id in ("trace-0123456789", generated, with_token):
-        wait_until(lambda: f"rid={request_id} " in gunicorn_access_log(stack))
-        wait_until(lambda: request_id in nginx_access_log(stack))
-        entries = wait_until(lambda: [e for e in app_request_lines(stack) if e["request_id"] == request_id])
+        wait_until(lambda rid=request_id: f"rid={rid} " in gunicorn_access_log(stack))
+        wait_until(lambda rid=request_id: rid in nginx_access_log(stack))
+        entries = wait_until(lambda rid=request_id: [e for e in app_request_lines(stack) if e["request_id"] == rid])
         assert entries[0]["method"] == "GET"
         assert entries[0]["path"] == "/healthz"
         assert entries[0]["status"] == 200
@@ -311,7 +311,8 @@ def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack, log_in
     file_bytes = padded_mp4(MB + 12345)
     url_bytes = padded_mp4(MB + 54321)
     uploaded = add_video_from_upload(admin, "Uploaded", io.BytesIO(file_bytes))
-    by_url = factories.make_video(corporation, title="By URL", source_url=stack.origin.add_file("deploy.mp4", url_bytes))
+    by_url = factories.make_video(corporation, title="By URL",
+                                  source_url=stack.origin.add_file("deploy.mp4", url_bytes))
     session = log_in(viewer.email)
 
     for video, expected in ((uploaded, file_bytes), (by_url, url_bytes)):
@@ -330,9 +331,9 @@ def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack, log_in
 
         for response in (full, ranged, tail):
             request_id = response.headers["X-Request-ID"]
-            app_line = wait_until(lambda: logged_line(gunicorn_access_log(stack), f"rid={request_id} "))
+            app_line = wait_until(lambda rid=request_id: logged_line(gunicorn_access_log(stack), f"rid={rid} "))
             assert int(re.search(r" bytes=(\d+)", app_line).group(1)) < 1024, app_line  # only the authorisation
-            nginx_line = wait_until(lambda: logged_line(nginx_access_log(stack), request_id))
+            nginx_line = wait_until(lambda rid=request_id: logged_line(nginx_access_log(stack), rid))
             assert json.loads(nginx_line)["bytes"] == len(response.content)  # nginx sent the video bytes
 
     assert ("GET", "/deploy.mp4", "bytes=100000-199999") in stack.origin.requests

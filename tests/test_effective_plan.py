@@ -1,5 +1,5 @@
 """The effective plan: paid through the whole expiry date in PLAN_TIMEZONE, free from the next day."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ def app_config(app_config):
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("now, expected_today", [

@@ -9,9 +9,10 @@ from freezegun import freeze_time
 from sqlalchemy import func, select, text
 
 from tests.factories import days_from_today, make_corporation
+from webapp.companies.queries import plan_history_query
+from webapp.companies.services import change_plan
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, PlanChange
-from webapp.companies.services import change_plan, plan_history_query
 from worker import jobs
 
 

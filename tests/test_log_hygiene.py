@@ -20,8 +20,8 @@ from tests.factories import PASSWORD
 from tests.helpers import CSRF_RE, assert_security_headers, post_form
 from tests.processes import free_port
 from webapp import create_app
-from webapp.core.extensions import db
 from webapp.accounts.membership import change_own_password
+from webapp.core.extensions import db
 from webapp.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +103,8 @@ def test_gunicorn_output_reveals_no_secrets(app, database_url, tmp_path):
     port = free_port()
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "s" * 48, "DATABASE_URL": database_url,
            "REDIS_URL": REDIS_URL, "SESSION_COOKIE_SECURE": "0", "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "WEB_WORKERS": "1", "WEB_THREADS": "2", "MEDIA_ROOT": str(tmp_path / "media"), "INSTANCE_PATH": str(tmp_path)}
+           "WEB_WORKERS": "1", "WEB_THREADS": "2", "MEDIA_ROOT": str(tmp_path / "media"),
+           "INSTANCE_PATH": str(tmp_path)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

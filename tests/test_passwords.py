@@ -4,10 +4,10 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
 from tests.helpers import post_form
+from webapp.accounts.membership import add_member, change_own_password, reset_password
 from webapp.accounts.passwords import common_passwords, password_problem
 from webapp.core.exceptions import ValidationFailed
 from webapp.core.extensions import db
-from webapp.accounts.membership import add_member, change_own_password, reset_password
 from webapp.models import Corporation, User
 
 SHORT = "short-pw"

@@ -5,8 +5,8 @@ import pytest
 
 from tests.factories import days_from_today, make_corporation
 from tests.pages import post_page
-from webapp.core.extensions import db
 from webapp.companies.services import expire_plans
+from webapp.core.extensions import db
 
 
 def test_upgrade_then_switch_to_free_shows_in_badge_and_history(admin_client, admin, corporation):

@@ -3,7 +3,7 @@ a catch-up run, results kept, and `flask jobs` (real Redis, a real rq worker in 
 import os
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,16 +11,14 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from config import DevelopmentConfig
-from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from webapp.core.extensions import db
 from webapp.models import Corporation
 from worker.context import AppContextJob
-from worker.schedule import (EXPIRE_PLANS_JOB_ID, ZonedScheduler, check_schedule, next_run,
-                             register_jobs, scheduled_jobs)
+from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler, check_schedule, next_run, register_jobs, scheduled_jobs
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(*args):

@@ -1,8 +1,8 @@
 """The demo data command is idempotent and creates playable uploaded videos."""
-from webapp.demo import seed_demo_data
 from webapp.core.extensions import db
-from webapp.models import Corporation, User, Video
+from webapp.demo import seed_demo_data
 from webapp.media.storage import media_path, sniff_video_type
+from webapp.models import Corporation, User, Video
 
 
 def test_seed_demo_twice_creates_the_demo_once(app):

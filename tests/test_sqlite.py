@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from config import TestingConfig
 from tests import factories
 from tests.conftest import REDIS_URL, IsolatedClient
-from tests.test_activity import rows
 from tests.pages import DEMO_MP4
+from tests.test_activity import rows
 from webapp import create_app
+from webapp.companies.services import expire_plans
 from webapp.core.clock import plan_today
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, PlanChange, VideoView
-from webapp.companies.services import expire_plans
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from tests import factories
 from tests.origin import OriginServer
 from webapp.core.exceptions import InvalidSource
 from webapp.core.extensions import db
-from webapp.models import User, Video
 from webapp.media.origin import origin_session
-from webapp.videos.services import add_video_from_url
 from webapp.media.ssrf import UnsafeTarget, check_url
+from webapp.models import User, Video
+from webapp.videos.services import add_video_from_url
 
 REFUSED = [
     "http://127.0.0.1/clip.mp4",                    # loopback
@@ -106,7 +106,8 @@ def internal_server(tmp_path):
 
 
 def test_a_redirect_to_loopback_is_refused(guest_client, corporation, origin, internal_server):
-    video = factories.make_video(corporation, source_url=origin.add_redirect("moved.mp4", internal_server.url("admin.mp4")))
+    moved = origin.add_redirect("moved.mp4", internal_server.url("admin.mp4"))
+    video = factories.make_video(corporation, source_url=moved)
     response = guest_client.get(f"/videos/{video.id}/stream")
     assert response.status_code == 502
     assert "INTERNAL-SECRET" not in response.get_data(as_text=True)

@@ -5,11 +5,12 @@ import pytest
 
 from tests import factories
 from tests.helpers import points_of
+from webapp.accounts.sessions.playback import make_playback_url
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.models import User, VideoView
-from webapp.accounts.sessions.playback import make_playback_url
 from webapp.media.streaming import stream_response
+from webapp.models import User, VideoView
+from webapp.videos.queries import watchable_video_or_404
 
 DATA = b"\0\0\0\x18ftypisom" + bytes(range(256)) * 64
 
@@ -102,7 +103,8 @@ def api_stream(app):
     """An /api route that authenticates by itself and calls stream_response, as the JSON API does."""
 
     def view(user_id, video_id):
-        return stream_response(db.session.get(User, user_id), video_id)
+        user = db.session.get(User, user_id)
+        return stream_response(user, watchable_video_or_404(user, video_id))
 
     app.add_url_rule("/api/v1/test-users/<int:user_id>/videos/<int:video_id>/stream", view_func=view)
     return lambda user, video: f"/api/v1/test-users/{user.id}/videos/{video.id}/stream"

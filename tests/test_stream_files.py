@@ -6,8 +6,8 @@ import pytest
 from tests import factories
 from tests.helpers import points_of
 from webapp.core.extensions import db
-from webapp.models import VideoView
 from webapp.media.storage import media_path
+from webapp.models import VideoView
 
 DATA = b"\0\0\0\x18ftypmp42" + os.urandom(200_000)
 

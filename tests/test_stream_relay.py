@@ -11,8 +11,8 @@ from tests import factories
 from tests.helpers import points_of, session_cookie
 from tests.origin import OriginServer
 from webapp.core.extensions import db
-from webapp.models import VideoView
 from webapp.media.origin import open_upstreams
+from webapp.models import VideoView
 
 DATA = os.urandom(300_000)
 
@@ -144,7 +144,8 @@ def test_upstream_is_closed_when_the_client_goes_away(app, live_server, guest, c
         assert established_connections_to(own_origin.port) == 1
         response.close()  # the client goes away after a few hundred KB of 64 MB
         deadline = time.monotonic() + 10
-        while (open_upstreams() > before or established_connections_to(own_origin.port)) and time.monotonic() < deadline:
+        while ((open_upstreams() > before or established_connections_to(own_origin.port))
+               and time.monotonic() < deadline):
             time.sleep(0.05)
         assert open_upstreams() == before
         assert established_connections_to(own_origin.port) == 0

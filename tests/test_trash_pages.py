@@ -5,8 +5,8 @@ from tests.factories import days_from_today, make_video
 from tests.pages import post_page, stored_files
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.models import Video
 from webapp.media.storage import media_path
+from webapp.models import Video
 
 
 def trashed_video(corporation, admin, **fields):

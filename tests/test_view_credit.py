@@ -6,8 +6,8 @@ import requests
 from tests import factories
 from tests.helpers import session_cookie
 from webapp.core.extensions import db
-from webapp.models import User, VideoView
 from webapp.media.credit import record_view
+from webapp.models import User, VideoView
 
 
 def fire_together(urls, cookies, headers=None):

@@ -7,7 +7,6 @@ from rq.results import Result
 from sqlalchemy import func, select
 
 from tests.conftest import REDIS_URL
-from tests.db_faults import broken_plan_history  # noqa: F401  (fixture)
 from tests.factories import days_from_today, make_corporation
 from tests.processes import Process, process_env, wait_until
 from webapp.core.extensions import db

@@ -21,12 +21,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.core import limits
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 
 PLAN_FREE = "free"
 PLAN_PAID = "paid"
 PLANS = (PLAN_FREE, PLAN_PAID)
+PLAN_EXPIRED = "expired"  # a plan_state, not a plan: paid, but past its expiry date
 ROLE_ADMIN = "admin"
 ROLE_GUEST = "guest"
 ROLES = (ROLE_ADMIN, ROLE_GUEST)
@@ -60,7 +62,7 @@ class Corporation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    name: Mapped[str] = mapped_column(String(limits.COMPANY_NAME_MAX), nullable=False)
     plan: Mapped[str] = mapped_column(string_enum(PLANS, "plan"), nullable=False, default=PLAN_FREE)
     plan_expires_at: Mapped[date | None] = mapped_column(Date)
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -77,6 +79,16 @@ class Corporation(TimestampMixin, db.Model):
     def is_paid(self, today: date | None = None) -> bool:
         """True while the effective plan is paid; every paid-only rule asks this."""
         return self.effective_plan(today) == PLAN_PAID
+
+    @property
+    def plan_state(self) -> str:
+        """What people are told about the plan: "paid" (until plan_expires_at), "expired" (on that
+        date, not yet downgraded by the expiry job) or "free"."""
+        if self.is_paid():
+            return PLAN_PAID
+        if self.plan == PLAN_PAID and self.plan_expires_at:
+            return PLAN_EXPIRED
+        return PLAN_FREE
 
     @property
     def is_active(self) -> bool:
@@ -100,7 +112,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     corporation_id: Mapped[int] = mapped_column(
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
-    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), nullable=False, unique=True)
     password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
     role: Mapped[str] = mapped_column(string_enum(ROLES, "role"), nullable=False, default=ROLE_GUEST)
     points: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -169,8 +181,8 @@ class Video(TimestampMixin, db.Model):
     corporation_id: Mapped[int] = mapped_column(
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    source_url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(String(limits.TITLE_MAX), nullable=False)
+    source_url: Mapped[str | None] = mapped_column(String(limits.SOURCE_URL_MAX))
     file_key: Mapped[str | None] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="video/mp4")
     size_bytes: Mapped[int | None] = mapped_column(db.BigInteger)

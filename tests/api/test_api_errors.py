@@ -63,7 +63,7 @@ def test_search_with_a_nul_byte_is_400(client, admin_headers):
 
 
 def test_unknown_fields_are_400(client, admin, admin_headers):
-    response = client.patch(f"/api/v1/videos/1", headers=admin_headers, json={"titel": "typo"})
+    response = client.patch("/api/v1/videos/1", headers=admin_headers, json={"titel": "typo"})
     assert "titel" in assert_error(response, 400)["fields"]
 
 

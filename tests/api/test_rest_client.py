@@ -2,8 +2,6 @@
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.http_files import Runner, parse
 from webapp.demo import seed_demo_data
 

@@ -3,9 +3,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from webapp.core.exceptions import ValidationFailed
+from webapp.core.limits import PASSWORD_MAX, PASSWORD_MIN
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256
 # The 10 000 most common passwords, lower-case, one a line (from Django's list; see README).
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt")
 
@@ -24,10 +23,10 @@ def is_common_password(password: str) -> bool:
 
 def password_problem(password: str | None) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
-    if not password or len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if not password or len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
     if is_common_password(password):
         return "That password is too common: choose one that is harder to guess."
     return None

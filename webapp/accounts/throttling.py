@@ -1,11 +1,9 @@
-"""Rate limits of the login and sign-up forms (per IP and per account) and the 429 answer's timing."""
-import math
-import time
-
-from flask import current_app, request
+"""Rate limits of the login doors (page and API, per IP and per account) and of the sign-up form."""
+from flask import request
 from flask_limiter.util import get_remote_address
 
 from webapp.core.extensions import limiter
+from webapp.core.ratelimit import setting
 from webapp.models import normalise_email
 
 
@@ -22,11 +20,6 @@ def login_form_account_key() -> str:
 def failed_login(response) -> bool:
     """Only failed attempts count against an account, so its owner is not locked out by logins."""
     return response.status_code == 401
-
-
-def setting(name):
-    """A limit string read from the config at request time (tests and operators may change it)."""
-    return lambda: current_app.config[name]
 
 
 def login_limits(account_key_of_request):
@@ -48,24 +41,3 @@ def login_limits(account_key_of_request):
 login_per_ip, login_per_account = login_limits(login_form_account_key)
 signup_per_ip = limiter.limit(setting("SIGNUP_RATE_LIMIT"), key_func=get_remote_address,
                               methods=["POST"], scope="signup-ip")
-
-
-def retry_after_seconds(error) -> int:
-    """Seconds until the breached limit lets requests through again (at least 1)."""
-    seconds = getattr(error, "retry_after", None)
-    if seconds is None:
-        current = limiter.current_limit
-        seconds = current.reset_at - time.time() if current is not None else 60
-    if hasattr(seconds, "timestamp"):
-        seconds = seconds.timestamp() - time.time()
-    return max(1, math.ceil(seconds))
-
-
-def retry_message(seconds: int) -> str:
-    """Tell people when they may try again, in words."""
-    if seconds < 90:
-        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
-    else:
-        minutes = math.ceil(seconds / 60)
-        wait = f"{minutes} minutes"
-    return f"Too many attempts. Please wait {wait} before trying again."

@@ -8,14 +8,9 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
 from webapp.core.errors import error_response
-from webapp.core.exceptions import DomainError, Unauthorized, ValidationFailed
+from webapp.core.exceptions import Unauthorized, UnsupportedContentType, ValidationFailed
 
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "type")
-
-
-class UnsupportedContentType(DomainError):
-    status = 415
-    code = "unsupported_media_type"
 
 
 def flatten_messages(messages, prefix=""):

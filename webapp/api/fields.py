@@ -1,9 +1,6 @@
 """Marshmallow fields for API input that PostgreSQL can always store."""
 from marshmallow import ValidationError, fields, validate
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist
-ID_RULE = f"int(min=1, max={MAX_ID})"
-
 
 class Text(fields.String):
     """A string without NUL characters or lone surrogates (PostgreSQL rejects both)."""

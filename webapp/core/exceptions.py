@@ -1,4 +1,8 @@
-"""Business-rule failures raised by services; the HTML and JSON layers turn them into responses."""
+"""Every domain error, in one place: services raise them, the app-wide handlers answer them.
+
+Each carries its HTTP status and the API's snake_case code; pages show the message in the layout,
+the API in its error envelope. A missing or foreign row is always `NotFound` (404).
+"""
 
 
 class DomainError(Exception):
@@ -25,6 +29,16 @@ class InvalidSource(DomainError):
     code = "invalid_source"
 
 
+class UnsupportedContentType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class UploadTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
 class Unauthorized(DomainError):
     """Missing, invalid or expired API credentials; answered with a WWW-Authenticate challenge."""
 
@@ -33,9 +47,32 @@ class Unauthorized(DomainError):
     headers = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+
+class RefreshTokenRejected(Unauthorized):
+    code = "invalid_refresh_token"
+
+
+class PlaybackUrlRevoked(DomainError):
+    """A playback link whose user has since changed password, left, or been logged out everywhere."""
+
+    status = 401
+    code = "playback_url_revoked"
+
+
 class NotAllowed(DomainError):
     status = 403
     code = "forbidden"
+
+
+class PlaybackUrlInvalid(NotAllowed):
+    code = "playback_url_invalid"
+
+
+class PlaybackUrlExpired(NotAllowed):
+    code = "playback_url_expired"
 
 
 class PlanRequired(DomainError):
@@ -44,8 +81,13 @@ class PlanRequired(DomainError):
 
 
 class NotFound(DomainError):
+    """A row that does not exist, or belongs to another corporation (the same answer for both)."""
+
     status = 404
     code = "not_found"
+
+    def __init__(self, message="There is nothing here.", **kwargs):
+        super().__init__(message, **kwargs)
 
 
 class Conflict(DomainError):

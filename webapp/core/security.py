@@ -1,15 +1,12 @@
-"""Security settings of the web app: response headers, trusted proxies, session lifetime, media location."""
-import secrets
-import time
+"""Security settings of the web app: response headers, trusted proxies, media location, NUL refusal.
+
+Browser-session lifetimes live with the sessions (webapp/accounts/sessions/browser.py).
+"""
 from pathlib import Path
 
-from flask import abort, current_app, flash, request, session
-from flask_login import logout_user
+from flask import abort, request
 from flask_talisman import Talisman
-from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from webapp.core.redis_conn import redis_connection
 
 # Nothing inline: scripts and styles come from static/ only.
 CONTENT_SECURITY_POLICY = {
@@ -24,14 +21,10 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
-LAST_SEEN_KEY = "_last_seen"
-STARTED_KEY = "_started"
-SESSION_ID_KEY = "_sid"
-ENDED_SESSION_PREFIX = "ended-session:"
 
 
 def register(app):
-    """Check the settings, then install headers, proxy handling and the idle timeout on the app."""
+    """Check the settings, then install headers and proxy handling on the app."""
     check_media_root(app)
     trust_proxies(app)
     # One Talisman per app: it keeps a reference to the app it was given.
@@ -48,8 +41,6 @@ def register(app):
         session_cookie_http_only=True,
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
-    app.before_request(end_stale_session)
-    app.before_request(refuse_nul_characters)
 
 
 def check_media_root(app):
@@ -79,60 +70,6 @@ def trust_proxies(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     else:
         app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
-
-
-def mark_session_started():
-    """Called at login: a new session id and clocks for the idle timeout and the absolute lifetime."""
-    now = int(time.time())
-    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
-    session[STARTED_KEY] = now
-    session[LAST_SEEN_KEY] = now
-
-
-def forget_session():
-    """Called at logout: remember the session id as ended, so a copy of the old cookie is refused.
-
-    Session cookies are signed, not stored: without this a copied cookie would stay valid. The
-    mark lasts as long as a session may. Redis down: logged and skipped (the idle timeout remains).
-    """
-    session_id = session.get(SESSION_ID_KEY)
-    if not session_id:
-        return
-    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
-    try:
-        redis_connection().set(ENDED_SESSION_PREFIX + session_id, 1, ex=lifetime)
-    except RedisError as error:
-        current_app.logger.warning("could not record an ended session: %s", type(error).__name__)
-
-
-def session_was_ended(session_id) -> bool:
-    if not session_id:
-        return False
-    try:
-        return bool(redis_connection().exists(ENDED_SESSION_PREFIX + session_id))
-    except RedisError:
-        return False
-
-
-def end_stale_session():
-    """Log out a browser session that was logged out elsewhere, is too old, or idle too long."""
-    if request.endpoint == "static" or request.path.startswith("/api/") or "_user_id" not in session:
-        return
-    now = time.time()
-    minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    last_seen, started = session.get(LAST_SEEN_KEY), session.get(STARTED_KEY)
-    if minutes and isinstance(last_seen, int) and now - last_seen > minutes * 60:
-        message = f"You were logged out after {minutes} minutes without activity. Please log in again."
-    elif isinstance(started, int) and now - started > current_app.permanent_session_lifetime.total_seconds():
-        message = "Your session has expired. Please log in again."
-    elif session_was_ended(session.get(SESSION_ID_KEY)):
-        message = "This session was logged out. Please log in again."
-    else:
-        session[LAST_SEEN_KEY] = int(now)
-        return
-    logout_user()
-    session.clear()
-    flash(message, "info")
 
 
 def refuse_nul_characters():

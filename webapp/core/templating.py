@@ -1,16 +1,18 @@
 """Template globals and filters shared by every page."""
 from flask import current_app
 
+from webapp.core import limits
 from webapp.core.clock import plan_today
 
 
 def plan_badge(corporation):
-    """The text of the layout's plan badge: Free, Paid until DATE, or Expired DATE."""
+    """The text of the layout's plan badge, from the company's plan_state: Free, Paid until DATE, Expired DATE."""
     if corporation is None:
         return ""
-    if corporation.is_paid():
+    state = corporation.plan_state
+    if state == "paid":
         return f"Paid until {corporation.plan_expires_at.isoformat()}"
-    if corporation.plan == "paid" and corporation.plan_expires_at:
+    if state == "expired":
         return f"Expired {corporation.plan_expires_at.isoformat()}"
     return "Free"
 
@@ -62,6 +64,7 @@ def register(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["plan_badge"] = plan_badge
     app.jinja_env.globals["plan_today"] = plan_today
+    app.jinja_env.globals["limits"] = limits
     app.jinja_env.filters["bytes"] = format_bytes
     app.jinja_env.filters["datetime"] = format_datetime
 

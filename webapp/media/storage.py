@@ -5,15 +5,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from webapp.core.exceptions import DomainError, ValidationFailed
+from webapp.core.exceptions import UploadTooLarge, ValidationFailed
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
-
-
-class UploadTooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 def sniff_video_type(head: bytes) -> str | None:

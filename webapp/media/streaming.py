@@ -1,17 +1,16 @@
-"""The stream route's engine: access check, view credit, then the bytes (relay, file or nginx)."""
+"""The stream engine: view credit, then the bytes (relay, file or nginx), for a video the caller may see."""
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, current_app, request, send_file
 from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from webapp.core.exceptions import OriginFailed
-from webapp.models import User, Video
-from webapp.media.origin import open_upstream
 from webapp.media.credit import record_view
-from webapp.core.tenancy import scoped_video_or_404
+from webapp.media.origin import open_upstream
 from webapp.media.ssrf import UnsafeTarget, check_url
 from webapp.media.storage import media_path
+from webapp.models import User, Video
 
 RELAYED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "ETag",
                    "Last-Modified")
@@ -21,15 +20,12 @@ MEDIA_LOCATION = "/_media/"
 ORIGIN_LOCATION = "/_origin"
 
 
-def stream_response(user: User, video_id: int) -> Response:
+def stream_response(user: User, video: Video) -> Response:
     """Serve a video's bytes to `user` (session or token holder, already authenticated).
 
-    404 unless the video belongs to the user's corporation and is not in the trash. The first GET
-    that gets video bytes (200/206) logs the view and credits the points; HEAD never does.
+    The caller loaded `video` through the tenancy check (videos.queries.watchable_video_or_404).
+    The first GET that gets video bytes (200/206) logs the view and credits the points; HEAD never does.
     """
-    if user is None or not user.is_active:
-        abort(404)
-    video = scoped_video_or_404(user, video_id)
     if current_app.config["X_ACCEL_REDIRECT"]:
         return offload_response(user, video)
     if video.is_upload:

@@ -1,6 +1,7 @@
-"""Validation of video source URLs given by admins."""
+"""Validation of video source URLs given by admins, and the content type a URL announces."""
 from urllib.parse import urlsplit
 
+from webapp.core import limits
 from webapp.core.exceptions import InvalidSource
 from webapp.media.ssrf import UnsafeTarget, check_url
 
@@ -17,10 +18,16 @@ def check_source_url(url: str | None) -> str:
                             fields={"source_url": ["Use an http:// or https:// URL."]})
     if not parts.hostname:
         raise InvalidSource("The source URL has no host.", fields={"source_url": ["The URL has no host."]})
-    if len(url) > 2048:
-        raise InvalidSource("The source URL is too long.", fields={"source_url": ["At most 2048 characters."]})
+    if len(url) > limits.SOURCE_URL_MAX:
+        raise InvalidSource("The source URL is too long.",
+                            fields={"source_url": [f"At most {limits.SOURCE_URL_MAX} characters."]})
     try:
         check_url(url)
     except UnsafeTarget as error:
         raise InvalidSource(str(error), fields={"source_url": [str(error)]}) from None
     return url
+
+
+def guess_content_type(url: str) -> str:
+    """video/webm for a .webm path, else video/mp4."""
+    return "video/webm" if url.lower().split("?")[0].endswith(".webm") else "video/mp4"

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
-from webapp.accounts.auth.forms import strong_password
+from webapp.accounts.form_checks import strong_password
 
 
 class ChangePasswordForm(FlaskForm):

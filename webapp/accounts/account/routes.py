@@ -1,16 +1,18 @@
 """My account: points, watch history, and changing one's own password."""
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
+from webapp.accounts import sessions
 from webapp.accounts.account import bp
 from webapp.accounts.account.forms import ChangePasswordForm
+from webapp.accounts.membership import change_own_password
+from webapp.accounts.queries import views_of_user_query
 from webapp.core.exceptions import DomainError
-from webapp.accounts.membership import change_own_password, views_of_user_query
-from webapp.core.pages import page_of, show_domain_error
+from webapp.core.pages import current_page, show_domain_error
 
 
 def render_account(form, status=200):
-    history = page_of(views_of_user_query(current_user.id))
+    history = current_page(views_of_user_query(current_user.id))
     return render_template("account/index.html", form=form, history=history), status
 
 
@@ -32,6 +34,6 @@ def change_password():
     except DomainError as error:
         show_domain_error(form, error)
         return render_account(form, error.status)
-    login_user(user)  # the new session version ends other sessions; this browser stays logged in
+    sessions.reissue_browser_session(user)  # the password change ended every session, this one included
     flash("Your password was changed. Your other sessions have been logged out.", "success")
     return redirect(url_for("account.index"))

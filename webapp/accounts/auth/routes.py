@@ -1,15 +1,15 @@
 """Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from webapp.accounts import sessions
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
-from webapp.accounts.services import authenticate, log_out_other_sessions, sign_up
-from webapp.core.exceptions import DomainError
-from webapp.core.security import forget_session, mark_session_started
+from webapp.accounts.services import authenticate, sign_up
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_per_ip
+from webapp.core.exceptions import DomainError
 
 
 def safe_next(target: str | None) -> str | None:
@@ -20,14 +20,6 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
-
-
-def start_session(user):
-    """Log the user in with a fresh session (no fixation: the old session data is dropped)."""
-    session.clear()
-    login_user(user)
-    session.permanent = True
-    mark_session_started()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,16 +34,14 @@ def login():
         if user is None:
             flash("Wrong email or password.", "error")
             return render_template("auth/login.html", form=form), 401
-        start_session(user)
+        sessions.start_browser_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout():
-    forget_session()
-    logout_user()
-    session.clear()
+    sessions.end_browser_session()
     flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -66,7 +56,7 @@ def signup():
         except DomainError as error:
             flash(error.message, "error")
             return render_template("auth/signup.html", form=form), error.status
-        start_session(admin)
+        sessions.start_browser_session(admin)
         flash("Welcome! Your company is set up on the free plan.", "success")
         return redirect(url_for("main.index"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
@@ -75,7 +65,7 @@ def signup():
 @bp.post("/sessions/log-out-others")
 @login_required
 def log_out_others():
-    user = log_out_other_sessions(current_user._get_current_object())
-    start_session(user)
+    user = sessions.log_out_other_sessions(current_user._get_current_object())
+    sessions.reissue_browser_session(user)
     flash("Your other sessions have been logged out. This browser stays logged in.", "success")
     return redirect(url_for("account.index"))

@@ -4,14 +4,15 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp.core.decorators import admin_required
-from webapp.core.clock import plan_today
-from webapp.core.exceptions import DomainError
-from webapp.models import PLAN_FREE, PLAN_PAID
-from webapp.core.pages import page_of, show_domain_error
 from webapp.companies import services
 from webapp.companies.plans import bp
 from webapp.companies.plans.forms import RenameForm, UpgradeForm
+from webapp.companies.queries import plan_history_query
+from webapp.core.clock import plan_today
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.core.pages import current_page, show_domain_error
+from webapp.models import PLAN_FREE, PLAN_PAID
 
 
 def render_plan_page(upgrade_form=None, rename_form=None, status=200):
@@ -20,7 +21,7 @@ def render_plan_page(upgrade_form=None, rename_form=None, status=200):
     upgrade_form = upgrade_form or UpgradeForm(
         formdata=None, data={"plan_expires_at": corporation.plan_expires_at if corporation.is_paid() else None})
     rename_form = rename_form or RenameForm(formdata=None, data={"name": corporation.name})
-    history = page_of(services.plan_history_query(corporation.id))
+    history = current_page(plan_history_query(corporation.id))
     return render_template("plans/index.html", corporation=corporation, upgrade_form=upgrade_form,
                            rename_form=rename_form, history=history,
                            min_date=(plan_today() + timedelta(days=1)).isoformat()), status
