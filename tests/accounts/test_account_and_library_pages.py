@@ -1,6 +1,7 @@
 """Pages for every member: the library, and My account (points, watch history, password)."""
 from tests.factories import PASSWORD, make_video
-from tests.pages import post_page
+from tests.support.helpers import log_in
+from tests.support.pages import post_page
 from webapp.accounts.services import authenticate
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
@@ -45,9 +46,7 @@ def test_my_account_shows_points_and_watch_history(app, guest_client, guest, cor
 
 
 def test_changing_my_password_keeps_this_browser_and_ends_the_others(app, guest_client, guest):
-    other_browser = app.test_client()
-    with other_browser.session_transaction() as session:
-        session["_user_id"] = guest.get_id()
+    other_browser = log_in(app.test_client(), guest)
     response = post_page(guest_client, "/account/password", {
         "current_password": PASSWORD, "new_password": "a-new-long-password", "confirm": "a-new-long-password"})
     assert response.status_code == 302

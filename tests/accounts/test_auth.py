@@ -2,15 +2,10 @@
 import pytest
 
 from tests.factories import PASSWORD
-from tests.helpers import csrf_token, post_form
+from tests.support.helpers import csrf_token, post_form, post_login_form
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Corporation, User
-
-
-def login(client, email, password=PASSWORD, next_url=None):
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    return post_form(client, url, {"email": email, "password": password})
 
 
 def test_sign_up_creates_a_free_corporation_and_its_admin(client):
@@ -43,7 +38,7 @@ def test_sign_up_refuses_bad_input_and_writes_nothing(client, admin, field, valu
 
 
 def test_login_then_logout(client, admin):
-    response = login(client, "Boss@Initech.example.com")
+    response = post_login_form(client, "Boss@Initech.example.com")
     assert response.status_code == 302
     assert admin.email in client.get("/").get_data(as_text=True)
     response = post_form(client, "/logout", page="/")
@@ -52,8 +47,8 @@ def test_login_then_logout(client, admin):
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client, admin):
-    wrong = login(client, admin.email, "not-the-password")
-    unknown = login(client, "nobody@initech.example.com")
+    wrong = post_login_form(client, admin.email, "not-the-password")
+    unknown = post_login_form(client, "nobody@initech.example.com")
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong email or password." in wrong.get_data(as_text=True)
     assert "Wrong email or password." in unknown.get_data(as_text=True)
@@ -66,7 +61,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, admin):
     ("/\\evil.test", "/"),
 ])
 def test_next_only_redirects_to_our_own_paths(client, admin, target, expected):
-    response = login(client, admin.email, next_url=target)
+    response = post_login_form(client, admin.email, next_url=target)
     assert response.status_code == 302
     assert response.headers["Location"] == expected
 
@@ -74,17 +69,17 @@ def test_next_only_redirects_to_our_own_paths(client, admin, target, expected):
 def test_deleted_users_cannot_log_in(client, admin):
     admin.deleted_at = utcnow()
     db.session.commit()
-    assert login(client, admin.email).status_code == 401
+    assert post_login_form(client, admin.email).status_code == 401
 
 
 def test_members_of_a_deleted_corporation_cannot_log_in(client, admin):
     admin.corporation.deleted_at = utcnow()
     db.session.commit()
-    assert login(client, admin.email).status_code == 401
+    assert post_login_form(client, admin.email).status_code == 401
 
 
 def test_a_deleted_user_loses_access_on_the_next_request(client, admin):
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     assert admin.email in client.get("/").get_data(as_text=True)
     db.session.get(User, admin.id).deleted_at = utcnow()
     db.session.commit()
@@ -102,6 +97,6 @@ def test_login_starts_a_fresh_session(client, admin):
     csrf_token(client)
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     with client.session_transaction() as session:
         assert "planted" not in session

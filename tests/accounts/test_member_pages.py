@@ -2,7 +2,8 @@
 import pytest
 
 from tests.factories import PASSWORD, make_admin, make_user
-from tests.pages import post_page
+from tests.support.helpers import log_in
+from tests.support.pages import post_page
 from webapp.accounts.services import authenticate
 from webapp.core.extensions import db
 from webapp.models import User
@@ -74,9 +75,7 @@ def test_a_removed_member_can_no_longer_log_in(admin_client, guest):
 
 
 def test_reset_password_sets_the_new_one_and_ends_their_sessions(app, admin_client, guest):
-    guest_browser = app.test_client()
-    with guest_browser.session_transaction() as session:
-        session["_user_id"] = guest.get_id()
+    guest_browser = log_in(app.test_client(), guest)
     assert guest_browser.get("/library/").status_code == 200
     response = post_page(admin_client, f"/members/{guest.id}/password",
                          {"password": "brand-new-password", "confirm": "brand-new-password"})

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
-from tests.helpers import post_form
+from tests.support.helpers import post_form
 from webapp.accounts.membership import add_member, change_own_password, reset_password
 from webapp.accounts.passwords import common_passwords, password_problem
 from webapp.core.exceptions import ValidationFailed

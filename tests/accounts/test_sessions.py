@@ -4,15 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.factories import PASSWORD
-from tests.helpers import post_form
+from tests.support.helpers import post_form, post_login_form
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, RefreshToken, User
-
-
-def login(client, email, password=PASSWORD, **kwargs):
-    return post_form(client, "/login", {"email": email, "password": password}, **kwargs)
 
 
 def session_cookie(client):
@@ -25,7 +20,7 @@ def logged_in_as(client, user):
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, admin):
-    response = login(client, admin.email)
+    response = post_login_form(client, admin.email)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain HTTP in development and tests
@@ -36,7 +31,7 @@ def test_session_cookie_is_secure_when_configured_as_in_production(app_config, r
     client = request.getfixturevalue("client")
     admin = request.getfixturevalue("admin")
     headers = {"Referer": "https://localhost/login"}
-    response = login(client, admin.email, base_url="https://localhost", headers=headers)
+    response = post_login_form(client, admin.email, base_url="https://localhost", headers=headers)
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -46,7 +41,7 @@ def test_login_issues_a_new_session_and_the_old_one_stays_anonymous(client, admi
     client.get("/login")
     before = session_cookie(client)
     assert before
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     after = session_cookie(client)
     assert after != before
     assert logged_in_as(client, admin)
@@ -55,7 +50,7 @@ def test_login_issues_a_new_session_and_the_old_one_stays_anonymous(client, admi
 
 
 def test_logout_clears_the_session_and_a_copy_of_its_cookie_stops_working(client, admin):
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     copied = session_cookie(client)
     post_form(client, "/logout", page="/")
     with client.session_transaction() as session:
@@ -72,7 +67,7 @@ def rewind_last_seen(client, seconds):
 
 def test_an_idle_session_ends_and_says_why(app, client, admin):
     app.config["SESSION_IDLE_MINUTES"] = 30
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     rewind_last_seen(client, 29 * 60)
     assert logged_in_as(client, admin)  # used again within the limit: the clock restarts
     rewind_last_seen(client, 31 * 60)
@@ -85,7 +80,7 @@ def test_an_idle_session_ends_and_says_why(app, client, admin):
 
 def test_the_login_cookie_itself_carries_the_idle_clock(app, client, admin):
     app.config["SESSION_IDLE_MINUTES"] = 30
-    login(client, admin.email)  # the cookie of the login response, before any other request
+    post_login_form(client, admin.email)  # the cookie of the login response, before any other request
     with client.session_transaction() as session:
         assert time.time() - 5 <= session["_last_seen"] <= time.time()
         session["_last_seen"] -= 31 * 60
@@ -93,7 +88,7 @@ def test_the_login_cookie_itself_carries_the_idle_clock(app, client, admin):
 
 
 def test_a_session_in_constant_use_still_ends_after_its_lifetime(app, client, admin):
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     with client.session_transaction() as session:
         session["_started"] -= int(app.permanent_session_lifetime.total_seconds()) + 60
     assert not logged_in_as(client, admin)
@@ -101,8 +96,8 @@ def test_a_session_in_constant_use_still_ends_after_its_lifetime(app, client, ad
 
 def test_log_out_other_sessions(app, admin):
     here, elsewhere = app.test_client(), app.test_client()
-    login(here, admin.email)
-    login(elsewhere, admin.email)
+    post_login_form(here, admin.email)
+    post_login_form(elsewhere, admin.email)
     db.session.add(RefreshToken(user_id=admin.id, token_hash="h" * 64, expires_at=utcnow() + timedelta(days=1)))
     db.session.commit()
     response = post_form(here, "/sessions/log-out-others", page="/account/")
@@ -119,12 +114,12 @@ def test_log_out_other_sessions(app, admin):
 def test_log_out_other_sessions_needs_a_login_and_a_csrf_token(client, admin):
     response = post_form(client, "/sessions/log-out-others", page="/login")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     assert client.post("/sessions/log-out-others").status_code == 400
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0
 
 
 def test_the_account_page_has_the_button(client, admin):
-    login(client, admin.email)
+    post_login_form(client, admin.email)
     page = client.get("/account/").get_data(as_text=True)
     assert 'action="/sessions/log-out-others"' in page and "Log out other sessions" in page

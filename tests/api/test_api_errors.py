@@ -4,11 +4,6 @@ import pytest
 from tests.api.conftest import assert_error
 
 
-@pytest.fixture
-def admin_headers(admin, bearer):
-    return bearer(admin)
-
-
 def test_malformed_json_is_400(client, admin_headers):
     response = client.post("/api/v1/users", headers=admin_headers, data='{"email": ', content_type="application/json")
     assert_error(response, 400, "invalid_json")

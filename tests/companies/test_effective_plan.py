@@ -6,11 +6,8 @@ import pytest
 from tests.factories import make_corporation
 from webapp.core.clock import plan_today
 
-
-@pytest.fixture
-def app_config(app_config):
-    # Auckland is UTC+13 in late November: its days start 13 hours before UTC's.
-    return {**app_config, "PLAN_TIMEZONE": "Pacific/Auckland"}
+# Auckland is UTC+13 in late November: its days start 13 hours before UTC's.
+pytestmark = pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland")
 
 
 def utc(*args):

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import days_from_today, make_corporation
-from tests.pages import post_page
+from tests.support.pages import post_page
 from webapp.companies.services import expire_plans
 from webapp.core.extensions import db
 

@@ -5,9 +5,7 @@ refuses them in text), very long search strings and impossible dates all reach r
 """
 import pytest
 
-from tests.factories import days_from_today, make_user, make_video
-from tests.pages import post_page, state
-from webapp.core.clock import utcnow
+from tests.support.pages import post_page, state
 
 HUGE = "99999999999999999999"  # beyond PostgreSQL's bigint
 BIG = "99999999999"  # beyond PostgreSQL's integer
@@ -56,16 +54,6 @@ LONG_FORMS = [
 ]
 BAD_DATES = ["2026-02-30", "abc", "99999-01-01", "0001-01-01", "9999-12-31", "", "2030-1-1",
              "-2030-01-01", "1" * 50]
-
-
-@pytest.fixture
-def ids(corporation, admin, origin):
-    """A paid corporation with a member, a video and a video in the trash."""
-    corporation.plan, corporation.plan_expires_at = "paid", days_from_today(30)
-    member = make_user(corporation, email="target@initech.example.com")
-    video = make_video(corporation, title="Live video", source_url=origin.add_file("a.mp4", b"x"))
-    make_video(corporation, title="Trashed video", deleted_at=utcnow(), deleted_by_id=admin.id)
-    return {"member": member.id, "video": video.id}
 
 
 def assert_handled(response):

@@ -8,7 +8,7 @@ import pytest
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
 from webapp import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_production_without_secret_key_refuses_to_start(monkeypatch):

@@ -1,7 +1,7 @@
 """Error pages 403, 404, 413 and 500 are rendered inside the site layout."""
 import pytest
 
-from tests.pages import post_upload, upload_data
+from tests.support.pages import post_upload, upload_data
 
 LAYOUT_MARKS = ('class="skip-link"', '<nav aria-label="Main">', 'data-testid="plan-badge"')
 

@@ -43,15 +43,6 @@ def test_flask_smorest_registers_our_resources_under_readable_tags_without_its_o
     assert missing.status_code == 404 and set(missing.get_json()) == {"error"}  # our envelope, not smorest's
 
 
-@pytest.fixture
-def signal_handlers():
-    """The test process's SIGTERM / SIGINT handlers, put back after a library replaced them."""
-    saved = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
-    yield
-    signal.signal(signal.SIGTERM, saved[0])
-    signal.signal(signal.SIGINT, saved[1])
-
-
 def test_rq_records_a_stop_request_where_the_worker_loop_reads_it(redis_conn, signal_handlers):
     worker = Worker([Queue("pinned", connection=redis_conn)], connection=redis_conn)
     assert not shutdown_requested(worker)

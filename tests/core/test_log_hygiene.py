@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from config import TestingConfig
 from tests.conftest import REDIS_URL
 from tests.factories import PASSWORD
-from tests.helpers import CSRF_RE, assert_security_headers, post_form
-from tests.processes import free_port
+from tests.support.helpers import CSRF_RE, assert_security_headers, post_form
+from tests.support.processes import free_port
 from webapp import create_app
 from webapp.accounts.membership import change_own_password
 from webapp.core.extensions import db
 from webapp.models import User
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIGNUP_PASSWORD = "signup-secret-Quokka-1"
 WRONG_PASSWORD = "wrong-secret-Wombat-2"
 NEW_PASSWORD = "changed-secret-Numbat-3"

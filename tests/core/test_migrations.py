@@ -1,35 +1,13 @@
 """Migrations create the schema the models describe, and can be undone and redone."""
-import os
-import uuid
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from config import TestingConfig
-from tests.conftest import _admin_connection
 from webapp import create_app
 from webapp.core.extensions import db
-
-
-@pytest.fixture
-def scratch_app(database_url):
-    """An app on an empty database of its own."""
-    name = f"reelhouse_mig_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    conn = _admin_connection()
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = database_url.rsplit("/", 1)[0] + "/" + name
-    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
 
 
 def schema_diff():

@@ -6,9 +6,8 @@ nothing changed.
 """
 import pytest
 
-from tests.factories import PASSWORD, days_from_today, make_user, make_video
-from tests.pages import post_page, post_upload, state, upload_data
-from webapp.core.clock import utcnow
+from tests.factories import PASSWORD, days_from_today
+from tests.support.pages import post_page, post_upload, state, upload_data
 
 NEW_PASSWORD = "another-long-password"
 
@@ -50,17 +49,6 @@ PAGE_BLUEPRINTS = {"members", "videos", "trash", "plans", "library", "account"}
 
 def route_id(route):
     return f"{route[0]} {route[1]}"
-
-
-@pytest.fixture
-def ids(corporation, admin, guest, origin):
-    """A paid corporation with a member, a live video and a video in the trash."""
-    corporation.plan, corporation.plan_expires_at = "paid", days_from_today(30)
-    target = make_user(corporation, email="target@initech.example.com")
-    video = make_video(corporation, title="Live video", source_url=origin.add_file("a.mp4", b"x"))
-    trashed = make_video(corporation, title="Trashed video", deleted_at=utcnow(), deleted_by_id=admin.id)
-    return {"member": target.id, "video": video.id, "trashed": trashed.id,
-            "origin_url": origin.add_file("b.mp4", b"y")}
 
 
 def request(client, route, ids, logged_in=True):

@@ -1,20 +1,7 @@
 """Request ids and the one-line structured request log."""
-import json
-import logging
 import re
 
 import pytest
-
-
-@pytest.fixture
-def request_lines(caplog):
-    """The JSON request log lines written during the test."""
-    caplog.set_level(logging.INFO, logger="webapp.request")
-
-    def lines():
-        return [json.loads(record.getMessage()) for record in caplog.records if record.name == "webapp.request"]
-
-    return lines
 
 
 def test_a_valid_incoming_request_id_is_echoed_and_logged(client, request_lines):

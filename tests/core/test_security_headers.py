@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from config import BASE_DIR, TestingConfig
-from tests.factories import make_video
-from tests.helpers import assert_security_headers, post_form
+from tests.support.helpers import assert_security_headers, post_form
 from webapp import create_app
 from webapp.core.extensions import db
 from webapp.models import AuditEvent
@@ -28,13 +27,6 @@ def get_rules():
     """The app's GET routes, read from a throwaway app at collection time."""
     app = create_app(TestingConfig, {"MEDIA_ROOT": tempfile.mkdtemp(), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     return sorted({(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules() if "GET" in rule.methods})
-
-
-@pytest.fixture
-def url_values(admin, guest, origin):
-    """Real ids for the URL map's placeholders: a video of the admin's corporation, a member, a file."""
-    video = make_video(admin.corporation, source_url=origin.add_file("clip.mp4", b"\0\0\0\x18ftypisom" + b"\0" * 64))
-    return {"video_id": video.id, "member_id": guest.id, "user_id": guest.id, "filename": "css/app.css"}
 
 
 @pytest.mark.parametrize("rule, endpoint", get_rules())

@@ -1,22 +1,14 @@
 """The Activity page: an admin's own corporation's audit log, filterable, paginated, never another tenant's."""
-import re
 from datetime import UTC, datetime
 
 from tests.factories import make_audit_event, make_user
-
-
-def rows(response):
-    """The table's rows as lists of cell texts."""
-    html = response.get_data(as_text=True)
-    body = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
-    return [[re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+from tests.support.pages import table_rows
 
 
 def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, audit_history, guest, admin):
     response = admin_client.get("/activity")
     assert response.status_code == 200
-    assert rows(response) == [
+    assert table_rows(response) == [
         ["2026-03-09 12:00 UTC", guest.email, "Sessions logged out", f"Member “{guest.email}” (#{guest.id})", "",
          "198.51.100.7"],
         ["2026-03-05 00:05 UTC", "System", "Plan expired", f"Company #{admin.corporation_id}",
@@ -48,14 +40,14 @@ def test_filters(admin_client, audit_history, guest):
     for query, expected in FILTERS:
         response = admin_client.get("/activity?" + query.format(guest=guest.id))
         assert response.status_code == 200, query
-        assert [row[2] for row in rows(response)] == expected, query
+        assert [row[2] for row in table_rows(response)] == expected, query
 
 
 def test_filtering_by_another_tenants_member_shows_nothing(admin_client, audit_history, other_admin):
     response = admin_client.get(f"/activity?member={other_admin.id}")
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
-    assert rows(response) == []
+    assert table_rows(response) == []
 
 
 BAD_FILTERS = [
@@ -71,7 +63,7 @@ def test_bad_filters_get_a_clear_message(admin_client, audit_history):
         response = admin_client.get("/activity?" + query)
         assert response.status_code == 400, query
         assert message in response.get_data(as_text=True), query
-        assert rows(response) == [], query
+        assert table_rows(response) == [], query
 
 
 def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
@@ -81,10 +73,10 @@ def test_pages_of_events_keep_the_filters(app, admin_client, admin, guest):
                          title=f"Clip {day}")
     make_audit_event(admin.corporation, guest, "sessions.revoked", guest)
     first = admin_client.get(f"/activity?member={admin.id}")
-    assert [row[0][:10] for row in rows(first)] == ["2026-04-05", "2026-04-04"]
+    assert [row[0][:10] for row in table_rows(first)] == ["2026-04-05", "2026-04-04"]
     assert f"member={admin.id}" in first.get_data(as_text=True).split('class="pagination"')[1]
     third = admin_client.get(f"/activity?member={admin.id}&page=3")
-    assert [row[0][:10] for row in rows(third)] == ["2026-04-01"]
+    assert [row[0][:10] for row in table_rows(third)] == ["2026-04-01"]
     assert "Page 3 of 3" in third.get_data(as_text=True)
 
 
@@ -93,7 +85,7 @@ def test_a_removed_members_events_stay_visible_and_filterable(admin_client, admi
     make_audit_event(admin.corporation, gone, "video.added", title="Left behind")
     response = admin_client.get(f"/activity?member={gone.id}")
     assert "gone@initech.example.com (removed)" in response.get_data(as_text=True)
-    assert [row[1:3] for row in rows(response)] == [["gone@initech.example.com", "Video added"]]
+    assert [row[1:3] for row in table_rows(response)] == [["gone@initech.example.com", "Video added"]]
 
 
 def test_guests_may_not_see_the_activity(guest_client, audit_history):

@@ -1,24 +1,6 @@
 """The analytics pages show a corporation's own viewing figures to its admins only."""
 import re
 
-import pytest
-
-from tests import factories
-from webapp.media.credit import record_view
-
-
-@pytest.fixture
-def watched(app, corporation, admin, guest, other_admin):
-    """Two viewers in Initech; Umbrella's admin watched Umbrella's own video."""
-    popular = factories.make_video(corporation, title="Popular onboarding")
-    quiet = factories.make_video(corporation, title="Quiet policy")
-    factories.make_video(corporation, title="Nobody watched")
-    record_view(guest, popular)
-    record_view(admin, popular)
-    record_view(guest, quiet)
-    record_view(other_admin, factories.make_video(other_admin.corporation, title="Umbrella secret"))
-    return popular, quiet
-
 
 def table_rows(html, testid):
     table = re.search(rf'data-testid="{testid}".*?</table>', html, re.S).group(0)

@@ -1,19 +1,18 @@
 """Every admin action writes exactly one audit row in its own transaction; a failed action writes none."""
 import io
 import threading
-from types import SimpleNamespace
 
 import psycopg2
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from tests.factories import PASSWORD, days_from_today, make_admin, make_corporation, make_user, make_video
+from tests.factories import PASSWORD, days_from_today, make_corporation
+from tests.support.media import TINY_MP4
 from webapp.accounts.membership import add_member, change_own_password, change_role, remove_member, reset_password
 from webapp.accounts.services import sign_up
 from webapp.accounts.sessions import log_out_other_sessions
 from webapp.companies.services import change_plan, delete_corporation, expire_plans, rename_corporation
-from webapp.core.clock import utcnow
 from webapp.core.exceptions import DomainError, PlanRequired
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, User, Video
@@ -28,19 +27,6 @@ from webapp.videos.services import (
 
 GOOD = "mauve-lantern-orbit-42"
 CLIENT_IP = "198.51.100.7"
-MP4 = b"\0\0\0\x18ftypisom" + b"\0" * 200
-
-
-@pytest.fixture
-def w(app, origin):
-    """A paid corporation with an admin, a guest, a video and a video in the trash."""
-    corporation = make_corporation(name="Initech", plan="paid")
-    admin = make_admin(corporation, email="boss@initech.example.com")
-    guest = make_user(corporation, email="guest@initech.example.com")
-    trashed = make_video(corporation, title="Old", deleted_at=utcnow(), deleted_by_id=admin.id)
-    app.config["VIDEO_SOURCE_ALLOWED_HOSTS"] = [origin.base_url.split("//")[1]]
-    return SimpleNamespace(corporation=corporation, admin=admin, guest=guest, trashed=trashed,
-                           video=make_video(corporation, title="Intro"), url=origin.add_file("a.mp4", MP4))
 
 
 # action -> (what succeeds, what fails and must leave no trace)
@@ -124,7 +110,7 @@ def test_restoring_on_a_free_plan_writes_no_row(w):
 
 
 def test_an_upload_writes_one_row_and_a_refused_file_none(app, w):
-    add_video_from_upload(w.admin, "Clip", io.BytesIO(MP4))
+    add_video_from_upload(w.admin, "Clip", io.BytesIO(TINY_MP4))
     with pytest.raises(DomainError):
         add_video_from_upload(w.admin, "Not a video", io.BytesIO(b"<html>" * 100))
     db.session.rollback()

@@ -8,7 +8,6 @@ import requests
 from werkzeug.serving import make_server
 
 from tests import factories
-from tests.origin import OriginServer
 from webapp.core.exceptions import InvalidSource
 from webapp.core.extensions import db
 from webapp.media.origin import origin_session
@@ -94,15 +93,6 @@ def test_a_source_that_became_private_is_refused_at_stream_time(app, guest, gues
     assert "private or local network" in body and "SECRET-BYTES" not in body
     assert origin.requests == []
     assert db.session.get(User, guest.id).points == 0
-
-
-@pytest.fixture
-def internal_server(tmp_path):
-    """A server on loopback that is NOT allow-listed, standing for an internal service."""
-    server = OriginServer(tmp_path / "internal").start()
-    server.add_file("admin.mp4", b"INTERNAL-SECRET")
-    yield server
-    server.stop()
 
 
 def test_a_redirect_to_loopback_is_refused(guest_client, corporation, origin, internal_server):

@@ -4,21 +4,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import factories
-from tests.helpers import points_of
+from tests.support.helpers import points_of
+from tests.support.media import CLIP_BYTES as DATA
 from webapp.accounts.sessions.playback import make_playback_url
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.media.streaming import stream_response
-from webapp.models import User, VideoView
-from webapp.videos.queries import watchable_video_or_404
-
-DATA = b"\0\0\0\x18ftypisom" + bytes(range(256)) * 64
-
-
-@pytest.fixture
-def clip(origin, corporation):
-    return factories.make_video(corporation, title="Clip", source_url=origin.add_file("access.mp4", DATA))
-
+from webapp.models import VideoView
 
 
 @pytest.mark.parametrize("path", ["/videos/{id}/stream", "/watch/{id}", "/watch/{id}/status"])
@@ -96,18 +87,6 @@ def test_a_playback_url_of_a_trashed_video_is_a_404(app, client, guest, admin, c
     clip.deleted_at, clip.deleted_by_id = utcnow(), admin.id
     db.session.commit()
     assert client.get(path).status_code == 404
-
-
-@pytest.fixture
-def api_stream(app):
-    """An /api route that authenticates by itself and calls stream_response, as the JSON API does."""
-
-    def view(user_id, video_id):
-        user = db.session.get(User, user_id)
-        return stream_response(user, watchable_video_or_404(user, video_id))
-
-    app.add_url_rule("/api/v1/test-users/<int:user_id>/videos/<int:video_id>/stream", view_func=view)
-    return lambda user, video: f"/api/v1/test-users/{user.id}/videos/{video.id}/stream"
 
 
 def test_stream_response_serves_the_api_and_its_errors_are_json(app, client, api_stream, guest, other_admin,

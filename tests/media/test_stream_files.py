@@ -1,24 +1,12 @@
 """Uploaded videos are served from MEDIA_ROOT with Range and conditional requests; offload mode."""
-import os
 
-import pytest
 
 from tests import factories
-from tests.helpers import points_of
+from tests.support.helpers import points_of
+from tests.support.media import UPLOAD_BYTES as DATA
 from webapp.core.extensions import db
 from webapp.media.storage import media_path
 from webapp.models import VideoView
-
-DATA = b"\0\0\0\x18ftypmp42" + os.urandom(200_000)
-
-
-@pytest.fixture
-def upload(app, corporation):
-    path = media_path("stored-clip.mp4")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(DATA)
-    return factories.make_video(corporation, title="Uploaded", file_key="stored-clip.mp4", size_bytes=len(DATA))
-
 
 
 def test_an_upload_is_served_whole_and_in_ranges(guest_client, guest, upload):

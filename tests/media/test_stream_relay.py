@@ -1,5 +1,4 @@
 """The stream route relays URL videos from a real origin: exact bytes, ranges, HEAD, failures."""
-import os
 import socket
 import threading
 import time
@@ -8,19 +7,12 @@ import pytest
 import requests
 
 from tests import factories
-from tests.helpers import points_of, session_cookie
-from tests.origin import OriginServer
+from tests.support.helpers import points_of, session_cookie
+from tests.support.media import CLIP_BYTES as DATA
+from tests.support.origin import OriginServer
 from webapp.core.extensions import db
 from webapp.media.origin import open_upstreams
 from webapp.models import VideoView
-
-DATA = os.urandom(300_000)
-
-
-@pytest.fixture
-def clip(origin, corporation):
-    return factories.make_video(corporation, title="Clip", source_url=origin.add_file("clip.mp4", DATA))
-
 
 
 def test_full_read_is_byte_exact_and_credits_points_once(guest_client, guest, clip):

@@ -4,7 +4,7 @@ import threading
 import requests
 
 from tests import factories
-from tests.helpers import session_cookie
+from tests.support.helpers import session_cookie
 from webapp.core.extensions import db
 from webapp.media.credit import record_view
 from webapp.models import User, VideoView

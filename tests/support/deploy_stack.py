@@ -1,5 +1,5 @@
 """nginx for the deployment tests: nginx/nginx.conf rendered the way the nginx image renders it, run
-for real on a loopback port (the Procfile processes and Redis come from tests/processes.py)."""
+for real on a loopback port (the Procfile processes and Redis come from tests/support/processes.py)."""
 import os
 import re
 import shlex
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import requests
 
-from tests.processes import ROOT, Process
+from tests.support.processes import ROOT, Process
 
 NGINX_DIR = ROOT / "nginx"
+MAX_UPLOAD_MB = 2  # the stack's upload limit, small so the tests can go past it
 NGINX_TEMPLATES = ("nginx.conf", "offload.conf")
 
 
@@ -51,3 +52,12 @@ def wait_for_http(url, process: Process, timeout=30):
             pass
         time.sleep(0.2)
     raise AssertionError(f"{url} did not answer 200:\n{process.log}")
+
+
+class BrowserSession(requests.Session):
+    """Sends the app's Secure cookies back over plain http, as browsers do for localhost."""
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)

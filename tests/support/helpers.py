@@ -1,6 +1,8 @@
 """Helpers for driving the app through the Flask test client with CSRF on."""
 import re
 
+from tests.factories import PASSWORD
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -31,10 +33,30 @@ def assert_security_headers(response):
     assert "frame-ancestors 'none'" in csp
 
 
+def logged_in_session(user) -> dict:
+    """What Flask-Login keeps in the session of a browser where `user` logged in."""
+    return {"_user_id": user.get_id(), "_fresh": True}
+
+
+def log_in(client, user):
+    """Log a test client in as `user` (the one way tests do it; the login form has its own tests)."""
+    with client.session_transaction() as session:
+        session.update(logged_in_session(user))
+    return client
+
+
 def session_cookie(app, user):
     """The signed session cookie a browser holds after `user` logged in (for real-HTTP clients)."""
     serializer = app.session_interface.get_signing_serializer(app)
-    return {app.config["SESSION_COOKIE_NAME"]: serializer.dumps({"_user_id": user.get_id(), "_fresh": True})}
+    return {app.config["SESSION_COOKIE_NAME"]: serializer.dumps(logged_in_session(user))}
+
+
+def post_login_form(client, email, password=PASSWORD, next_url=None, ip=None, **kwargs):
+    """Submit the login form as a browser would (optionally from client address `ip`)."""
+    url = f"/login?next={next_url}" if next_url else "/login"
+    if ip:
+        kwargs["environ_base"] = {"REMOTE_ADDR": ip}
+    return post_form(client, url, {"email": email, "password": password}, **kwargs)
 
 
 def points_of(user):

@@ -1,14 +1,15 @@
 """Shared helpers for tests of the server-rendered pages."""
 import io
+import re
 from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.helpers import post_form
+from tests.support.helpers import post_form
 from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video
 
-DEMO_MP4 = Path(__file__).resolve().parent.parent / "webapp" / "demo_media" / "colour-bars.mp4"
+DEMO_MP4 = Path(__file__).resolve().parents[2] / "webapp" / "demo_media" / "colour-bars.mp4"
 
 
 def state():
@@ -52,3 +53,11 @@ def post_upload(client, data, **kwargs):
     response = post_page(client, "/videos/upload", data, content_type="multipart/form-data", **kwargs)
     response.request.input_stream.close()
     return response
+
+
+def table_rows(response):
+    """The table's rows as lists of cell texts."""
+    html = response.get_data(as_text=True)
+    body = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
+    return [[re.sub(r"\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]

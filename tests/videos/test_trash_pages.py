@@ -2,7 +2,7 @@
 import pytest
 
 from tests.factories import days_from_today, make_video
-from tests.pages import post_page, stored_files
+from tests.support.pages import post_page, stored_files
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.media.storage import media_path

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_video
-from tests.pages import DEMO_MP4, post_page, post_upload, stored_files, upload_data
+from tests.support.pages import DEMO_MP4, post_page, post_upload, stored_files, upload_data
 from webapp.core.extensions import db
 from webapp.media.storage import media_path
 from webapp.models import Video

@@ -6,20 +6,11 @@ transaction of its own, then runs the first admin's use case on the copy it hold
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.factories import days_from_today, make_video
-from webapp.core.clock import utcnow
+from tests.factories import make_video
 from webapp.core.exceptions import NotFound, NotInTrash
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Video
 from webapp.videos.services import purge_video, restore_video, trash_video, update_video
-
-
-@pytest.fixture
-def trashed(corporation, admin):
-    corporation.plan, corporation.plan_expires_at = "paid", days_from_today(30)
-    video = make_video(corporation, title="Old onboarding", deleted_at=utcnow(), deleted_by_id=admin.id)
-    assert video.title == "Old onboarding"  # loaded, as the page's request has it
-    return video
 
 
 def meanwhile(sql, video):

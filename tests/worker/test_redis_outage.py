@@ -3,35 +3,13 @@ the worker carry on once Redis is back (a throwaway redis-server, never the shar
 import pytest
 
 from tests.factories import PASSWORD, days_from_today, make_admin, make_corporation
-from tests.helpers import post_form
-from tests.processes import Process, ThrowawayRedis, process_env, wait_until
+from tests.support.helpers import post_form
+from tests.support.processes import wait_until
 from webapp.core.extensions import db
 from webapp.models import Corporation
 from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def redis_server():
-    server = ThrowawayRedis().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def app_config(app_config, redis_server):
-    return {**app_config, "REDIS_URL": redis_server.url, "RATELIMIT_STORAGE_URI": redis_server.url}
-
-
-@pytest.fixture
-def processes(database_url, redis_server, tmp_path):
-    """The Procfile's scheduler and worker, pointed at the throwaway Redis."""
-    env = process_env(database_url, redis_server.url, tmp_path)
-    started = [Process("scheduler", env, tmp_path), Process("worker", env, tmp_path)]
-    yield started
-    for process in started:
-        process.stop()
+pytestmark = [pytest.mark.slow, pytest.mark.app_config("throwaway_redis_config")]
 
 
 def is_scheduled(redis_server):

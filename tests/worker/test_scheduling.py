@@ -1,6 +1,5 @@
 """The plan expiry schedule: cron on the wall clock of PLAN_TIMEZONE, one job under a stable id,
 a catch-up run, results kept, and `flask jobs` (real Redis, a real rq worker in this process)."""
-import os
 import re
 import time
 from datetime import UTC, datetime
@@ -17,8 +16,9 @@ from webapp.models import Corporation
 from worker.context import AppContextJob
 from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler, check_schedule, next_run, register_jobs, scheduled_jobs
 
+pytestmark = pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland", PLAN_EXPIRY_CRON="5 0 * * *")
+
 AUCKLAND = ZoneInfo("Pacific/Auckland")
-UTC = UTC
 
 
 def utc(*args):
@@ -27,33 +27,6 @@ def utc(*args):
 
 def auckland(*args):
     return datetime(*args, tzinfo=AUCKLAND)
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "PLAN_TIMEZONE": "Pacific/Auckland", "PLAN_EXPIRY_CRON": "5 0 * * *"}
-
-
-@pytest.fixture
-def scheduler(app, redis_conn):
-    return ZonedScheduler(queue_name=app.config["RQ_QUEUE"], connection=redis_conn, interval=1)
-
-
-@pytest.fixture
-def machine_zone():
-    """Run the test as if the machine's local time zone were another one, then restore it."""
-    saved = os.environ.get("TZ")
-
-    def set_zone(name):
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield set_zone
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
 
 
 def scheduled_ids(redis_conn):
@@ -195,7 +168,6 @@ def test_flask_jobs_says_when_redis_is_unavailable(app):
 def test_an_unusable_schedule_is_refused_with_a_clear_message(cron, zone, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         check_schedule(cron, zone)
-
 
 
 def test_job_settings_default_to_the_readme_and_refuse_garbage(monkeypatch):

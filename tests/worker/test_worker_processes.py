@@ -6,37 +6,15 @@ from rq.registry import FailedJobRegistry
 from rq.results import Result
 from sqlalchemy import func, select
 
-from tests.conftest import REDIS_URL
 from tests.factories import days_from_today, make_corporation
-from tests.processes import Process, process_env, wait_until
+from tests.support.processes import wait_until
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, PlanChange
 from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland")]
 
 EVERY_TWO_SECONDS = "* * * * * */2"  # croniter's optional sixth field: seconds
-
-
-@pytest.fixture
-def app_config(app_config):
-    return {**app_config, "PLAN_TIMEZONE": "Pacific/Auckland"}  # as the processes below
-
-
-@pytest.fixture
-def start(database_url, tmp_path, redis_conn):
-    """Start a Procfile process against the test database and Redis db; all are stopped afterwards."""
-    started = []
-
-    def start_process(name, **settings):
-        settings.setdefault("PLAN_TIMEZONE", "Pacific/Auckland")
-        process = Process(name, process_env(database_url, REDIS_URL, tmp_path, **settings), tmp_path)
-        started.append(process)
-        return process
-
-    yield start_process
-    for process in started:
-        process.stop()
 
 
 def plan_of(corporation_id):
