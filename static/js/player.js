@@ -35,8 +35,9 @@
   var source = video.querySelector("source");
   if (source) { source.addEventListener("error", failed); }
   video.addEventListener("error", failed);
-  // The stream may have failed before this script ran (its error event is then gone). NETWORK_NO_SOURCE
-  // alone is not a failure: the browser also sets it while it is still choosing a source (currentSrc empty).
+  // The stream may have failed before this script ran (its error event is then gone). NO_SOURCE
+  // alone is not a failure: the element is also in that state for a moment before the browser has
+  // chosen its source (currentSrc still empty); its error event then comes later, to the listeners above.
   if (video.error || (video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE && video.currentSrc)) { failed(); }
 
   video.addEventListener("playing", function () {
