@@ -83,6 +83,8 @@ class Config:
         self.PLAYBACK_URL_TTL = env_int("PLAYBACK_URL_TTL", 300)
         self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
+        self.MEDIA_SWEEP_CRON = os.environ.get("MEDIA_SWEEP_CRON", "30 3 * * *")
+        self.MEDIA_SWEEP_MARGIN_HOURS = float(os.environ.get("MEDIA_SWEEP_MARGIN_HOURS", "24"))
         self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 30)
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [60, 300, 900])
         self.SESSION_COOKIE_HTTPONLY = True
@@ -90,12 +92,19 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = env_int("PER_PAGE", 20)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", self.REDIS_URL)
-        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+        # Redis must answer within REDIS_TIMEOUT seconds. After a failure the rate limiter leaves it
+        # alone (circuit breaker): it counts in memory, per process, and tries Redis again after
+        # 1, 2, 4 ... 32 s (Flask-Limiter's in-memory fallback; webapp/redis_conn.py).
+        self.REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": self.REDIS_TIMEOUT,
+                                          "socket_timeout": self.REDIS_TIMEOUT}
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "20 per minute")
         self.LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
         self.SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "10 per hour")
+        self.SIGNUP_RATE_LIMIT_GLOBAL = os.environ.get("SIGNUP_RATE_LIMIT_GLOBAL", "200 per hour")
         self.SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
         # X-Forwarded-* headers are believed only when this many proxies are known to be in front.
         self.TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -132,6 +141,11 @@ class TestingConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = self.normalise_database_url(os.environ["TEST_DATABASE_URL"])
         self.REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL
+        # The test machine is shared and loaded: a slow answer must not count as an outage here
+        # (tests of the outage itself set short timeouts of their own).
+        self.REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "5"))
+        self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": self.REDIS_TIMEOUT,
+                                          "socket_timeout": self.REDIS_TIMEOUT}
         self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 1)
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [1, 1])
 

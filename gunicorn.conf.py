@@ -12,6 +12,12 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "120"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "120"))
 # Kept above nginx's upstream keepalive_timeout (4 s) so nginx never reuses a closing connection.
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
+# Request size limits, set just above nginx's (large_client_header_buffers 4 8k in nginx/nginx.conf),
+# so that behind nginx an over-long request line or header is refused by nginx with the JSON / HTML
+# answers of the app, never with gunicorn's own page. Run standalone, gunicorn enforces them itself.
+limit_request_line = 8190           # gunicorn's maximum; nginx's request line limit is 8 KiB
+limit_request_field_size = 16380    # one header line; nginx's is 8 KiB (X-Forwarded-For grows a little)
+limit_request_fields = 10000        # nginx bounds the headers to 32 KiB in all, i.e. about 8,000 lines
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # rid is the X-Request-ID the app echoes (nginx's, or one the app generated); b is the body size sent.

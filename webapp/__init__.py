@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
+from webapp.core.compat import forget_limiter_outage
 from webapp.core.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
@@ -25,6 +26,7 @@ def create_app(config_class=None, overrides=None):
     app.request_class = upload_request_class()
     ensure_secret_key(app)
     register_security(app)
+    register_caching(app)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -68,6 +70,13 @@ def register_security(app):
     app.before_request(security.refuse_nul_characters)
 
 
+def register_caching(app):
+    """One Cache-Control policy for every response; content-hashed static URLs."""
+    from webapp.core.caching import register
+
+    register(app)
+
+
 def register_extensions(app):
     """Bind the extension objects of webapp.core.extensions to this app."""
     db.init_app(app)
@@ -76,6 +85,7 @@ def register_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    forget_limiter_outage(limiter)  # a new storage: an outage seen on the previous one no longer applies
     jwt.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -106,13 +107,17 @@ class User(UserMixin, TimestampMixin, db.Model):
         CheckConstraint("points >= 0", name="points_not_negative"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         Index("ix_users_corporation_id_email", "corporation_id", "email"),
+        # One active user per email; a removed member's address may be used again, while their
+        # row (and the views and audit events pointing at it) stays.
+        Index("uq_users_email_active", "email", unique=True,
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     corporation_id: Mapped[int] = mapped_column(
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
-    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), nullable=False, unique=True)
+    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
     role: Mapped[str] = mapped_column(string_enum(ROLES, "role"), nullable=False, default=ROLE_GUEST)
     points: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -249,6 +254,19 @@ class RefreshToken(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
     user = relationship("User")
+
+
+class EndedSession(db.Model):
+    """A browser session that was logged out: a copy of its (signed, unstored) cookie is refused.
+
+    Kept in the database, not in Redis, so that the refusal survives a Redis outage; a row is
+    useless once the session would have expired anyway and is deleted then.
+    """
+
+    __tablename__ = "ended_sessions"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(Timestamp, nullable=False, index=True)
 
 
 class PlanChange(db.Model):

@@ -33,6 +33,8 @@ def describe_result(result: Result) -> str:
         if isinstance(value, dict) and "downgraded" in value:
             names = ", ".join(c["name"] for c in value.get("corporations", []))
             return f"downgraded {value['downgraded']}" + (f": {names}" if names else "")
+        if isinstance(value, dict) and "removed" in value:
+            return f"removed {value['removed']} file(s), {value['bytes']} bytes"
         return repr(value)
     return exception_summary(result.exc_string or "")
 

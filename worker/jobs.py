@@ -1,7 +1,10 @@
 """rq job functions: plain arguments, idempotent, run inside an app context (AppContextJob)."""
 import logging
 
+from flask import current_app
+
 from webapp.companies import services as plan_services
+from webapp.videos import services as video_services
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +21,16 @@ def expire_plans():
     else:
         log.info("expire_plans: no paid plan has expired; nothing to do")
     return {"downgraded": len(corporations), "corporations": corporations}
+
+
+def sweep_media():
+    """Remove stale `.part` files and stored files no video refers to (older than the safety
+    margin, MEDIA_SWEEP_MARGIN_HOURS); log each one."""
+    margin_hours = current_app.config["MEDIA_SWEEP_MARGIN_HOURS"]
+    removed = video_services.sweep_media(margin_hours * 3600)
+    for item in removed:
+        log.info("sweep_media: removed %s (%d bytes, %s)", item["name"], item["bytes"], item["reason"])
+    total = sum(item["bytes"] for item in removed)
+    log.info("sweep_media: removed %d file(s), %d bytes, untouched for more than %s h",
+             len(removed), total, margin_hours)
+    return {"removed": len(removed), "bytes": total, "files": removed}

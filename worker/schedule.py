@@ -21,6 +21,7 @@ from worker.compat import StoppableScheduler, create_job
 log = logging.getLogger(__name__)
 
 EXPIRE_PLANS_JOB_ID = "cron-expire-plans"
+SWEEP_MEDIA_JOB_ID = "cron-sweep-media"
 # One job hash per recurring job id, overwritten by each run: keeping it forever costs one key,
 # while a result_ttl shorter than the gap between runs makes rq-scheduler drop the job silently.
 KEEP_FOREVER = -1
@@ -42,6 +43,8 @@ def recurring_jobs(config) -> list[RecurringJob]:
     return [
         RecurringJob(EXPIRE_PLANS_JOB_ID, "worker.jobs.expire_plans", "Downgrade expired paid plans",
                      config["PLAN_EXPIRY_CRON"], config["PLAN_TIMEZONE"]),
+        RecurringJob(SWEEP_MEDIA_JOB_ID, "worker.jobs.sweep_media",
+                     "Remove unfinished uploads and unreferenced stored files", config["MEDIA_SWEEP_CRON"], "UTC"),
     ]
 
 

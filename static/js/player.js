@@ -35,10 +35,13 @@
   var source = video.querySelector("source");
   if (source) { source.addEventListener("error", failed); }
   video.addEventListener("error", failed);
-  // The stream may have failed before this script ran (its error event is then gone). NO_SOURCE
-  // alone is not a failure: the element is also in that state for a moment before the browser has
-  // chosen its source (currentSrc still empty); its error event then comes later, to the listeners above.
-  if (video.error || (video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE && video.currentSrc)) { failed(); }
+  // The stream may have failed before this script ran (its error event is then gone). Look once the
+  // page has loaded: a <video> holds the load event until it has data or has failed, while right
+  // after parsing (this script cached, so run at once) NETWORK_NO_SOURCE is only a passing state.
+  function failedEarlier() {
+    if (video.error || video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) { failed(); }
+  }
+  if (document.readyState === "complete") { failedEarlier(); } else { window.addEventListener("load", failedEarlier); }
 
   video.addEventListener("playing", function () {
     if (settled || polling) { return; }

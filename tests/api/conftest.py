@@ -2,7 +2,8 @@
 import pytest
 
 from tests import factories
-from webapp.accounts.sessions.tokens import access_token_for
+from tests.support.media import TINY_MP4
+from webapp.accounts.sessions.tokens import open_session
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 
@@ -18,10 +19,12 @@ def unthrottled(redis_conn):
 
 @pytest.fixture
 def bearer(app):
-    """Authorization headers carrying a fresh access token for `user`."""
+    """Authorization headers carrying an access token of a new API session of `user`."""
 
     def headers(user):
-        return {"Authorization": f"Bearer {access_token_for(user)}"}
+        token = open_session(user)["access_token"]
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
 
     return headers
 
@@ -90,3 +93,9 @@ def world(app, admin, guest, other_admin, origin):
     return {"corporation": admin.corporation_id, "admin": admin.id, "guest": guest.id,
             "video": video.id, "trashed": trashed.id, "origin_clip": origin.add_file("new.mp4", b"clip"),
             "users": {"guest": guest, "admin": admin, "other_admin": other_admin}}
+
+
+@pytest.fixture
+def clip(admin, origin):
+    """A URL video of the admin's company."""
+    return factories.make_video(admin.corporation, source_url=origin.add_file("family.mp4", TINY_MP4))

@@ -12,7 +12,7 @@ def test_malformed_json_is_400(client, admin_headers):
 @pytest.mark.parametrize("body", ["[]", "null", "42", '"text"'])
 def test_a_body_that_is_not_an_object_is_400(client, admin_headers, body):
     response = client.post("/api/v1/users", headers=admin_headers, data=body, content_type="application/json")
-    assert assert_error(response, 400, "validation_error")["fields"]
+    assert assert_error(response, 400, "invalid_json")["fields"] == {"body": ["Send a JSON object."]}
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])

@@ -13,7 +13,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from webapp.accounts.sessions.tokens import access_token_for
+from webapp.accounts.sessions.tokens import open_session
 from webapp.core.extensions import db
 
 EXAMPLES_PER_OPERATION_AND_MODE = 25
@@ -26,8 +26,9 @@ def fresh_token(admin):
     admin.deleted_at = None
     admin.role = "admin"
     admin.corporation.deleted_at = None
+    token = open_session(admin)["access_token"]  # a logout in the last example ended the previous one
     db.session.commit()
-    return access_token_for(admin)
+    return token
 
 
 def check_operation(operation, mode, caller, base_url):

@@ -4,6 +4,7 @@ import logging
 import os
 import signal
 import uuid
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -12,6 +13,7 @@ from config import TestingConfig
 from tests import factories
 from tests.conftest import REDIS_URL, IsolatedClient, _admin_connection
 from tests.factories import days_from_today, make_user, make_video
+from tests.support.media import aged
 from webapp import create_app
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
@@ -95,3 +97,23 @@ def signal_handlers():
     yield
     signal.signal(signal.SIGTERM, saved[0])
     signal.signal(signal.SIGINT, saved[1])
+
+
+@pytest.fixture
+def media(app, corporation):
+    """Files of every kind in MEDIA_ROOT: old and new, referenced or not, ours or not."""
+    root = Path(app.config["MEDIA_ROOT"])
+    kept_video = factories.make_video(corporation, source_url=None, file_key="a" * 32 + ".mp4")
+    trashed = factories.make_video(corporation, source_url=None, file_key="b" * 32 + ".webm")
+    trashed.deleted_at, trashed.deleted_by_id = utcnow(), factories.make_admin(corporation).id
+    db.session.commit()
+    return {
+        "referenced": aged(root / kept_video.file_key, 48),
+        "referenced by a trashed video": aged(root / trashed.file_key, 48),
+        "old part": aged(root / ("c" * 32 + ".mp4.part"), 30),
+        "old orphan": aged(root / ("d" * 32 + ".webm"), 30, b"y" * 1000),
+        "new part": aged(root / ("e" * 32 + ".mp4.part"), 1),
+        "new orphan": aged(root / ("f" * 32 + ".mp4"), 1),
+        "not ours": aged(root / "notes.txt", 100),
+        "not ours either": aged(root / ("0" * 31 + ".mp4"), 100),
+    }

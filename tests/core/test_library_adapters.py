@@ -12,8 +12,9 @@ from flask_login import current_user
 from rq import Queue, Worker
 from rq.exceptions import StopRequested
 
-from webapp.accounts.sessions import access_token_for
-from webapp.core.compat import decoded_access_token, loaded_login_user
+from webapp.accounts.sessions import open_session
+from webapp.core.compat import decoded_access_token, forget_limiter_outage, loaded_login_user
+from webapp.core.extensions import db, limiter
 from worker.compat import StoppableScheduler, create_job, shutdown_requested
 
 
@@ -26,7 +27,9 @@ def test_flask_login_caches_the_user_it_loaded_where_the_request_log_reads_it(ap
 
 
 def test_flask_jwt_extended_keeps_the_verified_claims_where_the_request_log_reads_them(app, admin):
-    headers = {"Authorization": f"Bearer {access_token_for(admin)}"}
+    token = open_session(admin)["access_token"]
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
     with app.test_request_context("/api/v1/me", headers=headers):
         assert decoded_access_token() == {}
         verify_jwt_in_request()
@@ -41,6 +44,13 @@ def test_flask_smorest_registers_our_resources_under_readable_tags_without_its_o
     assert spec["paths"]["/api/v1/users"]["get"]["tags"] == ["Users"]
     missing = client.get("/api/v1/users/1/nothing-here")
     assert missing.status_code == 404 and set(missing.get_json()) == {"error"}  # our envelope, not smorest's
+
+
+def test_flask_limiter_keeps_its_storage_outage_flag_where_the_app_clears_it(app):
+    assert "_storage_dead" in vars(limiter)  # Flask-Limiter's own flag, read before each limit check
+    limiter._storage_dead = True  # as after a Redis outage seen by a previous app
+    forget_limiter_outage(limiter)
+    assert limiter._storage_dead is False
 
 
 def test_rq_records_a_stop_request_where_the_worker_loop_reads_it(redis_conn, signal_handlers):

@@ -129,13 +129,18 @@ def test_pages_come_from_gunicorn_and_static_files_from_nginx(stack, log_in):
     home = session.get(f"{stack.url}/")
     assert home.status_code == 200
     assert "Stack Co" in home.text
-    assert 'href="/static/css/app.css"' in home.text
+    assert re.search(r'href="/static/css/app.css\?v=[0-9a-f]{12}"', home.text)
     for asset in ("css/app.css", "img/favicon.svg", "js/confirm.js"):
-        response = requests.get(f"{stack.url}/static/{asset}")
+        hashed = re.search(rf'"(/static/{re.escape(asset)}\?v=[0-9a-f]+)"', home.text).group(1)
+        response = requests.get(f"{stack.url}{hashed}")
         assert response.status_code == 200
         assert response.content == (REPO / "static" / asset).read_bytes()
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        plain = requests.get(f"{stack.url}/static/{asset}")
+        assert plain.status_code == 200 and plain.headers["Cache-Control"] == "no-cache"
+    assert home.headers["Cache-Control"] == "no-store"
 
     page_id = home.headers["X-Request-ID"]
     wait_until(lambda: logged_line(gunicorn_access_log(stack), f"rid={page_id} "))  # the page: gunicorn
@@ -290,3 +295,43 @@ def test_the_audit_log_takes_the_client_address_from_nginx_not_from_the_client(s
     db.session.expire_all()
     event = db.session.scalar(select(AuditEvent).filter_by(action="sessions.revoked"))
     assert (event.actor_id, event.ip) == (admin.id, "127.0.0.1")  # nginx's peer, not the forged header
+
+
+# --- what never reaches the app still answers like the app ---------------------------------------
+
+def assert_json_envelope(response, status, code):
+    assert response.status_code == status, response.text[:300]
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    assert response.json()["error"]["code"] == code
+    assert isinstance(response.json()["error"]["message"], str)
+
+
+def test_errors_nginx_answers_itself_are_the_json_envelope_under_api(stack):
+    too_long_url = requests.get(f"{stack.url}/api/v1/videos?q={'a' * 9000}")
+    assert_json_envelope(too_long_url, 414, "request_uri_too_long")
+    big_header = requests.get(f"{stack.url}/api/v1/me", headers={"X-Padding": "a" * 9000})
+    assert_json_envelope(big_header, 431, "request_header_fields_too_large")
+    big_body = requests.post(f"{stack.url}/api/v1/auth/login", data=b"{" + b" " * (MAX_UPLOAD_MB * MB + 200_000),
+                             headers={"Content-Type": "application/json"})
+    assert_json_envelope(big_body, 413, "request_entity_too_large")
+    assert f"{MAX_UPLOAD_MB} MB" in big_body.json()["error"]["message"]
+    for response in (too_long_url, big_header, big_body):
+        assert response.headers["X-Request-ID"] not in gunicorn_access_log(stack)  # nginx alone
+    page = requests.get(f"{stack.url}/videos/?q={'a' * 9000}")
+    assert page.status_code == 414 and page.headers["Content-Type"].startswith("text/html")
+
+
+def test_requests_within_nginx_limits_are_never_refused_by_gunicorn(stack):
+    """gunicorn's own limits are above nginx's: what nginx lets through reaches the app."""
+    long_url = requests.get(f"{stack.url}/api/v1/videos?q={'a' * 7000}")
+    assert_json_envelope(long_url, 401, "unauthorized")
+    many_headers = requests.get(f"{stack.url}/api/v1/me", headers={f"X-H{i}": "1" for i in range(300)})
+    assert_json_envelope(many_headers, 401, "unauthorized")
+    long_header = requests.get(f"{stack.url}/api/v1/me", headers={"X-Padding": "a" * 7000})
+    assert_json_envelope(long_header, 401, "unauthorized")
+    json_over_its_limit = requests.post(f"{stack.url}/api/v1/auth/login", data=b"{" + b" " * (MB + 10),
+                                        headers={"Content-Type": "application/json"})
+    assert_json_envelope(json_over_its_limit, 413, "request_entity_too_large")
+    assert "JSON bodies are limited to 1 MB" in json_over_its_limit.json()["error"]["message"]
+    options = requests.options(f"{stack.url}/api/v1/videos")
+    assert options.status_code == 200 and options.json()["allow"]

@@ -2,11 +2,13 @@
 from urllib.parse import urlsplit
 
 import pytest
+from flask_jwt_extended import decode_token
 
 from tests import factories
 from tests.support.helpers import points_of
 from tests.support.media import CLIP_BYTES as DATA
 from webapp.accounts.sessions.playback import make_playback_url
+from webapp.accounts.sessions.tokens import open_session
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import VideoView
@@ -37,8 +39,11 @@ def test_anonymous_and_deleted_users_are_sent_to_login(client, guest_client, gue
 
 
 def playback_path(app, user, video):
+    """A playback URL issued in a new API session of `user`."""
+    pair = open_session(user)
+    db.session.commit()
     with app.test_request_context():
-        url, expires_at = make_playback_url(user, video)
+        url, expires_at = make_playback_url(user, video, decode_token(pair["access_token"])["fam"])
     parts = urlsplit(url)
     assert parts.scheme == "http" and parts.path == f"/videos/{video.id}/stream"
     return f"{parts.path}?{parts.query}", expires_at

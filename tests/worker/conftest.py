@@ -1,5 +1,6 @@
 """Fixtures of the worker tests: the scheduler, the Procfile processes, a Redis that can fail, a table that can."""
 import os
+import signal
 import time
 
 import pytest
@@ -89,3 +90,13 @@ def broken_plan_history(app):
 def throwaway_redis_config(redis_server):
     """Settings that point the test app at the throwaway Redis the outage tests stop and start."""
     return {"REDIS_URL": redis_server.url, "RATELIMIT_STORAGE_URI": redis_server.url}
+
+
+@pytest.fixture
+def hanging_redis(redis_server):
+    """Stop the Redis process (SIGSTOP): connections are accepted by the kernel, nothing is answered."""
+    def hang():
+        os.kill(redis_server.popen.pid, signal.SIGSTOP)
+
+    yield hang
+    os.kill(redis_server.popen.pid, signal.SIGCONT)

@@ -1,5 +1,9 @@
 """The Procfile's worker and scheduler as real processes: expired plans are downgraded on schedule,
 restarts keep one scheduled job, and a failing job is retried with backoff, then kept as failed."""
+import os
+import time
+from pathlib import Path
+
 import pytest
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -10,7 +14,7 @@ from tests.factories import days_from_today, make_corporation
 from tests.support.processes import wait_until
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, PlanChange
-from worker.schedule import EXPIRE_PLANS_JOB_ID, ZonedScheduler
+from worker.schedule import EXPIRE_PLANS_JOB_ID, SWEEP_MEDIA_JOB_ID, ZonedScheduler
 
 pytestmark = [pytest.mark.slow, pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland")]
 
@@ -50,7 +54,7 @@ def test_scheduled_job_downgrades_an_expired_plan_and_restarts_keep_one_schedule
         scheduler = start("scheduler", PLAN_EXPIRY_CRON=EVERY_TWO_SECONDS)
         scheduler.wait_for_log(f"Registered {EXPIRE_PLANS_JOB_ID}")
     ids = redis_conn.zrange(ZonedScheduler.scheduled_jobs_key, 0, -1)
-    assert ids == [EXPIRE_PLANS_JOB_ID.encode()]
+    assert sorted(ids) == [EXPIRE_PLANS_JOB_ID.encode(), SWEEP_MEDIA_JOB_ID.encode()]  # one of each
     # The scheduler keeps running the job afterwards, and history was written once.
     runs_before = len(results_of(redis_conn))
     wait_until(lambda: len(results_of(redis_conn)) > runs_before, message="another scheduled run")
@@ -80,3 +84,27 @@ def test_failing_job_is_retried_with_backoff_then_kept_as_failed_with_nothing_ha
     assert f"{EXPIRE_PLANS_JOB_ID}  failed: " in listing.output
     assert "plan history is unavailable" in listing.output
     assert "1 in the failed registry" in listing.output
+
+
+def aged(path: Path, hours: float) -> Path:
+    path.write_bytes(b"partial upload")
+    then = time.time() - hours * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_the_scheduler_runs_the_media_sweep_and_the_worker_logs_what_it_removed(app, start, redis_conn):
+    """A copy that crashed left MEDIA_ROOT/<key>.part behind: the scheduled sweep removes it once it
+    is older than the safety margin, and leaves a recent one (an upload being copied) alone."""
+    root = Path(app.config["MEDIA_ROOT"])
+    stale = aged(root / ("c" * 32 + ".mp4.part"), 25)
+    recent = aged(root / ("e" * 32 + ".mp4.part"), 1)
+    worker = start("worker")
+    scheduler = start("scheduler")  # registers the sweep and queues its catch-up run at once
+
+    scheduler.wait_for_log(f"Registered {SWEEP_MEDIA_JOB_ID}")
+    wait_until(lambda: not stale.exists(), message="the sweep to remove the stale .part file")
+    worker.wait_for_log(f"sweep_media: removed {stale.name} (14 bytes, unfinished upload)")
+    worker.wait_for_log("sweep_media: removed 1 file(s), 14 bytes")
+    assert recent.exists()
+    assert redis_conn.zscore(ZonedScheduler.scheduled_jobs_key, SWEEP_MEDIA_JOB_ID) is not None

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.accounts import sessions
 from webapp.accounts.emails import checked_email
 from webapp.accounts.passwords import check_password_rules
+from webapp.accounts.services import email_taken
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
 from webapp.core.extensions import db
@@ -18,7 +19,7 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
     _check_role(role)
     check_password_rules(password)
     email = checked_email(email)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if email_taken(email):
         raise Conflict("That email is already registered.", fields={"email": ["Already registered."]})
     try:
         with unit_of_work():

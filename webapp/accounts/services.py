@@ -26,7 +26,9 @@ def _dummy_hash():
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same answer for every failure)."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    user = db.session.scalar(
+        select(User).where(User.email == normalise_email(email or ""), User.deleted_at.is_(None))
+    )
     if user is None:
         _dummy_hash().check_password(password or "")
         return None
@@ -36,8 +38,12 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def email_taken(email: str) -> bool:
-    """Is an email in use anywhere in the system (any letter case)?"""
-    return db.session.scalar(select(User.id).where(User.email == normalise_email(email))) is not None
+    """Is an email in use by an active user anywhere in the system (any letter case)?
+
+    Removed members' addresses are free again: their rows stay for history.
+    """
+    query = select(User.id).where(User.email == normalise_email(email), User.deleted_at.is_(None))
+    return db.session.scalar(query) is not None
 
 
 def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_FREE,

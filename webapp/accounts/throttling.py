@@ -1,4 +1,4 @@
-"""Rate limits of the login doors (page and API, per IP and per account) and of the sign-up form."""
+"""Rate limits of the login doors and of sign-up (page and API alike): per IP, per account, overall."""
 from flask import request
 from flask_limiter.util import get_remote_address
 
@@ -39,5 +39,16 @@ def login_limits(account_key_of_request):
 
 
 login_per_ip, login_per_account = login_limits(login_form_account_key)
-signup_per_ip = limiter.limit(setting("SIGNUP_RATE_LIMIT"), key_func=get_remote_address,
-                              methods=["POST"], scope="signup-ip")
+
+
+def everyone() -> str:
+    """The key of a limit counted for all clients together."""
+    return "all"
+
+
+# Sign-up through the page and through the API (POST /api/v1/corporations) share these counters:
+# per client address, and for the whole installation (a botnet from many addresses).
+signup_per_ip = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT"), "signup-ip", key_func=get_remote_address,
+                                     methods=["POST"])
+signup_global = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT_GLOBAL"), "signup-global", key_func=everyone,
+                                     methods=["POST"])

@@ -2,13 +2,16 @@
 from flask import request
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import HTTPException
 
 from webapp.accounts import sessions
 from webapp.accounts.throttling import account_key, login_limits
 from webapp.api.access import documents_errors
 from webapp.api.blueprint import limit_body_size, resource_blueprint
+from webapp.api.json_body import json_object
 from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
 from webapp.core import limits
+from webapp.core.exceptions import DomainError
 
 blp = resource_blueprint("api_auth", __name__)
 URL_PREFIX = "/api/v1/auth"
@@ -19,8 +22,10 @@ DESCRIPTION = "Log in, refresh the access token, log out."
 def login_account_key() -> str:
     """Rate-limit key of the account a login names (the email), falling back to the client address."""
     limit_body_size()  # this may run before the blueprint's own hook: never read a huge body
-    data = request.get_json(silent=True)
-    email = data.get("email") if isinstance(data, dict) else None
+    try:
+        email = json_object(request).get("email")
+    except (DomainError, HTTPException):  # the view answers it (400 invalid_json, 413)
+        email = None
     return (isinstance(email, str) and account_key(email[:limits.EMAIL_MAX])) or "ip:" + get_remote_address()
 
 

@@ -3,8 +3,8 @@ from flask import request
 from flask_smorest import Blueprint
 
 from webapp.api.errors import parser
+from webapp.api.json_body import MAX_JSON_BYTES
 
-MAX_JSON_BYTES = 1024 * 1024
 UPLOAD_ENDPOINTS = {"api_videos.videos"}
 
 

@@ -3,6 +3,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
 from webapp.accounts.services import sign_up
+from webapp.accounts.throttling import signup_global, signup_per_ip
 from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
 from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
@@ -18,13 +19,16 @@ DESCRIPTION = "Sign-up and the caller's company. Another company's id answers 40
 
 @blp.route("", tags=[TAG])
 class Corporations(MethodView):
+    decorators = [signup_per_ip, signup_global]  # counted together with the sign-up page
+
     @blp.arguments(SignUpSchema)
     @blp.response(201, SignUpResultSchema)
-    @documents_errors(blp, 409, 413, 415)
+    @documents_errors(blp, 409, 413, 415, 429)
     def post(self, data):
         """Sign a company up with its first admin (no authentication).
 
         A paid plan needs a plan_expires_at in the future. A taken name or email answers 409.
+        Rate limited like the sign-up page, per client address and overall (429 with Retry-After).
         """
         corporation, admin = sign_up(data["name"], data["admin_email"], data["admin_password"],
                                      data["plan"], data["plan_expires_at"])

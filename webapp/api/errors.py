@@ -7,10 +7,11 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
+from webapp.api.json_body import json_object
 from webapp.core.errors import error_response
 from webapp.core.exceptions import Unauthorized, UnsupportedContentType, ValidationFailed
 
-REQUIRED_CLAIMS = ("exp", "iat", "sub", "type")
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "type", "fam")
 
 
 def flatten_messages(messages, prefix=""):
@@ -38,13 +39,10 @@ class ApiParser(FlaskParser):
     def load_json(self, req, schema):
         if not is_json_request(req):
             raise UnsupportedContentType("Send a JSON body with Content-Type: application/json.")
-        try:
-            return super().load_json(req, schema)
-        except RecursionError:  # absurdly deep nesting
-            raise ValidationFailed("The request body is nested too deeply.", code="invalid_json") from None
+        return json_object(req)
 
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        raise ValidationFailed("The request body is not valid JSON.", code="invalid_json")
+    def load_json_or_form(self, req, schema):
+        return self.load_json(req, schema)
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         messages = error.messages

@@ -1,5 +1,7 @@
 """Marshmallow fields for API input that PostgreSQL can always store."""
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate
+from werkzeug.datastructures import FileStorage
 
 
 class Text(fields.String):
@@ -19,3 +21,12 @@ class Text(fields.String):
 def text(max_length, *, min_length=None, **kwargs):
     """A Text field limited to `max_length` characters (documented as maxLength)."""
     return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+class UploadedFile(Upload):
+    """A multipart file part; a plain text field of the same name is a 400, not a crash later."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError("Send a file (a multipart file part with a filename).")
+        return value

@@ -1,9 +1,8 @@
 """Request and response schemas of the JSON API (they also generate the OpenAPI document)."""
 from flask import url_for
-from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from webapp.api.fields import text
+from webapp.api.fields import UploadedFile, text
 from webapp.core.limits import (
     COMPANY_NAME_MAX,
     EMAIL_MAX,
@@ -147,7 +146,7 @@ class VideoCreateSchema(Schema):
 
 class VideoUploadSchema(Schema):
     title = text(TITLE_MAX, min_length=1, required=True)
-    file = Upload(required=True, metadata={"description": "An MP4 or WebM file"})
+    file = UploadedFile(required=True, metadata={"description": "An MP4 or WebM file"})
 
 
 class VideoPatchSchema(Schema):

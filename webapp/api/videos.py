@@ -2,7 +2,7 @@
 from flask import request
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
-from flask_jwt_extended import get_current_user
+from flask_jwt_extended import get_current_user, get_jwt
 
 from webapp.accounts import sessions
 from webapp.api.access import bearer_required, documents_errors
@@ -177,5 +177,5 @@ class PlaybackUrl(MethodView):
         expired link answers 403, one whose user has since changed password or left answers 401.
         """
         video = scoped_video_or_404(api_user, video_id)
-        url, expires_at = sessions.make_playback_url(get_current_user(), video)
+        url, expires_at = sessions.make_playback_url(get_current_user(), video, get_jwt()["fam"])
         return {"url": url, "expires_at": expires_at}

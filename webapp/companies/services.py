@@ -98,9 +98,15 @@ def _apply_rename(actor: User, corporation: Corporation, name: str) -> None:
 
 
 def delete_corporation(actor: User, corporation: Corporation) -> None:
-    """Soft-delete a corporation: its members lose access at once."""
+    """Soft-delete a corporation: its members lose access at once, and their email addresses may be
+    used again (their rows stay for the company's history)."""
     with unit_of_work():
-        corporation.deleted_at = utcnow()
+        now = utcnow()
+        corporation.deleted_at = now
+        db.session.execute(
+            update(User).where(User.corporation_id == corporation.id, User.deleted_at.is_(None))
+            .values(deleted_at=now)
+        )
         audit.record(corporation.id, actor, "corporation.deleted", corporation, name=corporation.name)
 
 

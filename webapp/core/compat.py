@@ -25,6 +25,14 @@ def decoded_access_token() -> dict:
     return g.get("_jwt_extended_jwt") or {}
 
 
+def forget_limiter_outage(limiter) -> None:
+    """After init_app the limiter talks to a new storage, so an outage seen on the previous one no
+    longer applies. Flask-Limiter 4 keeps that flag on the (process-wide) Limiter object, in the
+    private `_storage_dead`, and clears it only after a successful re-check up to 32 s later.
+    """
+    limiter._storage_dead = False
+
+
 class ResourceApi(Api):
     """flask-smorest's Api, with resources documented under readable tags and no error handlers of its own.
 

@@ -1,5 +1,5 @@
 """App-wide error handlers: JSON under /api, HTML pages in the shared layout elsewhere."""
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.core.exceptions import DomainError
@@ -42,12 +42,33 @@ def error_response(status, code, message, fields=None, headers=None):
     return response
 
 
+def too_large_message() -> str:
+    """Name the limit that applied: the upload limit, or the smaller one of JSON bodies."""
+    upload_limit = current_app.config["MAX_UPLOAD_MB"]
+    limit = request.max_content_length
+    if limit is not None and limit < current_app.config["MAX_CONTENT_LENGTH"]:
+        size = f"{limit // 2**20} MB" if limit % 2**20 == 0 else f"{limit // 1024} KB"
+        return f"The request body is too large: JSON bodies are limited to {size}."
+    return f"The file is too large: the limit is {upload_limit} MB."
+
+
+def api_options():
+    """OPTIONS under /api answers JSON with the allowed methods (Flask's default is empty text/html)."""
+    if request.method != "OPTIONS" or not wants_json() or request.routing_exception is not None:
+        return None
+    methods = sorted(current_app.create_url_adapter(request).allowed_methods())
+    response = jsonify(allow=methods)
+    response.headers["Allow"] = ", ".join(methods)
+    return response
+
+
 def snake(name: str) -> str:
     return name.lower().replace(" ", "_").replace("-", "_").replace("'", "")
 
 
 def register(app):
     """Install the handlers on the app (blueprint handlers would miss unmatched URLs)."""
+    app.before_request(api_options)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error):
@@ -60,8 +81,7 @@ def register(app):
         status = error.code or 500
         message = error.description if status in (400, 413, 429) and error.description else None
         if status == 413:
-            limit = app.config["MAX_UPLOAD_MB"]
-            message = f"The file is too large: the limit is {limit} MB."
+            message = too_large_message()
         headers = {}
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)

@@ -24,6 +24,12 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class InvalidJson(ValidationFailed):
+    """An API body that is not a JSON object we can read (malformed, too deep, numbers too long)."""
+
+    code = "invalid_json"
+
+
 class InvalidSource(DomainError):
     status = 400
     code = "invalid_source"

@@ -2,6 +2,7 @@
 
 Browser-session lifetimes live with the sessions (webapp/accounts/sessions/browser.py).
 """
+import ipaddress
 from pathlib import Path
 
 from flask import abort, request
@@ -63,11 +64,42 @@ class IgnoreForwardedHeaders:
         return self.wsgi_app(environ, start_response)
 
 
+def ip_or_none(value) -> str | None:
+    """`value` as a canonical IP address (what the audit log and rate limits may store), or None."""
+    if not isinstance(value, str) or "%" in value:  # no IPv6 zone ids: an unbounded suffix
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+class CheckForwardedValues:
+    """WSGI middleware behind ProxyFix: what X-Forwarded-For/-Proto said must be an IP address and
+    http/https, else the connecting peer's values stand. Every reader of request.remote_addr (audit
+    log, rate limits, request log) gets a real address this way."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        original = environ.get("werkzeug.proxy_fix.orig", {})
+        address = ip_or_none(environ.get("REMOTE_ADDR"))
+        if address is None:
+            peer = original.get("REMOTE_ADDR", environ.get("REMOTE_ADDR"))
+            address = ip_or_none(peer) or peer
+        environ["REMOTE_ADDR"] = address
+        if environ.get("wsgi.url_scheme") not in ("http", "https"):
+            environ["wsgi.url_scheme"] = original.get("wsgi.url_scheme", "http")
+        return self.wsgi_app(environ, start_response)
+
+
 def trust_proxies(app):
-    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us."""
+    """Believe X-Forwarded-For/-Proto only from TRUSTED_PROXY_COUNT proxies in front of us, and only
+    when they carry an IP address and a known scheme."""
     count = app.config["TRUSTED_PROXY_COUNT"]
     if count > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+        app.wsgi_app = ProxyFix(CheckForwardedValues(app.wsgi_app), x_for=count, x_proto=count)
     else:
         app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
 

@@ -1,6 +1,8 @@
 """Uploaded files: streamed to MEDIA_ROOT under random names, checked to really be MP4 or WebM."""
 import os
+import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -9,6 +11,9 @@ from webapp.core.exceptions import UploadTooLarge, ValidationFailed
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
+PARTIAL_SUFFIX = ".part"
+# The names save_upload gives: the sweep never touches any other file in MEDIA_ROOT.
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|webm)(\.part)?$")
 
 
 def sniff_video_type(head: bytes) -> str | None:
@@ -40,7 +45,7 @@ def save_upload(stream) -> tuple[str, str, int]:
     file_key = secrets.token_hex(16) + extension
     target = media_path(file_key)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     size = len(head)
     try:
         with open(partial, "wb") as out:
@@ -63,3 +68,19 @@ def delete_file(file_key: str | None) -> None:
     """Remove a stored file if it is there."""
     if file_key:
         media_path(file_key).unlink(missing_ok=True)
+
+
+def stored_files_older_than(seconds: float) -> list[Path]:
+    """Files in MEDIA_ROOT named as save_upload names them (finished or `.part`) and not modified
+    for `seconds`; anything else there is left alone."""
+    root = Path(current_app.config["MEDIA_ROOT"])
+    cutoff = time.time() - seconds
+    found = []
+    for entry in os.scandir(root):
+        if STORED_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    found.append(Path(entry.path))
+            except FileNotFoundError:  # removed meanwhile
+                continue
+    return sorted(found)

@@ -1,4 +1,6 @@
-"""Video use cases: add, edit, trash, restore (paid plans only) and purge; each is one unit of work."""
+"""Video use cases: add, edit, trash, restore (paid plans only), purge, and the sweep of orphaned files."""
+from sqlalchemy import select
+
 from webapp.core import limits
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import NotInTrash, PlanRequired, ValidationFailed
@@ -108,3 +110,33 @@ def purge_video(actor: User, video: Video) -> None:
         audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
         db.session.delete(video)
     storage.delete_file(file_key)
+
+
+def sweep_media(margin_seconds: float) -> list[dict]:
+    """Remove what uploads left behind in MEDIA_ROOT: `.part` files of copies that crashed, and
+    stored files no video row references (trashed videos keep theirs). Only files untouched for
+    `margin_seconds` are considered, so an upload being copied or committed right now is safe.
+    Returns what was removed (name, size, reason).
+    """
+    candidates = storage.stored_files_older_than(margin_seconds)
+    finished = [path.name for path in candidates if not path.name.endswith(storage.PARTIAL_SUFFIX)]
+    referenced = set()
+    with unit_of_work():  # read-only, and over before the slow part
+        for start in range(0, len(finished), 500):
+            batch = finished[start:start + 500]
+            referenced.update(db.session.scalars(select(Video.file_key).where(Video.file_key.in_(batch))))
+    removed = []
+    for path in candidates:
+        if path.name.endswith(storage.PARTIAL_SUFFIX):
+            reason = "unfinished upload"
+        elif path.name not in referenced:
+            reason = "no video refers to it"
+        else:
+            continue
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append({"name": path.name, "bytes": size, "reason": reason})
+    return removed

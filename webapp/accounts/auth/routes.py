@@ -1,25 +1,35 @@
 """Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.urls import iri_to_uri
 
 from webapp.accounts import sessions
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
 from webapp.accounts.services import authenticate, sign_up
-from webapp.accounts.throttling import login_per_account, login_per_ip, signup_per_ip
+from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
+
+MAX_NEXT_LENGTH = 2048
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site (no scheme, no host, no '//' or backslash tricks)."""
-    if not target:
+    """The `next` redirect target if it is a path on this site, percent-encoded; else None.
+
+    Refused: other hosts and schemes ('//', backslashes, 'http:'), and any whitespace or control
+    character (a decoded %0A would otherwise end up inside the Location header).
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return None
+    if any(char.isspace() or unicodedata.category(char)[0] == "C" for char in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if parts.scheme or parts.netloc or target.startswith("//") or "\\" in target:
         return None
-    return target
+    return iri_to_uri(target)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,6 +58,7 @@ def logout():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @signup_per_ip
+@signup_global
 def signup():
     form = SignupForm()
     if form.validate_on_submit():

@@ -8,21 +8,22 @@ from webapp.accounts.sessions import browser
 from webapp.accounts.sessions.loader import load_token_user, load_user
 from webapp.accounts.sessions.playback import make_playback_url, user_from_playback_token
 from webapp.accounts.sessions.tokens import (
-    access_token_for,
     active_sessions_query,
     close_api_session,
     open_api_session,
+    open_session,
     revoke_refresh_tokens,
     rotate_refresh_token,
+    session_is_live,
 )
 from webapp.core.transactions import unit_of_work
 from webapp.insights import audit
 from webapp.models import User
 
 __all__ = [
-    "access_token_for", "active_sessions_query", "close_api_session", "end_all_sessions",
-    "end_browser_session", "load_token_user", "load_user", "log_out_other_sessions", "make_playback_url",
-    "open_api_session", "reissue_browser_session", "revoke_all", "rotate_refresh_token",
+    "active_sessions_query", "close_api_session", "end_all_sessions", "end_browser_session",
+    "load_token_user", "load_user", "log_out_other_sessions", "make_playback_url", "open_api_session",
+    "open_session", "reissue_browser_session", "revoke_all", "rotate_refresh_token", "session_is_live",
     "start_browser_session", "user_from_playback_token",
 ]
 

@@ -1,21 +1,24 @@
 """Browser sessions: a fresh session at login, ended at logout, after idle time or its lifetime, or elsewhere.
 
 Session cookies are signed, not stored. A session carries its own id and two clocks; ending one
-records its id in Redis so that a copy of the old cookie is refused.
+records its id as a database row (it must hold through a Redis outage) so that a copy of the old
+cookie is refused.
 """
 import secrets
 import time
 
 from flask import current_app, flash, request, session
 from flask_login import login_user, logout_user
-from redis.exceptions import RedisError
+from sqlalchemy import delete, select
 
-from webapp.core.redis_conn import redis_connection
+from webapp.core.clock import utcnow
+from webapp.core.extensions import db
+from webapp.core.transactions import unit_of_work
+from webapp.models import EndedSession
 
 LAST_SEEN_KEY = "_last_seen"
 STARTED_KEY = "_started"
 SESSION_ID_KEY = "_sid"
-ENDED_SESSION_PREFIX = "ended-session:"
 
 
 def start(user) -> None:
@@ -30,35 +33,33 @@ def start(user) -> None:
 
 
 def end() -> None:
-    """Log out: remember the session id as ended, then forget the session."""
-    forget_session()
+    """Log out: remember the session id as ended (one unit of work), then forget the session."""
+    with unit_of_work():
+        forget_session()
     logout_user()
     session.clear()
 
 
 def forget_session() -> None:
-    """Remember this session's id as ended, so a copy of the old cookie is refused.
+    """Remember this session's id as ended, so a copy of the old cookie is refused (a step: no commit).
 
-    The mark lasts as long as a session may. Redis down: logged and skipped (the idle timeout remains).
+    The mark is kept as long as a session may last; marks past that are deleted on the way.
     """
     session_id = session.get(SESSION_ID_KEY)
-    if not session_id:
+    if not isinstance(session_id, str) or not session_id:
         return
-    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
-    try:
-        redis_connection().set(ENDED_SESSION_PREFIX + session_id, 1, ex=lifetime)
-    except RedisError as error:
-        current_app.logger.warning("could not record an ended session: %s", type(error).__name__)
+    now = utcnow()
+    db.session.execute(delete(EndedSession).where(EndedSession.expires_at < now))
+    db.session.merge(EndedSession(session_id=session_id[:64],
+                                  expires_at=now + current_app.permanent_session_lifetime))
 
 
 def session_was_ended(session_id) -> bool:
-    """Was this session id logged out (Redis down: assume not)?"""
-    if not session_id:
+    """Was this browser session logged out (its cookie is a copy)?"""
+    if not isinstance(session_id, str) or not session_id:
         return False
-    try:
-        return bool(redis_connection().exists(ENDED_SESSION_PREFIX + session_id))
-    except RedisError:
-        return False
+    query = select(EndedSession.session_id).where(EndedSession.session_id == session_id[:64])
+    return db.session.scalar(query) is not None
 
 
 def end_stale_session():

@@ -1,4 +1,5 @@
 """Who a request is made by: Flask-Login's user loader (browser sessions) and the access-token user lookup (API)."""
+from webapp.accounts.sessions.tokens import session_is_live
 from webapp.core.extensions import db
 from webapp.core.ids import MAX_ID
 from webapp.models import User
@@ -19,12 +20,14 @@ def load_user(session_id: str):
 
 
 def load_token_user(claims: dict) -> User | None:
-    """The active user an access token names, or None when they, their company or the token's
-    session version are gone (flask-jwt-extended then answers 401)."""
+    """The active user an access token names, or None when they, their company, the token's session
+    version or its session (logged out, ended by reuse detection) are gone (then 401)."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
         return None
     user = db.session.get(User, int(subject))
     if user is None or not user.is_active or claims.get("sv") != user.session_version:
+        return None
+    if not session_is_live(claims.get("fam")):
         return None
     return user

@@ -22,11 +22,12 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def access_token_for(user: User) -> str:
-    """A signed access token naming the user and their session version (a password change ends it)."""
+def access_token_for(user: User, family_id: str) -> str:
+    """A signed access token naming the user, their session version (a password change ends it) and
+    the session (refresh-token family) it descends from (logout and reuse detection end it)."""
     return create_access_token(
         identity=str(user.id),
-        additional_claims={"sv": user.session_version},
+        additional_claims={"sv": user.session_version, "fam": family_id},
         expires_delta=timedelta(seconds=current_app.config["ACCESS_TOKEN_TTL"]),
     )
 
@@ -42,9 +43,9 @@ def _new_refresh_token(user_id: int, family_id: str, user_agent: str | None, now
     return token, raw
 
 
-def _token_pair(user: User, raw_refresh: str) -> dict:
+def _token_pair(user: User, raw_refresh: str, family_id: str) -> dict:
     return {
-        "access_token": access_token_for(user),
+        "access_token": access_token_for(user, family_id),
         "refresh_token": raw_refresh,
         "token_type": "Bearer",
         "expires_in": current_app.config["ACCESS_TOKEN_TTL"],
@@ -57,9 +58,19 @@ def open_api_session(email: str, password: str, user_agent: str | None) -> dict:
     if user is None:
         raise InvalidCredentials("The email or password is not correct.")
     with unit_of_work():
-        _token, raw = _new_refresh_token(user.id, str(uuid.uuid4()), user_agent, utcnow())
+        pair = open_session(user, user_agent)
         audit.record(user.corporation_id, user, "api.login", user)
-    return _token_pair(user, raw)
+    return pair
+
+
+def open_session(user: User, user_agent: str | None = None) -> dict:
+    """Start a session (a new refresh-token family) for an authenticated user; its first token pair.
+
+    A step: it joins the caller's unit of work, which writes the refresh token.
+    """
+    family_id = str(uuid.uuid4())
+    _token, raw = _new_refresh_token(user.id, family_id, user_agent, utcnow())
+    return _token_pair(user, raw, family_id)
 
 
 def _revoke_family(family_id: str, now) -> None:
@@ -103,7 +114,7 @@ def _rotate(raw: str, user_agent: str | None, now) -> tuple[dict | None, Refresh
     db.session.execute(
         update(RefreshToken).where(RefreshToken.id == claimed.id).values(replaced_by_id=token.id)
     )
-    return _token_pair(user, new_raw), None
+    return _token_pair(user, new_raw, claimed.family_id), None
 
 
 def _refusal_of_unclaimable(raw: str, now) -> RefreshTokenRejected:
@@ -155,3 +166,15 @@ def active_sessions_query(user: User):
                RefreshToken.expires_at > utcnow())
         .order_by(RefreshToken.last_used_at.desc(), RefreshToken.id.desc())
     )
+
+
+def session_is_live(family_id) -> bool:
+    """Is this API session (refresh-token family) still open? Access tokens and playback URLs
+    descended from it die with it: logout and reuse detection revoke every token of the family."""
+    if not isinstance(family_id, str) or not 0 < len(family_id) <= 36:
+        return False
+    return db.session.scalar(
+        select(RefreshToken.id)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .limit(1)
+    ) is not None
