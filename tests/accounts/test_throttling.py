@@ -1,9 +1,12 @@
 """The login and sign-up forms are rate limited per IP and per account, with a 429 page saying when to retry."""
 import pytest
 
+from config import TestingConfig
+from tests.conftest import IsolatedClient
 from tests.factories import PASSWORD, make_user
 from tests.support.helpers import assert_security_headers, post_form, post_login_form
 from tests.support.processes import free_port
+from webapp import create_app
 
 pytestmark = pytest.mark.app_config(LOGIN_RATE_LIMIT_PER_IP="6 per minute", LOGIN_RATE_LIMIT_PER_ACCOUNT="3 per minute",
                                      SIGNUP_RATE_LIMIT="2 per hour")
@@ -79,3 +82,21 @@ def test_the_login_page_and_the_api_login_share_their_counters(client, admin):
                       environ_base={"REMOTE_ADDR": "198.51.100.5"})
     assert api.status_code == 429 and api.get_json()["error"]["code"] == "too_many_requests"
     assert int(api.headers["Retry-After"]) >= 1
+
+
+def test_a_new_app_counts_in_redis_at_once_after_an_outage_of_the_previous_storage(app_config, redis_conn):
+    """Pins the one use of Flask-Limiter's private state (webapp/core/compat.py): the outage
+    flag it keeps on the process-wide limiter must not make a new app count in memory."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    broken = create_app(TestingConfig, {**app_config, "RATELIMIT_STORAGE_URI": dead, "REDIS_URL": dead})
+    broken.test_client_class = IsolatedClient
+    with broken.app_context():
+        client = broken.test_client()
+        for _ in range(2):  # the first finds Redis down, the second probes it again (and fails)
+            assert post_login_form(client, "nobody@initech.example.com", ip="198.51.100.1").status_code == 401
+    healthy = create_app(TestingConfig, app_config)
+    healthy.test_client_class = IsolatedClient
+    with healthy.app_context():
+        assert post_login_form(healthy.test_client(), "nobody@initech.example.com",
+                               ip="198.51.100.1").status_code == 401
+    assert any(b"login-ip" in key for key in redis_conn.keys("*"))
