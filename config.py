@@ -79,6 +79,10 @@ class Config:
         self.STREAM_CONNECT_TIMEOUT = float(os.environ.get("STREAM_CONNECT_TIMEOUT", "5"))
         self.STREAM_READ_TIMEOUT = float(os.environ.get("STREAM_READ_TIMEOUT", "30"))
         self.STREAM_CHUNK_SIZE = env_int("STREAM_CHUNK_SIZE", 1024 * 1024)
+        # An origin that sends less than this many bytes in STREAM_READ_TIMEOUT seconds is cut.
+        self.STREAM_MIN_BYTES = env_int("STREAM_MIN_BYTES", 16 * 1024)
+        # Offload mode: how long the outcome of checking an origin is remembered (per process).
+        self.ORIGIN_CHECK_TTL = float(os.environ.get("ORIGIN_CHECK_TTL", "30"))
         self.X_ACCEL_REDIRECT = env_bool("X_ACCEL_REDIRECT")
         self.PLAYBACK_URL_TTL = env_int("PLAYBACK_URL_TTL", 300)
         self.PLAN_EXPIRY_CRON = os.environ.get("PLAN_EXPIRY_CRON", "5 0 * * *")

@@ -49,10 +49,14 @@ http {{
     location / {{ proxy_pass http://127.0.0.1:{offload_app_port}; proxy_http_version 1.1;
                  proxy_set_header Host $http_host; }}
     location /_media/ {{ internal; alias {tmp}/media/; }}
-    location = /_origin {{
+    location = /_origin {{  # the contract of nginx/offload.conf: the address the app checked
       internal;
-      set $origin_url $upstream_http_x_origin_url;  # read it before proxy_pass starts a new upstream
-      proxy_pass $origin_url;
+      set $origin_scheme $upstream_http_x_origin_scheme;  # read before proxy_pass starts a new upstream
+      set $origin_address $upstream_http_x_origin_address;
+      set $origin_host $upstream_http_x_origin_host;
+      set $origin_path $upstream_http_x_origin_path;
+      proxy_pass $origin_scheme://$origin_address$origin_path;
+      proxy_set_header Host $origin_host;
       proxy_http_version 1.1;
       proxy_set_header Cookie ""; proxy_set_header Authorization "";
       proxy_max_temp_file_size 0;

@@ -23,6 +23,7 @@ from tests.support.helpers import log_in
 from tests.support.origin import OriginServer
 from webapp import create_app
 from webapp.core.extensions import db, limiter
+from webapp.media.origin import forget_origin
 from worker.cli import register_commands
 
 ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -185,6 +186,8 @@ def origin_server(tmp_path_factory):
 def origin(origin_server):
     origin_server.requests.clear()
     origin_server.redirects.clear()
+    origin_server.answers.clear()
+    forget_origin()  # what the offload mode remembers of the origin's files from earlier tests
     return origin_server
 
 

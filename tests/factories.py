@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 
 from webapp.core.clock import plan_today
 from webapp.core.extensions import db
+from webapp.media.storage import type_from_url
 from webapp.models import AuditEvent, Corporation, User, Video
 
 PASSWORD = "correct-horse-battery"
@@ -51,6 +52,8 @@ def make_video(corporation=None, title=None, source_url="http://origin.test/clip
     corporation = corporation or make_corporation()
     if file_key:
         source_url = None
+    if source_url:
+        fields.setdefault("content_type", type_from_url(source_url))
     video = Video(corporation=corporation, title=title or f"Video {next(_seq)}",
                   source_url=source_url, file_key=file_key, **fields)
     db.session.add(video)

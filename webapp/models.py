@@ -175,6 +175,10 @@ class Video(TimestampMixin, db.Model):
         ),
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         CheckConstraint("size_bytes IS NULL OR size_bytes >= 0", name="size_not_negative"),
+        # The stream route sends this type, never an origin's: only types a browser will not render.
+        CheckConstraint(
+            "content_type IN ('video/mp4', 'video/webm', 'application/octet-stream')", name="content_type_known"
+        ),
         CheckConstraint(
             "(deleted_at IS NULL) OR (deleted_by_id IS NOT NULL)", name="deleted_has_actor"
         ),

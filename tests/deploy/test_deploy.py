@@ -255,8 +255,9 @@ def test_video_bytes_come_from_nginx_while_the_app_only_authorises(stack, log_in
 def test_internal_offload_locations_are_not_reachable_from_outside(stack):
     (stack.media / "secret.mp4").write_bytes(b"not for you")
     assert requests.get(f"{stack.url}/_media/secret.mp4").status_code == 404
-    assert requests.get(f"{stack.url}/_origin",
-                        headers={"X-Origin-Url": stack.origin.base_url}).status_code == 404
+    assert requests.get(f"{stack.url}/_origin", headers={
+        "X-Origin-Scheme": "http", "X-Origin-Address": f"127.0.0.1:{stack.origin.port}", "X-Origin-Path": "/"}
+    ).status_code == 404
 
 
 def test_worker_runs_jobs_and_scheduler_registers_the_plan_expiry(stack):

@@ -19,9 +19,10 @@ def big_mp4(tmp_path):
     return path
 
 
-@pytest.fixture(params=["upload", "url"])
+@pytest.fixture(params=["upload", "url", "url of unknown type"])
 def colour_bars(request, corporation, origin):
-    """The demo clip (8 s, H.264) as an uploaded file and as a URL on the origin server."""
+    """The demo clip (8 s, H.264) as an uploaded file, as a URL on the origin server, and as a URL
+    without an extension (sent as application/octet-stream: Chromium plays it all the same)."""
     source = DEMO_MEDIA / "colour-bars.mp4"
     if request.param == "upload":
         target = media_path("colour-bars-upload.mp4")
@@ -29,5 +30,5 @@ def colour_bars(request, corporation, origin):
         shutil.copyfile(source, target)
         return factories.make_video(corporation, title="Colour bars", file_key=target.name,
                                     size_bytes=target.stat().st_size)
-    return factories.make_video(corporation, title="Colour bars",
-                                source_url=origin.add_file("colour-bars.mp4", source.read_bytes()))
+    name = "colour-bars.mp4" if request.param == "url" else "colour-bars"
+    return factories.make_video(corporation, title="Colour bars", source_url=origin.add_file(name, source.read_bytes()))

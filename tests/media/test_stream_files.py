@@ -1,12 +1,11 @@
 """Uploaded videos are served from MEDIA_ROOT with Range and conditional requests; offload mode."""
 
+import requests
 
 from tests import factories
 from tests.support.helpers import points_of
 from tests.support.media import UPLOAD_BYTES as DATA
-from webapp.core.extensions import db
 from webapp.media.storage import media_path
-from webapp.models import VideoView
 
 
 def test_an_upload_is_served_whole_and_in_ranges(guest_client, guest, upload):
@@ -50,17 +49,39 @@ def test_offload_mode_hands_uploads_to_nginx_after_the_credit(app, guest_client,
     assert points_of(guest) == 10
 
 
-def test_offload_mode_hands_url_sources_to_nginx_with_the_checked_url(app, guest_client, guest, corporation,
-                                                                      origin):
+def test_offload_mode_checks_the_origin_once_and_hands_nginx_the_checked_address(app, guest_client, guest,
+                                                                                corporation, origin):
     app.config["X_ACCEL_REDIRECT"] = True
-    url = origin.add_file("offloaded.mp4", b"bytes nginx will move")
-    video = factories.make_video(corporation, source_url=url)
+    url = origin.add_file("offloaded.mp4", DATA)
+    video = factories.make_video(corporation, source_url=url + "?v=1")
     response = guest_client.get(f"/videos/{video.id}/stream")
     assert response.headers["X-Accel-Redirect"] == "/_origin"
-    assert response.headers["X-Origin-Url"] == url
+    assert (response.headers["X-Origin-Scheme"], response.headers["X-Origin-Address"]) == (
+        "http", f"127.0.0.1:{origin.port}")
+    assert (response.headers["X-Origin-Host"], response.headers["X-Origin-Name"]) == (
+        f"127.0.0.1:{origin.port}", "127.0.0.1")
+    assert response.headers["X-Origin-Path"] == "/offloaded.mp4?v=1"
     assert response.data == b""
-    assert origin.requests == []  # the app itself stays out of the byte path
-    assert db.session.query(VideoView).filter_by(user_id=guest.id, video_id=video.id).count() == 1
+    assert origin.requests == [("GET", "/offloaded.mp4", "bytes=0-0")]  # the check; nginx moves the bytes
+    assert points_of(guest) == 10
+
+    seek = guest_client.get(f"/videos/{video.id}/stream", headers={"Range": "bytes=1000-"})
+    assert seek.headers["X-Accel-Redirect"] == "/_origin"
+    assert len(origin.requests) == 1  # remembered: a seek costs no second check
+
+
+def test_offload_mode_answers_304_and_416_itself_without_points(app, guest_client, guest, corporation, origin,
+                                                                 upload):
+    app.config["X_ACCEL_REDIRECT"] = True
+    by_url = factories.make_video(corporation, source_url=origin.add_file("conditional.mp4", DATA))
+    etag = requests.head(by_url.source_url, timeout=5).headers["ETag"]
+    not_modified = guest_client.get(f"/videos/{by_url.id}/stream", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and "X-Accel-Redirect" not in not_modified.headers
+    for video in (by_url, upload):
+        beyond = guest_client.get(f"/videos/{video.id}/stream", headers={"Range": f"bytes={len(DATA)}-"})
+        assert beyond.status_code == 416 and "X-Accel-Redirect" not in beyond.headers
+        assert beyond.headers["Content-Range"] == f"bytes */{len(DATA)}"
+    assert points_of(guest) == 0
 
 
 def test_offload_mode_still_refuses_private_sources(app, guest_client, guest, corporation):

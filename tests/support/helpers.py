@@ -21,13 +21,16 @@ def post_form(client, url, data=None, page=None, **kwargs):
     return client.post(url, data=data, **kwargs)
 
 
-def assert_security_headers(response):
-    """The headers every response must carry (served over plain HTTP, so no HSTS)."""
+def assert_security_headers(response, csp=True):
+    """The headers every response must carry (served over plain HTTP, so no HSTS); csp=False leaves
+    the Content-Security-Policy to the caller."""
     headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
+    if not csp:
+        return
     csp = headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp
@@ -66,3 +69,15 @@ def points_of(user):
 
     db.session.expire_all()
     return db.session.get(User, user.id).points
+
+
+def api_session(user) -> tuple[str, str]:
+    """An access token of a new API session of `user`, and that session's id (its token family)."""
+    from flask_jwt_extended import decode_token
+
+    from webapp.accounts.sessions.tokens import open_session
+    from webapp.core.extensions import db
+
+    token = open_session(user)["access_token"]
+    db.session.commit()
+    return token, decode_token(token)["fam"]

@@ -1,12 +1,22 @@
-"""A real HTTP origin server on a loopback port that serves video files with Range support."""
+"""A real HTTP origin server on a loopback port that serves video files with Range support,
+and hostile answers (pages with scripts, error bodies, redirects, a trickle) for the stream tests."""
 import threading
+import time
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
-from werkzeug.wsgi import wrap_file
+from werkzeug.wsgi import FileWrapper
+
+
+class ClosingFileWrapper(FileWrapper):
+    """A file body that is closed even when the client hangs up before the server closes it (the
+    app's origin check reads the headers of a one-byte range and goes)."""
+
+    def __del__(self):
+        self.close()
 
 
 class OriginServer:
@@ -20,6 +30,8 @@ class OriginServer:
         self.root.mkdir(parents=True, exist_ok=True)
         self.requests = []
         self.redirects = {}
+        self.answers = {}
+        self.sent = {}
         self._server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -40,9 +52,54 @@ class OriginServer:
         self.redirects[name] = (location, status)
         return self.url(name)
 
+    def add_answer(self, name, status, content_type, body: bytes, **headers):
+        """Answer /<name> with exactly this status, type and body, whatever the request."""
+        self.answers[name] = lambda request: Response(body, status=status, content_type=content_type,
+                                                      headers=headers)
+        return self.url(name)
+
+    def add_two_faced(self, name, status, content_type, body: bytes, **headers):
+        """Answer the app's check (`Range: bytes=0-0`) with one byte of video, everything else as add_answer."""
+        self.add_answer(name, status, content_type, body, **headers)
+        hostile = self.answers[name]
+        self.answers[name] = lambda request: (
+            Response(b"\0", status=206, content_type="video/mp4", headers={"Content-Range": "bytes 0-0/1000"})
+            if request.headers.get("Range") == "bytes=0-0" else hostile(request))
+        return self.url(name)
+
+    def add_generated(self, name, length):
+        """Serve `length` bytes of video/mp4 made on the fly; self.sent[name] counts the bytes handed out."""
+        self.sent[name] = 0
+        block = b"\0" * 65536
+
+        def generate():
+            while self.sent[name] < length:
+                piece = block[:length - self.sent[name]]
+                self.sent[name] += len(piece)
+                yield piece
+        self.answers[name] = lambda request: Response(generate(), content_type="video/mp4",
+                                                      headers={"Content-Length": str(length)})
+        return self.url(name)
+
+    def add_trickle(self, name, length, interval):
+        """Announce `length` bytes of video/mp4 at /<name>, then send one byte every `interval` s."""
+        def trickle():
+            for _ in range(length):
+                yield b"\0"
+                time.sleep(interval)
+        self.answers[name] = lambda request: Response(trickle(), content_type="video/mp4",
+                                                      headers={"Content-Length": str(length)})
+        return self.url(name)
+
+    def canary_hits(self):
+        """Requests that reached /canary (a script that ran would have called it)."""
+        return [entry for entry in self.requests if entry[1].startswith("/canary")]
+
     def wsgi(self, environ, start_response):
         request = Request(environ)
         self.requests.append((request.method, request.path, request.headers.get("Range")))
+        if request.path.lstrip("/") in self.answers:
+            return self.answers[request.path.lstrip("/")](request)(environ, start_response)
         if request.path.lstrip("/") in self.redirects:
             location, status = self.redirects[request.path.lstrip("/")]
             return Response("moved", status=status, headers={"Location": location})(environ, start_response)
@@ -52,7 +109,7 @@ class OriginServer:
         content_type = "video/webm" if path.endswith(".webm") else "video/mp4"
         handle = open(path, "rb")
         stat = Path(path).stat()
-        response = Response(wrap_file(environ, handle), mimetype=content_type, direct_passthrough=True)
+        response = Response(ClosingFileWrapper(handle), mimetype=content_type, direct_passthrough=True)
         response.call_on_close(handle.close)
         response.content_length = stat.st_size
         response.last_modified = stat.st_mtime

@@ -39,10 +39,10 @@ VIDEO = f"/<{ID_RULE}:video_id>"
 VIDEO_BYTES = {"schema": {"type": "string", "format": "binary"}}
 RANGE_HEADER = {"in": "header", "name": "Range", "required": False, "schema": {"type": "string"},
                 "description": "A byte range, e.g. `bytes=0-1048575` (answered with 206)"}
+STREAM_TYPES = {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES, "application/octet-stream": VIDEO_BYTES}
 STREAM_RESPONSES = {
-    "200": {"description": "The whole video", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
-    "206": {"description": "The requested range", "content": {"video/mp4": VIDEO_BYTES, "video/webm": VIDEO_BYTES}},
-    "416": {"description": "The range is outside the video (Content-Range gives its length)"},
+    "200": {"description": "The whole video, as the video's own type", "content": STREAM_TYPES},
+    "206": {"description": "The requested range", "content": STREAM_TYPES},
 }
 CREATE_BODY = {
     "required": True,
@@ -154,12 +154,15 @@ class VideoViews(MethodView):
 class Stream(MethodView):
     @bearer_required(blp)
     @blp.doc(parameters=[RANGE_HEADER], responses=STREAM_RESPONSES)
-    @documents_errors(blp, 404, 502)
+    @documents_errors(blp, 404, 416, 502)
     def get(self, video_id):
         """The video's bytes (members), with HTTP Range support.
 
         The first read that gets bytes logs the view and credits the viewer's points, once.
-        Served by the same handler as the web player's stream.
+        Served by the same handler as the web player's stream. The type is the video's own
+        (`video/mp4`, `video/webm` or `application/octet-stream`), never the origin's; a range
+        past the end is a 416 whose `Content-Range: bytes */<size>` gives the length, and an
+        origin that does not answer with video bytes is a 502.
         """
         viewer = get_current_user()
         return stream_response(viewer, watchable_video_or_404(viewer, video_id))

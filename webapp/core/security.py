@@ -21,6 +21,10 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# Stream answers (video bytes, and their 304s) are never documents of ours: opened as a page, even a
+# polyglot file may do nothing (no script, no form, no plugin, no request). nginx/offload.conf sends
+# the same for the bytes nginx moves itself.
+STREAM_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'"
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
 
 
@@ -28,6 +32,9 @@ def register(app):
     """Check the settings, then install headers and proxy handling on the app."""
     check_media_root(app)
     trust_proxies(app)
+    # Registered before Talisman on purpose: Flask runs after_request hooks in reverse order, so
+    # this one runs after Talisman has written the site's policy, and replaces it on stream answers.
+    app.after_request(apply_stream_policy)
     # One Talisman per app: it keeps a reference to the app it was given.
     app.extensions["talisman"] = Talisman(
         app,
@@ -42,6 +49,20 @@ def register(app):
         session_cookie_http_only=True,
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
+
+
+def protect_stream(response):
+    """Mark a response as a stream answer: it gets STREAM_CONTENT_SECURITY_POLICY and nosniff."""
+    response.is_stream_answer = True
+    return response
+
+
+def apply_stream_policy(response):
+    """The after_request hook that gives marked stream answers their policy (see protect_stream)."""
+    if getattr(response, "is_stream_answer", False):
+        response.headers["Content-Security-Policy"] = STREAM_CONTENT_SECURITY_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def check_media_root(app):

@@ -1,6 +1,6 @@
 """Viewing use cases: credit a first view, and what the player shows about it."""
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.core.clock import utcnow
@@ -35,6 +35,13 @@ def record_view(user: User, video: Video) -> int:
                 .execution_options(synchronize_session=False)
             )
     return points
+
+
+def has_viewed(user: User, video: Video) -> bool:
+    """True once the user's view of this video has been credited."""
+    return db.session.scalar(
+        select(exists().where(VideoView.user_id == user.id, VideoView.video_id == video.id))
+    )
 
 
 def view_status(user: User, video: Video) -> dict:

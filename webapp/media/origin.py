@@ -2,19 +2,25 @@
 import http.cookiejar
 import logging
 import threading
+import time
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import requests
 from flask import current_app
+from urllib3.exceptions import HTTPError as Urllib3Error
 
 from webapp.core.exceptions import OriginFailed
-from webapp.media.ssrf import ALLOWED_SCHEMES, GuardedAdapter, UnsafeTarget
+from webapp.media.ssrf import ALLOWED_SCHEMES, GuardedAdapter, Target, UnsafeTarget
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 3
 FORWARDED_REQUEST_HEADERS = ("Range", "If-Range")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+VIDEO_BYTES = (200, 206)
+# What an origin may announce for video bytes; anything else (HTML, SVG, scripts, JSON...) is refused.
+VIDEO_BODY_TYPES = ("application/octet-stream", "binary/octet-stream", "application/mp4")
 
 _session = None
 _session_lock = threading.Lock()
@@ -49,25 +55,68 @@ def _count(delta):
         _open_upstreams += delta
 
 
+def announces_video(headers) -> bool:
+    """True when an origin's Content-Type is one video bytes come with (video/*, octet-stream, or none)."""
+    content_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return not content_type or content_type.startswith("video/") or content_type in VIDEO_BODY_TYPES
+
+
+class OriginCut(Exception):
+    """The origin stopped sending in the middle of a body: the viewer's connection must be closed."""
+
+
 class Upstream:
-    """An open origin response; iterate it for the body, close it exactly once."""
+    """An open origin response; iterate it for the body, close it exactly once.
+
+    `target` is the checked address the connection went to (see GuardedAdapter).
+    """
 
     def __init__(self, response: requests.Response, url: str):
         self.response = response
         self.url = url
         self.status = response.status_code
         self.headers = response.headers
+        self.target = getattr(response.request, "checked_target", None)
         self.closed = False
         _count(1)
 
-    def iter_body(self, chunk_size: int):
-        """Yield the body in chunks; the origin connection is closed when iteration ends or stops."""
+    def iter_body(self, chunk_size: int, min_bytes: int = 0, window: float = 0):
+        """Yield the body as it arrives (at most chunk_size bytes a piece, never waiting for a full one).
+
+        An origin that sends less than `min_bytes` in `window` seconds of waiting for it is cut (time
+        spent waiting for the viewer does not count). A body that ends early raises OriginCut after
+        the bytes received, so that the server closes the viewer's connection instead of leaving the
+        announced length unfulfilled. The origin connection is closed however iteration ends.
+        """
+        read = self.response.raw.read1
+        waited, received = 0.0, 0
         try:
-            yield from self.response.iter_content(chunk_size)
-        except requests.RequestException as error:
-            log.warning("origin stopped sending %s: %s", self.url, error.__class__.__name__)
+            while True:
+                started = time.monotonic()
+                try:
+                    data = read(chunk_size)
+                except (Urllib3Error, OSError) as error:
+                    log.warning("origin stopped sending %s: %s", self.url, error.__class__.__name__)
+                    raise OriginCut(self.url) from None
+                if not data:
+                    return
+                waited += time.monotonic() - started
+                received += len(data)
+                if received >= min_bytes:
+                    waited, received = 0.0, 0
+                elif window and waited >= window:
+                    log.warning("origin too slow, cut %s: %d bytes in %.0f s", self.url, received, waited)
+                    raise OriginCut(self.url)
+                yield data
         finally:
             self.close()
+
+    def require_video(self) -> None:
+        """OriginFailed (502) unless this answer carries video bytes: 200/206 with a video type."""
+        if self.status not in VIDEO_BYTES:
+            raise OriginFailed(f"The video source answered with HTTP status {self.status}.")
+        if not announces_video(self.headers):
+            raise OriginFailed("The video source did not send a video.")
 
     def close(self):
         if not self.closed:
@@ -106,3 +155,62 @@ def open_upstream(url: str, method: str, request_headers) -> Upstream:
         if url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
             raise OriginFailed("The video source redirected to a URL that is not allowed.")
     raise OriginFailed("The video source redirected too many times.")
+
+
+@dataclass(frozen=True)
+class OriginFacts:
+    """What checking an origin found: where its video is (after checked redirects) and its validators."""
+
+    url: str
+    target: Target
+    size: int | None
+    etag: str | None
+    last_modified: str | None
+
+
+def check_origin(url: str) -> OriginFacts:
+    """Ask the origin for the video's first byte and check that the answer is video bytes.
+
+    Raises OriginFailed (502) like the relay does; the body is never read.
+    """
+    upstream = open_upstream(url, "GET", {"Range": "bytes=0-0"})
+    try:
+        upstream.require_video()
+        headers = upstream.headers
+        length = headers.get("Content-Range", "").rpartition("/")[2] if upstream.status == 206 \
+            else headers.get("Content-Length", "")
+        return OriginFacts(url=upstream.url, target=upstream.target, size=int(length) if length.isdigit() else None,
+                           etag=headers.get("ETag"), last_modified=headers.get("Last-Modified"))
+    finally:
+        upstream.close()
+
+
+_checked = {}
+_checked_lock = threading.Lock()
+MAX_REMEMBERED = 1024
+
+
+def checked_origin(url: str, fresh: bool = False) -> OriginFacts:
+    """check_origin(url), remembered ORIGIN_CHECK_TTL seconds in this process (seeks cost no extra
+    check); `fresh` checks again whatever is remembered."""
+    ttl = current_app.config["ORIGIN_CHECK_TTL"]
+    now = time.monotonic()
+    with _checked_lock:
+        remembered = _checked.get(url)
+    if remembered and not fresh and now - remembered[0] < ttl:
+        return remembered[1]
+    facts = check_origin(url)
+    with _checked_lock:
+        if len(_checked) >= MAX_REMEMBERED:
+            _checked.clear()
+        _checked[url] = (now, facts)
+    return facts
+
+
+def forget_origin(url: str | None = None) -> None:
+    """Drop what was remembered about an origin (it failed since), or about all: they are checked again."""
+    with _checked_lock:
+        if url is None:
+            _checked.clear()
+        else:
+            _checked.pop(url, None)

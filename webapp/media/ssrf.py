@@ -96,12 +96,15 @@ class GuardedAdapter(HTTPAdapter):
     """A transport adapter that checks every connection's target and connects to the checked IP.
 
     TLS still verifies the certificate against the URL's host name (server_hostname), and the
-    Host header keeps the name, so virtual hosts and HTTPS origins work as usual.
+    Host header keeps the name, so virtual hosts and HTTPS origins work as usual. The checked
+    target is left on the request (`request.checked_target`, so `response.request.checked_target`)
+    for callers that hand the connection on (nginx's offload connects to the same address).
     """
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         target = check_url(request.url)
+        request.checked_target = target
         host_params["host"] = target.address
         if target.scheme == "https":
             pool_kwargs["server_hostname"] = target.hostname

@@ -4,6 +4,7 @@ import re
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -11,6 +12,12 @@ from webapp.core.exceptions import UploadTooLarge, ValidationFailed
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
+MP4 = "video/mp4"
+WEBM = "video/webm"
+UNKNOWN_TYPE = "application/octet-stream"
+# Every Content-Type a stream answer may carry: decided by us, never taken from an origin.
+STREAM_TYPES = (MP4, WEBM, UNKNOWN_TYPE)
+TYPE_BY_EXTENSION = {".mp4": MP4, ".m4v": MP4, ".webm": WEBM}
 PARTIAL_SUFFIX = ".part"
 # The names save_upload gives: the sweep never touches any other file in MEDIA_ROOT.
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|webm)(\.part)?$")
@@ -19,10 +26,20 @@ STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|webm)(\.part)?$")
 def sniff_video_type(head: bytes) -> str | None:
     """The content type the first bytes announce: video/mp4, video/webm, or None."""
     if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "video/mp4"
+        return MP4
     if head.startswith(WEBM_MAGIC):
-        return "video/webm"
+        return WEBM
     return None
+
+
+def type_from_url(url: str) -> str:
+    """The stream type of a URL source, from its path's extension; application/octet-stream when unknown.
+
+    Chromium plays MP4 and WebM whatever the announced type, so an unknown one costs nothing.
+    """
+    path = urlsplit(url).path.lower()
+    extension = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+    return TYPE_BY_EXTENSION.get(extension, UNKNOWN_TYPE)
 
 
 def media_path(file_key: str) -> Path:
@@ -41,7 +58,7 @@ def save_upload(stream) -> tuple[str, str, int]:
     if content_type is None:
         message = "That file is not an MP4 or WebM video."
         raise ValidationFailed(message, code="invalid_file", fields={"file": [message]})
-    extension = ".mp4" if content_type == "video/mp4" else ".webm"
+    extension = ".mp4" if content_type == MP4 else ".webm"
     file_key = secrets.token_hex(16) + extension
     target = media_path(file_key)
     target.parent.mkdir(parents=True, exist_ok=True)

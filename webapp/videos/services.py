@@ -9,7 +9,7 @@ from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
 from webapp.media import storage
 from webapp.models import User, Video
-from webapp.videos.sources import check_source_url, guess_content_type
+from webapp.videos.sources import check_source_url
 
 
 def _clean_title(title: str | None) -> str:
@@ -29,7 +29,7 @@ def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
             corporation_id=actor.corporation_id,
             title=_clean_title(title),
             source_url=check_source_url(source_url),
-            content_type=guess_content_type(source_url),
+            content_type=storage.type_from_url(source_url),
         )
         db.session.add(video)
         db.session.flush()
@@ -67,7 +67,7 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
                 message = "An uploaded video has no source URL to change."
                 raise ValidationFailed(message, fields={"source_url": [message]})
             video.source_url = check_source_url(source_url)
-            video.content_type = guess_content_type(video.source_url)
+            video.content_type = storage.type_from_url(video.source_url)
             changes["source_url"] = video.source_url
         if changes:
             audit.record(video.corporation_id, actor, "video.edited", video, **changes)

@@ -1,4 +1,4 @@
-"""Validation of video source URLs given by admins, and the content type a URL announces."""
+"""Validation of video source URLs given by admins."""
 from urllib.parse import urlsplit
 
 from webapp.core import limits
@@ -27,7 +27,3 @@ def check_source_url(url: str | None) -> str:
         raise InvalidSource(str(error), fields={"source_url": [str(error)]}) from None
     return url
 
-
-def guess_content_type(url: str) -> str:
-    """video/webm for a .webm path, else video/mp4."""
-    return "video/webm" if url.lower().split("?")[0].endswith(".webm") else "video/mp4"
