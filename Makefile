@@ -1,5 +1,6 @@
 # make run  : the whole app (web, worker, scheduler) on SQLite with demo data
-# make test : the whole test suite against PostgreSQL, Redis and headless Chromium
+# make test : make lint, then the whole test suite against PostgreSQL, Redis and headless Chromium
+# make lint : ruff and the import-linter contracts (.importlinter)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,7 +32,11 @@ run: $(VENV)/.installed-run
 	PATH="$(CURDIR)/$(BIN):$$PATH" GUNICORN_BIND=$(HOST):$(PORT) .ci/services.sh run \
 	  $(BIN)/honcho start -f Procfile web worker scheduler
 
-test: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
+
+test: lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/services.sh test $(BIN)/pytest $(PYTEST_ARGS)
 
 # Catalogues: webapp/translations/<locale>/LC_MESSAGES/messages.po, compiled .mo committed beside them.

@@ -16,15 +16,15 @@ from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
+
 from config import TestingConfig  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.insights import audit  # noqa: E402
 from webapp.core.clock import plan_today  # noqa: E402
 from webapp.core.extensions import db  # noqa: E402
+from webapp.insights import audit  # noqa: E402
 from webapp.models import PLAN_FREE, Corporation, PlanChange  # noqa: E402
 from worker import jobs  # noqa: E402
-
-from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
 
 CORPORATIONS = int(os.environ.get("BENCH_CORPORATIONS", 100_000))
 EXPIRED_EVERY = 10  # one corporation in ten has an expired paid plan

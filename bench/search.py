@@ -19,14 +19,14 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
+
 from config import TestingConfig  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.core.extensions import db  # noqa: E402
 from webapp.core.text import title_key  # noqa: E402
 from webapp.models import Video  # noqa: E402
 from webapp.videos.services import library_query  # noqa: E402
-
-from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
 
 VIDEOS = int(os.environ.get("BENCH_VIDEOS", 100_000))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
@@ -48,7 +48,8 @@ def seed():
         "FROM generate_series(1, :n) AS g, LATERAL (SELECT CASE "
         "  WHEN g % 1000 = 0 THEN '정보보안 교육 ' || g "
         "  WHEN g % 10 = 1 THEN 'Onboarding part ' || g "
-        "  ELSE (ARRAY['분기 실적 발표', 'Fire drill', '신입사원 안내', 'Payroll update', '제품 데모'])[g % 5 + 1] || ' ' || g "
+        "  ELSE (ARRAY['분기 실적 발표', 'Fire drill', '신입사원 안내', 'Payroll update', '제품 데모'])"
+        "       [g % 5 + 1] || ' ' || g "
         "END AS title) AS t"), {"corporation": corporation_id, "n": VIDEOS})
     db.session.commit()
     sample = db.session.execute(select(Video.title, Video.title_key).limit(1000)).all()

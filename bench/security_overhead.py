@@ -22,13 +22,13 @@ from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
+
 from config import TestingConfig  # noqa: E402
 from webapp import create_app  # noqa: E402
+from webapp.accounts.sessions.browser import end_stale_session  # noqa: E402
 from webapp.core.extensions import db  # noqa: E402
 from webapp.models import AuditEvent, Corporation, User  # noqa: E402
-from webapp.core.security import end_stale_session  # noqa: E402
-
-from throwaway_db import throwaway_database  # noqa: E402  (bench/, next to this script)
 
 ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")

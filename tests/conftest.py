@@ -19,7 +19,8 @@ from werkzeug.serving import make_server
 
 from config import TestingConfig
 from tests import factories
-from tests.origin import OriginServer
+from tests.support.helpers import log_in
+from tests.support.origin import OriginServer
 from webapp import create_app
 from webapp.core.extensions import db, limiter
 from webapp.media.origin import forget_origin
@@ -62,9 +63,11 @@ def app_config(database_url, tmp_path, origin_server, request):
     """Config overrides for the test app; tests may change entries before `app` is built.
 
     The origin fixture lives on 127.0.0.1, which the SSRF guard refuses unless allow-listed.
-    A test can also add entries with @pytest.mark.parametrize("app_config", [{...}], indirect=True).
+    A module or test adds entries with @pytest.mark.app_config(NAME=value, ...), whose positional
+    arguments name fixtures that return more entries, or with
+    @pytest.mark.parametrize("app_config", [{...}], indirect=True).
     """
-    return {
+    config = {
         "VIDEO_SOURCE_ALLOWED_HOSTS": [f"127.0.0.1:{origin_server.port}"],
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": REDIS_URL,
@@ -72,8 +75,12 @@ def app_config(database_url, tmp_path, origin_server, request):
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        **getattr(request, "param", {}),
     }
+    for marker in reversed(list(request.node.iter_markers("app_config"))):  # the module's first, the test's last
+        for fixture_name in marker.args:
+            config.update(request.getfixturevalue(fixture_name))
+        config.update(marker.kwargs)
+    return {**config, **getattr(request, "param", {})}
 
 
 class IsolatedClient(FlaskClient):
@@ -121,15 +128,8 @@ def client(app):
 
 @pytest.fixture
 def login_as(client):
-    """Put a user in the test client's session, as a successful login would."""
-
-    def login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        return client
-
-    return login
+    """Log the test client in as a user: `login_as(user).get(...)`."""
+    return lambda user: log_in(client, user)
 
 
 @pytest.fixture
@@ -155,18 +155,14 @@ def other_admin(app):
 
 @pytest.fixture
 def admin_client(app, admin):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = admin.get_id()
-    return client
+    """A browser where the admin is logged in."""
+    return log_in(app.test_client(), admin)
 
 
 @pytest.fixture
 def guest_client(app, guest):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = guest.get_id()
-    return client
+    """A browser where the guest is logged in."""
+    return log_in(app.test_client(), guest)
 
 
 @pytest.fixture
@@ -257,3 +253,5 @@ def audit_history(admin, guest, other_admin):
           email=guest.email)
     event(other_admin.corporation, other_admin, "video.trashed", other_admin,
           when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
+
+

@@ -7,8 +7,8 @@ from werkzeug.security import generate_password_hash
 
 from webapp.core.clock import plan_today
 from webapp.core.extensions import db
-from webapp.models import AuditEvent, Corporation, User, Video
 from webapp.media.storage import type_from_url
+from webapp.models import AuditEvent, Corporation, User, Video
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
+from webapp.core.compat import forget_limiter_outage
 from webapp.core.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
@@ -60,10 +61,13 @@ def ensure_secret_key(app):
 
 
 def register_security(app):
-    """Security headers, trusted proxies, idle session timeout; refuses unsafe settings."""
-    from webapp.core.security import register
+    """Security headers, trusted proxies, browser-session lifetimes, NUL refusal; refuses unsafe settings."""
+    from webapp.accounts.sessions.browser import end_stale_session
+    from webapp.core import security
 
-    register(app)
+    security.register(app)
+    app.before_request(end_stale_session)
+    app.before_request(security.refuse_nul_characters)
 
 
 def register_caching(app):
@@ -81,9 +85,7 @@ def register_extensions(app):
                      compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    from webapp.accounts.throttling import start_with_healthy_storage
-
-    start_with_healthy_storage(limiter)
+    forget_limiter_outage(limiter)  # a new storage: an outage seen on the previous one no longer applies
     jwt.init_app(app)
     from webapp.core.i18n import register as register_i18n
 
@@ -96,49 +98,23 @@ def register_extensions(app):
     login_manager.login_message = lazy_gettext("Please log in to access this page.")
     login_manager.localize_callback = str  # translated when flashed, in the request's language
 
-    from webapp.accounts.sessions.loader import load_user
+    from webapp.accounts.sessions import load_user
 
     login_manager.user_loader(load_user)
 
 
 def register_url_converters(app):
     """`<int:...>` in page routes matches database ids only: larger numbers are a 404 on any database."""
-    from webapp.core.pages import DatabaseIdConverter
+    from webapp.core.ids import DatabaseIdConverter
 
     app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_blueprints(app):
-    """Attach every feature blueprint."""
-    from webapp.insights.activity import bp as activity_bp
-    from webapp.insights.analytics import bp as analytics_bp
-    from webapp.accounts.auth import bp as auth_bp
-    from webapp.core.health import bp as health_bp
-    from webapp.core.main import bp as main_bp
-    from webapp.videos.player import bp as player_bp
-    from webapp.accounts.members import bp as members_bp
-    from webapp.videos.manage import bp as videos_bp
-    from webapp.videos.trash import bp as trash_bp
-    from webapp.companies.plans import bp as plans_bp
-    from webapp.videos.library import bp as library_bp
-    from webapp.accounts.account import bp as account_bp
+    """Attach every screen's blueprint and the JSON API (webapp/blueprints.py)."""
+    from webapp.blueprints import register_blueprints as register
 
-    app.register_blueprint(activity_bp)
-    app.register_blueprint(analytics_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(player_bp)
-    app.register_blueprint(members_bp)
-    app.register_blueprint(videos_bp)
-    app.register_blueprint(trash_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(library_bp)
-    app.register_blueprint(account_bp)
-
-    from webapp.api import register_api
-
-    register_api(app)
+    register(app)
 
 
 def register_errorhandlers(app):
@@ -157,6 +133,6 @@ def register_request_log(app):
 
 def register_template_helpers(app):
     """Values every template can use."""
-    from webapp.core.templating import register
+    from webapp.blueprints import register_template_helpers as register
 
     register(app)

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from webapp.core.clock import plan_today
 from webapp.core.extensions import db
-from webapp.models import Corporation, User, Video
+from webapp.core.transactions import unit_of_work
 from webapp.media.storage import media_path
+from webapp.models import Corporation, User, Video
 
 DEMO_MEDIA = Path(__file__).parent / "demo_media"
 DEMO_PASSWORD = "demo-password-2026"
@@ -24,28 +25,28 @@ DEMO_CLIPS = [("Colour bars and tone", "colour-bars.mp4"), ("Mandelbrot zoom", "
 def seed_demo_data():
     """Create the demo corporations, members and videos unless they exist; return the logins."""
     logins = []
-    for spec in DEMO:
-        corporation = db.session.scalar(select(Corporation).where(Corporation.name == spec["name"]))
-        if corporation is None:
-            corporation = Corporation(name=spec["name"])
-            if spec["paid"]:
-                corporation.plan = "paid"
-                corporation.plan_expires_at = plan_today() + timedelta(days=365)
-            db.session.add(corporation)
-            for email, role in [(spec["admin"], "admin")] + [(g, "guest") for g in spec["guests"]]:
-                user = User(corporation=corporation, email=email, role=role)
-                user.set_password(DEMO_PASSWORD)
-                db.session.add(user)
-            db.session.flush()
-            for title, filename in DEMO_CLIPS:
-                key = f"demo-{corporation.id}-{filename}"
-                target = media_path(key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(DEMO_MEDIA / filename, target)
-                db.session.add(Video(corporation=corporation, title=title, file_key=key,
-                                     content_type="video/mp4", size_bytes=target.stat().st_size))
-        logins.append((spec["name"], spec["admin"], "admin"))
-        logins.extend((spec["name"], g, "guest") for g in spec["guests"])
-    db.session.commit()
+    with unit_of_work():
+        for spec in DEMO:
+            corporation = db.session.scalar(select(Corporation).where(Corporation.name == spec["name"]))
+            if corporation is None:
+                corporation = Corporation(name=spec["name"])
+                if spec["paid"]:
+                    corporation.plan = "paid"
+                    corporation.plan_expires_at = plan_today() + timedelta(days=365)
+                db.session.add(corporation)
+                for email, role in [(spec["admin"], "admin")] + [(g, "guest") for g in spec["guests"]]:
+                    user = User(corporation=corporation, email=email, role=role)
+                    user.set_password(DEMO_PASSWORD)
+                    db.session.add(user)
+                db.session.flush()
+                for title, filename in DEMO_CLIPS:
+                    key = f"demo-{corporation.id}-{filename}"
+                    target = media_path(key)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(DEMO_MEDIA / filename, target)
+                    db.session.add(Video(corporation=corporation, title=title, file_key=key,
+                                         content_type="video/mp4", size_bytes=target.stat().st_size))
+            logins.append((spec["name"], spec["admin"], "admin"))
+            logins.extend((spec["name"], g, "guest") for g in spec["guests"])
     return logins
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.core import limits
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 from webapp.core.text import email_key, title_key
@@ -30,6 +31,7 @@ from webapp.core.text import email_key, title_key
 PLAN_FREE = "free"
 PLAN_PAID = "paid"
 PLANS = (PLAN_FREE, PLAN_PAID)
+PLAN_EXPIRED = "expired"  # a plan_state, not a plan: paid, but past its expiry date
 ROLE_ADMIN = "admin"
 ROLE_GUEST = "guest"
 ROLES = (ROLE_ADMIN, ROLE_GUEST)
@@ -64,7 +66,7 @@ class Corporation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    name: Mapped[str] = mapped_column(String(limits.COMPANY_NAME_MAX), nullable=False)
     plan: Mapped[str] = mapped_column(string_enum(PLANS, "plan"), nullable=False, default=PLAN_FREE)
     plan_expires_at: Mapped[date | None] = mapped_column(Date)
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -85,6 +87,16 @@ class Corporation(TimestampMixin, db.Model):
     def is_paid(self, today: date | None = None) -> bool:
         """True while the effective plan is paid; every paid-only rule asks this."""
         return self.effective_plan(today) == PLAN_PAID
+
+    @property
+    def plan_state(self) -> str:
+        """What people are told about the plan: "paid" (until plan_expires_at), "expired" (on that
+        date, not yet downgraded by the expiry job) or "free"."""
+        if self.is_paid():
+            return PLAN_PAID
+        if self.plan == PLAN_PAID and self.plan_expires_at:
+            return PLAN_EXPIRED
+        return PLAN_FREE
 
     @property
     def is_active(self) -> bool:
@@ -113,7 +125,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     corporation_id: Mapped[int] = mapped_column(
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
-    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(256), nullable=False)
     role: Mapped[str] = mapped_column(string_enum(ROLES, "role"), nullable=False, default=ROLE_GUEST)
     points: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
@@ -193,10 +205,10 @@ class Video(TimestampMixin, db.Model):
     corporation_id: Mapped[int] = mapped_column(
         ForeignKey("corporations.id", ondelete="CASCADE"), nullable=False
     )
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    title: Mapped[str] = mapped_column(String(limits.TITLE_MAX), nullable=False)
     # The title as search compares it (webapp/core/text.py), kept in step by the validator below.
     title_key: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    source_url: Mapped[str | None] = mapped_column(String(2048))
+    source_url: Mapped[str | None] = mapped_column(String(limits.SOURCE_URL_MAX))
     file_key: Mapped[str | None] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100), nullable=False, default="video/mp4")
     size_bytes: Mapped[int | None] = mapped_column(db.BigInteger)

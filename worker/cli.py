@@ -9,7 +9,7 @@ from worker import commands, plan_commands
 def seed_demo():
     """Create demo companies, members and videos (idempotent) and print the logins."""
     logins = seed_demo_data()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for corporation, email, role in logins:
         click.echo(f"  {email:<24} {role:<6} {corporation}")
 

@@ -1,5 +1,5 @@
 """CLI `flask jobs`: the scheduled jobs with their next run, and the last runs with their outcome."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,7 +22,7 @@ OUTCOMES = {Result.Type.SUCCESSFUL: "finished", Result.Type.FAILED: "failed",
 def format_time(moment: datetime, zone: ZoneInfo) -> str:
     """A UTC time shown in the plan time zone, followed by UTC."""
     local = moment.astimezone(zone)
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return f"{local:%Y-%m-%d %H:%M:%S %Z} ({utc:%Y-%m-%d %H:%M:%S} UTC)"
 
 

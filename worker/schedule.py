@@ -8,13 +8,15 @@ before and after daylight saving changes.
 import logging
 import signal
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 from rq.job import JobStatus
 from rq_scheduler import Scheduler
 from rq_scheduler.utils import to_unix
+
+from worker.compat import StoppableScheduler, create_job
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +60,17 @@ def check_schedule(cron: str, zone: str) -> None:
 
 def next_run(cron: str, zone: str, after: datetime | None = None) -> datetime:
     """The first time after `after` (default: now) when `cron` fires on `zone`'s wall clock, in UTC."""
-    after = after or datetime.now(timezone.utc)
+    after = after or datetime.now(UTC)
     local_after = after.astimezone(ZoneInfo(zone))
-    return croniter(cron, local_after).get_next(datetime).astimezone(timezone.utc)
+    return croniter(cron, local_after).get_next(datetime).astimezone(UTC)
 
 
-class ZonedScheduler(Scheduler):
+class ZonedScheduler(StoppableScheduler):
     """rq-scheduler whose recurring jobs fire on the wall clock of their own time zone."""
 
     stop_requested = False
 
-    def _install_signal_handlers(self):
+    def stop_on_signal(self):
         """SIGTERM / SIGINT end run(); its `finally` says goodbye to Redis (which may be down)."""
 
         def stop(signum, frame):
@@ -83,8 +85,8 @@ class ZonedScheduler(Scheduler):
                            first_run: datetime | None = None):
         """Create or replace the recurring job `spec.id`; it first runs at `first_run` or its next cron time."""
         check_schedule(spec.cron, spec.zone)
-        job = self._create_job(
-            spec.func, id=spec.id, description=spec.description, result_ttl=KEEP_FOREVER, commit=False,
+        job = create_job(
+            self, spec.func, id=spec.id, description=spec.description, result_ttl=KEEP_FOREVER, commit=False,
             meta={"cron": spec.cron, "cron_timezone": spec.zone, "retries": len(retry_delays)},
         )
         job.retry_intervals = list(retry_delays)
@@ -113,7 +115,7 @@ class ZonedScheduler(Scheduler):
 
 def register_jobs(scheduler: ZonedScheduler, config, catch_up: bool = True) -> list:
     """(Re-)register every recurring job under its stable id; with catch_up each first runs now."""
-    first_run = datetime.now(timezone.utc) if catch_up else None
+    first_run = datetime.now(UTC) if catch_up else None
     jobs = []
     for spec in recurring_jobs(config):
         jobs.append(scheduler.schedule_recurring(spec, config["JOB_RETRY_DELAYS"], first_run=first_run))
@@ -127,5 +129,5 @@ def scheduled_jobs(scheduler: Scheduler) -> list[tuple]:
     entries = scheduler.connection.zrange(scheduler.scheduled_jobs_key, 0, -1, withscores=True)
     ids = [job_id.decode() for job_id, _ in entries]
     jobs = scheduler.job_class.fetch_many(ids, connection=scheduler.connection)
-    return [(job, datetime.fromtimestamp(score, timezone.utc))
+    return [(job, datetime.fromtimestamp(score, UTC))
             for job, (_, score) in zip(jobs, entries) if job is not None]

@@ -2,6 +2,7 @@
 and retries failed jobs after their backoff delays (rq's scheduler for retries runs alongside)."""
 from rq import Queue, Worker
 
+from worker.compat import shutdown_requested
 from worker.context import AppContextJob, get_app, redis_from_app
 from worker.runtime import REDIS_ERRORS, configure_logging, keep_running
 
@@ -14,12 +15,12 @@ def run_worker(app, connection) -> bool:
         worker.work(with_scheduler=True, logging_level="INFO")
     except REDIS_ERRORS:
         # Asked to stop while Redis was gone: saying goodbye to Redis failed, stopping did not.
-        if worker._shutdown_requested_date is None:
+        if not shutdown_requested(worker):
             raise
     finally:
         if worker.pubsub_thread is not None:  # its retry loop would outlive this worker
             worker.pubsub_thread.stop()
-    return worker._shutdown_requested_date is not None
+    return shutdown_requested(worker)
 
 
 def main():

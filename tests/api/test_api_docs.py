@@ -21,13 +21,6 @@ PUBLIC = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("po
           ("post", "/api/v1/corporations"), ("get", "/healthz"), ("get", "/readyz")}
 
 
-@pytest.fixture
-def spec(client):
-    response = client.get("/api/openapi.json")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    return response.get_json()
-
-
 def operations(spec):
     for path, item in spec["paths"].items():
         for method, operation in item.items():
@@ -37,7 +30,7 @@ def operations(spec):
 
 def test_every_endpoint_is_documented(spec):
     assert spec["openapi"].startswith("3.")
-    assert EXPECTED_OPERATIONS <= {(m, p) for m, p, _ in operations(spec)}
+    assert {(m, p) for m, p, _ in operations(spec)} >= EXPECTED_OPERATIONS
 
 
 def test_bearer_scheme_on_every_protected_operation(spec):

@@ -4,11 +4,6 @@ import pytest
 from tests.api.conftest import assert_error
 
 
-@pytest.fixture
-def admin_headers(admin, bearer):
-    return bearer(admin)
-
-
 def test_malformed_json_is_400(client, admin_headers):
     response = client.post("/api/v1/users", headers=admin_headers, data='{"email": ', content_type="application/json")
     assert_error(response, 400, "invalid_json")
@@ -63,7 +58,7 @@ def test_search_with_a_nul_byte_is_400(client, admin_headers):
 
 
 def test_unknown_fields_are_400(client, admin, admin_headers):
-    response = client.patch(f"/api/v1/videos/1", headers=admin_headers, json={"titel": "typo"})
+    response = client.patch("/api/v1/videos/1", headers=admin_headers, json={"titel": "typo"})
     assert "titel" in assert_error(response, 400)["fields"]
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories
 from tests.api.conftest import assert_error
-from tests.helpers import post_form
+from tests.support.helpers import post_form
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"
@@ -16,11 +16,6 @@ MP4 = b"\0\0\0\x18ftypisom" + bytes(1024)
 
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def admin_headers(admin, bearer):
-    return bearer(admin)
 
 
 def json_call(client, method, path, body, headers=None):
@@ -70,7 +65,8 @@ def test_hostile_json_bodies_are_400_invalid_json_everywhere(client, admin, admi
 
 
 def test_a_json_body_of_our_own_depth_still_works(client, admin):
-    response = json_call(client, "POST", LOGIN, '{"email": "%s", "password": "%s"}' % (admin.email, factories.PASSWORD))
+    body = f'{{"email": "{admin.email}", "password": "{factories.PASSWORD}"}}'
+    response = json_call(client, "POST", LOGIN, body)
     assert response.status_code == 200
 
 
@@ -134,14 +130,10 @@ def playback_url(client, access_token, video):
     return response.get_json()["url"].replace("http://localhost", "")
 
 
-@pytest.fixture
-def clip(admin, origin):
-    return factories.make_video(admin.corporation, source_url=origin.add_file("family.mp4", MP4))
-
-
 def test_logout_ends_the_access_tokens_and_playback_urls_of_that_session_only(client, admin, clip):
     ended, kept = login(client, admin.email), login(client, admin.email)
-    ended_url, kept_url = playback_url(client, ended["access_token"], clip), playback_url(client, kept["access_token"], clip)
+    ended_url = playback_url(client, ended["access_token"], clip)
+    kept_url = playback_url(client, kept["access_token"], clip)
 
     assert client.post(LOGOUT, json={"refresh_token": ended["refresh_token"]}).status_code == 204
 
@@ -181,7 +173,8 @@ def test_token_answers_are_never_stored(client, admin):
     pair = login(client, admin.email)
     refreshed = client.post(REFRESH, json={"refresh_token": pair["refresh_token"]})
     failed = client.post(LOGIN, json={"email": admin.email, "password": "wrong-password-123"})
-    for response in (client.post(LOGIN, json={"email": admin.email, "password": factories.PASSWORD}), refreshed, failed):
+    logged_in = client.post(LOGIN, json={"email": admin.email, "password": factories.PASSWORD})
+    for response in (logged_in, refreshed, failed):
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["Pragma"] == "no-cache"
 

@@ -1,10 +1,6 @@
 """Who may call what: anonymous, guest, admin, and the admin of another company (404 for our ids)."""
 import pytest
 
-from tests import factories
-from webapp.core.clock import utcnow
-from webapp.core.extensions import db
-
 ROLES = ("anonymous", "guest", "admin", "other_admin")
 
 # (method, path, json body, expected status for anonymous, guest, admin, other_admin)
@@ -39,20 +35,6 @@ MATRIX = [
     ("get", "/api/v1/videos/{video}/stream", None, (401, 200, 200, 404)),
     ("post", "/api/v1/videos/{video}/playback-url", None, (401, 200, 200, 404)),
 ]
-
-
-@pytest.fixture
-def world(app, admin, guest, other_admin, origin):
-    """Initech (paid, so restores are allowed) with a video and a trashed video; Umbrella's admin."""
-    admin.corporation.plan = "paid"
-    admin.corporation.plan_expires_at = factories.days_from_today(30)
-    db.session.commit()
-    video = factories.make_video(admin.corporation, title="Onboarding",
-                                 source_url=origin.add_file("onboarding.mp4", b"\x00" * 2048))
-    trashed = factories.make_video(admin.corporation, title="Old", deleted_at=utcnow(), deleted_by_id=admin.id)
-    return {"corporation": admin.corporation_id, "admin": admin.id, "guest": guest.id,
-            "video": video.id, "trashed": trashed.id, "origin_clip": origin.add_file("new.mp4", b"clip"),
-            "users": {"guest": guest, "admin": admin, "other_admin": other_admin}}
 
 
 @pytest.mark.parametrize("role", ROLES)

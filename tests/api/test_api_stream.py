@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from tests import factories
 from tests.api.conftest import assert_error
-from tests.helpers import points_of
+from tests.support.helpers import points_of
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import VideoView

@@ -76,11 +76,6 @@ def test_upload_without_a_file_is_400(client, admin, bearer):
     assert "file" in assert_error(response, 400, "validation_error")["fields"]
 
 
-@pytest.fixture
-def small_uploads(app_config):
-    app_config.update(MAX_UPLOAD_MB=1, MAX_CONTENT_LENGTH=1024 * 1024 + 64 * 1024)
-
-
 def test_upload_over_the_limit_is_413_and_leaves_nothing(small_uploads, client, admin, bearer, app):
     big = MP4 + b"\x00" * (1024 * 1024)
     # Encoded in memory: the test client's own temporary file for big bodies is never closed.

@@ -2,9 +2,7 @@
 import re
 from pathlib import Path
 
-import pytest
-
-from tests.http_files import Runner, parse
+from tests.support.http_files import Runner, parse
 from webapp.demo import seed_demo_data
 
 HTTP_DIR = Path(__file__).resolve().parents[2] / "rest_client"

@@ -13,21 +13,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests import factories
 from webapp.accounts.sessions.tokens import open_session
 from webapp.core.extensions import db
 
 EXAMPLES_PER_OPERATION_AND_MODE = 25
-
-
-@pytest.fixture
-def caller(app, origin):
-    """An admin of a paid company with a video; generated requests may delete or change any of it."""
-    corporation = factories.make_corporation(name="Schema Co", plan="paid")
-    admin = factories.make_admin(corporation, email="admin@schema.example.com")
-    factories.make_user(corporation, email="guest@schema.example.com")
-    factories.make_video(corporation, title="Clip", source_url=origin.add_file("schema.mp4", b"\x00" * 4096))
-    return admin
 
 
 def fresh_token(admin):

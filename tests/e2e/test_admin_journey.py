@@ -4,27 +4,17 @@ Then the guest logs in and finds the videos in the library. Screenshots of the m
 saved under test-artifacts/ for reviewers.
 """
 import re
-import struct
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, days_from_today
-from tests.pages import DEMO_MP4, shown_day, stored_files
+from tests.support.pages import DEMO_MP4, shown_day, stored_files
 
 pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "founder@hooli.example.com"
 GUEST_EMAIL = "intern@hooli.example.com"
-
-
-@pytest.fixture
-def big_mp4(tmp_path):
-    """The demo MP4 padded with a top-level 'free' box to 6 MB: still a valid MP4, slow to send."""
-    padding = 6 * 1024 * 1024 - DEMO_MP4.stat().st_size
-    path = tmp_path / "all-hands.mp4"
-    path.write_bytes(DEMO_MP4.read_bytes() + struct.pack(">I", padding) + b"free" + b"\0" * (padding - 8))
-    return path
 
 
 def throttle_uploads(page, bytes_per_second):

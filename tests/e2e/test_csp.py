@@ -57,7 +57,8 @@ def test_the_policy_blocks_inline_scripts_handlers_and_styles(page, live_server)
     assert set(page.evaluate("window.__violations")) >= {"script-src-elem", "script-src-attr", "style-src-attr"}
     # Same-origin files still work: the stylesheet styles the header, confirm.js is loaded.
     assert page.eval_on_selector("header", "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
-    assert page.evaluate("performance.getEntriesByType('resource').some(r => new URL(r.name).pathname.endsWith('/js/confirm.js'))")
+    assert page.evaluate("performance.getEntriesByType('resource')"
+                         ".some(r => new URL(r.name).pathname.endsWith('/js/confirm.js'))")
 
 
 def test_without_the_policy_the_same_injection_would_run(page, live_server):

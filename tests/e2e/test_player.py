@@ -1,12 +1,10 @@
 """The watch page in real Chromium: plays, seeks, and shows the points a first view earns."""
-import shutil
 
 import pytest
 
 from tests import factories
-from tests.helpers import points_of
+from tests.support.helpers import points_of
 from webapp.demo import DEMO_MEDIA
-from webapp.media.storage import media_path
 
 pytestmark = pytest.mark.browser
 
@@ -14,25 +12,9 @@ PLAYING = """() => { const v = document.getElementById('player');
   return v.readyState === 4 && v.currentTime > 0.5; }"""
 
 
-@pytest.fixture(params=["upload", "url", "url of unknown type"])
-def colour_bars(request, corporation, origin):
-    """The demo clip (8 s, H.264) as an uploaded file, as a URL on the origin server, and as a URL
-    without an extension (sent as application/octet-stream: Chromium plays it all the same)."""
-    source = DEMO_MEDIA / "colour-bars.mp4"
-    if request.param == "upload":
-        target = media_path("colour-bars-upload.mp4")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        return factories.make_video(corporation, title="Colour bars", file_key=target.name,
-                                    size_bytes=target.stat().st_size)
-    name = "colour-bars.mp4" if request.param == "url" else "colour-bars"
-    return factories.make_video(corporation, title="Colour bars", source_url=origin.add_file(name, source.read_bytes()))
-
-
 def play_muted(page):
     page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; return v.play(); }")
     page.wait_for_function(PLAYING, timeout=15000)
-
 
 
 def test_a_video_plays_seeks_and_earns_points_once(page, live_server, browser_login, guest, colour_bars,

@@ -1,14 +1,15 @@
 """Email address validation shared by the pages and the API."""
-from flask_babel import gettext as _
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
+from webapp.core import limits
 from webapp.core.exceptions import ValidationFailed
 from webapp.models import normalise_email
 
 
 def email_problem(email: str | None) -> str | None:
     """Why this email address is refused, or None."""
-    if not email or len(email) > 254:
+    if not email or len(email) > limits.EMAIL_MAX:
         return _("Enter an email address.")
     try:
         validate_email(email, check_deliverability=False)

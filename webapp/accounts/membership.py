@@ -1,69 +1,18 @@
-"""Member management. Each function is one transaction; the last-admin rule is kept under a lock."""
+"""Member use cases: add, change role, set passwords, remove. The last-admin rule is kept under a row lock."""
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from webapp.insights import audit
+from webapp.accounts import sessions
 from webapp.accounts.emails import checked_email
 from webapp.accounts.passwords import check_password_rules
 from webapp.accounts.services import email_taken
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
 from webapp.core.extensions import db
-from webapp.models import ROLE_ADMIN, ROLE_GUEST, ROLES, Corporation, RefreshToken, User, VideoView, normalise_email
-
-
-def members_query(corporation_id: int, email_search: str | None = None):
-    """Active members of a corporation, optionally filtered by part of the email."""
-    query = select(User).where(User.corporation_id == corporation_id, User.deleted_at.is_(None))
-    if email_search:
-        query = query.where(User.email.contains(normalise_email(email_search), autoescape=True))
-    return query.order_by(User.email)
-
-
-def views_of_user_query(user_id: int):
-    """A user's watch history, newest first."""
-    return (
-        select(VideoView)
-        .where(VideoView.user_id == user_id)
-        .options(joinedload(VideoView.video))
-        .order_by(VideoView.created_at.desc(), VideoView.id.desc())
-    )
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ValidationFailed(_("Choose admin or guest."), fields={"role": [_("Choose admin or guest.")]})
-
-
-def _lock_corporation(corporation_id: int) -> None:
-    """Serialise admin-count checks of one corporation (SELECT ... FOR UPDATE)."""
-    db.session.execute(
-        select(Corporation.id).where(Corporation.id == corporation_id).with_for_update()
-    )
-
-
-def _other_admins(member: User) -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(
-            User.corporation_id == member.corporation_id,
-            User.role == ROLE_ADMIN,
-            User.deleted_at.is_(None),
-            User.id != member.id,
-        )
-    )
-
-
-def revoke_sessions(user: User) -> None:
-    """End the user's browser sessions and API refresh tokens (no commit)."""
-    user.session_version = User.session_version + 1
-    db.session.execute(
-        RefreshToken.__table__.update()
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+from webapp.core.transactions import lock, unit_of_work
+from webapp.insights import audit
+from webapp.models import ROLE_ADMIN, ROLES, User
 
 
 def add_member(actor: User, email: str, password: str, role: str) -> User:
@@ -73,44 +22,73 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
     email = checked_email(email)
     if email_taken(email):
         raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]})
-    member = User(corporation_id=actor.corporation_id, email=email, role=role)
-    member.set_password(password)
-    db.session.add(member)
     try:
-        db.session.flush()
-        audit.record(actor.corporation_id, actor, "member.added", member, email=email, role=role)
-        db.session.commit()
+        with unit_of_work():
+            member = User(corporation_id=actor.corporation_id, email=email, role=role)
+            member.set_password(password)
+            db.session.add(member)
+            db.session.flush()
+            audit.record(actor.corporation_id, actor, "member.added", member, email=email, role=role)
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]}) from None
     return member
 
 
 def change_role(actor: User, member: User, role: str) -> User:
     """Change a member's role; demoting the last admin is refused."""
-    _check_role(role)
-    if role == member.role:
-        return member
-    _lock_corporation(member.corporation_id)
-    if member.role == ROLE_ADMIN and _other_admins(member) == 0:
-        raise LastAdmin(_("A company must keep at least one admin."))
-    old_role = member.role
-    member.role = role
-    audit.record(member.corporation_id, actor, "member.role_changed", member,
-                 email=member.email, old_role=old_role, new_role=role)
-    db.session.commit()
+    with unit_of_work():
+        _set_role(actor, member, role)
     return member
 
 
 def reset_password(actor: User, member: User, password: str) -> User:
-    """An admin sets a new password for a member; their sessions and tokens end."""
+    """An admin sets a new password for a member; all their sessions end."""
     check_password_rules(password)
-    member.set_password(password)
-    revoke_sessions(member)
-    audit.record(member.corporation_id, actor, "member.password_reset", member, email=member.email)
-    db.session.commit()
-    db.session.refresh(member)
+    with unit_of_work() as session:
+        _set_password(actor, member, password, own=False)
+    session.refresh(member)
     return member
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> User:
+    """A user changes their own password; all their sessions end (the page re-issues its own)."""
+    check_current_password(user, current_password)
+    check_password_rules(new_password)
+    with unit_of_work() as session:
+        _set_password(user, user, new_password, own=True)
+    session.refresh(user)
+    return user
+
+
+def update_member(actor: User, member: User, *, role: str | None = None, password: str | None = None,
+                  current_password: str | None = None) -> User:
+    """Change a member's role and/or password in one unit of work: both apply, or neither.
+
+    Roles are for admins. Your own password needs the current one; admins set other members'
+    passwords directly. Every check runs before anything is written.
+    """
+    if role is not None and not actor.is_admin:
+        raise NotAllowed(_("Only admins may change roles."))
+    if password is not None:
+        check_password_rules(password)
+        if member.id == actor.id:
+            check_current_password(member, current_password)
+    with unit_of_work() as session:
+        if role is not None:
+            _set_role(actor, member, role)
+        if password is not None:
+            _set_password(actor, member, password, own=member.id == actor.id)
+    session.refresh(member)
+    return member
+
+
+def remove_member(actor: User, member: User) -> None:
+    """Soft-delete a member and end their sessions; removing the last admin is refused."""
+    with unit_of_work():
+        _keep_an_admin(member)
+        member.deleted_at = utcnow()
+        sessions.revoke_all(member)
+        audit.record(member.corporation_id, actor, "member.removed", member, email=member.email)
 
 
 def check_current_password(user: User, current_password: str | None) -> None:
@@ -121,32 +99,45 @@ def check_current_password(user: User, current_password: str | None) -> None:
                          fields={"current_password": [message]})
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> User:
-    """A user changes their own password; other sessions and refresh tokens end."""
-    check_current_password(user, current_password)
-    check_password_rules(new_password)
-    user.set_password(new_password)
-    revoke_sessions(user)
-    audit.record(user.corporation_id, user, "sessions.revoked", user, email=user.email, reason="password_changed")
-    db.session.commit()
-    db.session.refresh(user)
-    return user
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValidationFailed(_("Choose admin or guest."), fields={"role": [_("Choose admin or guest.")]})
 
 
-def remove_member(actor: User, member: User) -> None:
-    """Soft-delete a member; removing the last admin is refused."""
-    _lock_corporation(member.corporation_id)
-    if member.role == ROLE_ADMIN and _other_admins(member) == 0:
+def _keep_an_admin(member: User) -> None:
+    """Refuse to take away the corporation's last admin; the corporation's row lock serialises the check."""
+    lock(member.corporation)
+    if member.role != ROLE_ADMIN:
+        return
+    others = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.corporation_id == member.corporation_id,
+            User.role == ROLE_ADMIN,
+            User.deleted_at.is_(None),
+            User.id != member.id,
+        )
+    )
+    if others == 0:
         raise LastAdmin(_("A company must keep at least one admin."))
-    member.deleted_at = utcnow()
-    revoke_sessions(member)
-    audit.record(member.corporation_id, actor, "member.removed", member, email=member.email)
-    db.session.commit()
 
 
-ROLE_NAMES = {ROLE_ADMIN: _l("admin"), ROLE_GUEST: _l("guest")}
+def _set_role(actor: User, member: User, role: str) -> None:
+    _check_role(role)
+    if role == member.role:
+        return
+    _keep_an_admin(member)
+    old_role = member.role
+    member.role = role
+    audit.record(member.corporation_id, actor, "member.role_changed", member,
+                 email=member.email, old_role=old_role, new_role=role)
 
 
-def role_name(role: str) -> str:
-    """A role in words, in the request's language."""
-    return str(ROLE_NAMES.get(role, role))
+def _set_password(actor: User, member: User, password: str, *, own: bool) -> None:
+    """Set the password and end every session of the member; `own`: the member changed it themself."""
+    member.set_password(password)
+    sessions.revoke_all(member)
+    if own:
+        audit.record(member.corporation_id, member, "sessions.revoked", member, email=member.email,
+                     reason="password_changed")
+    else:
+        audit.record(member.corporation_id, actor, "member.password_reset", member, email=member.email)

@@ -5,9 +5,8 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from webapp.core.exceptions import ValidationFailed
+from webapp.core.limits import PASSWORD_MAX, PASSWORD_MIN
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256
 # The 10 000 most common passwords, lower-case, one a line (from Django's list; see README).
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common-passwords.txt")
 
@@ -26,10 +25,10 @@ def is_common_password(password: str) -> bool:
 
 def password_problem(password: str | None) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
-    if not password or len(password) < MIN_PASSWORD_LENGTH:
-        return _("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return _("Use at most %(count)s characters.", count=MAX_PASSWORD_LENGTH)
+    if not password or len(password) < PASSWORD_MIN:
+        return _("Use at least %(count)s characters.", count=PASSWORD_MIN)
+    if len(password) > PASSWORD_MAX:
+        return _("Use at most %(count)s characters.", count=PASSWORD_MAX)
     if is_common_password(password):
         return _("That password is too common: choose one that is harder to guess.")
     return None

@@ -3,16 +3,18 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.insights import audit
 from webapp.accounts.emails import checked_email
 from webapp.accounts.passwords import check_password_rules
-from webapp.core.clock import plan_today
-from webapp.core.exceptions import Conflict, ValidationFailed
+from webapp.companies.queries import name_taken
+from webapp.companies.services import check_company_name, check_plan
+from webapp.core.exceptions import Conflict
 from webapp.core.extensions import db
 from webapp.core.i18n import DEFAULT_LOCALE, is_locale, is_timezone
+from webapp.core.transactions import unit_of_work
+from webapp.insights import audit
 from webapp.models import PLAN_FREE, PLAN_PAID, Corporation, PlanChange, User, normalise_email
 
 # A real hash to compare against when the email is unknown, so both paths take the same time.
@@ -38,14 +40,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def name_taken(name: str, exclude_id: int | None = None) -> bool:
-    """Is a corporation name in use (any letter case)?"""
-    query = select(Corporation.id).where(func.lower(Corporation.name) == name.strip().lower())
-    if exclude_id is not None:
-        query = query.where(Corporation.id != exclude_id)
-    return db.session.scalar(query) is not None
-
-
 def email_taken(email: str) -> bool:
     """Is an email in use by an active user anywhere in the system (any letter case)?
 
@@ -58,57 +52,42 @@ def email_taken(email: str) -> bool:
 def sign_up(name: str, admin_email: str, admin_password: str, plan: str = PLAN_FREE,
             plan_expires_at: date | None = None, timezone: str | None = None,
             locale: str | None = None) -> tuple[Corporation, User]:
-    """Create a corporation and its first admin in one transaction.
+    """Create a corporation and its first admin in one unit of work.
 
     The company's time zone is the sign-up browser's when it sent a valid one, else PLAN_TIMEZONE;
     its default language is the one the sign-up was made in.
     """
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(_("Enter the company name."), fields={"name": ["Enter the company name."]})
+    name = check_company_name(name)
     admin_email = checked_email(admin_email, "admin_email")
     check_password_rules(admin_password, "admin_password")
-    if plan == PLAN_PAID and (plan_expires_at is None or plan_expires_at <= plan_today()):
-        message = _("A paid plan needs an expiry date in the future.")
-        raise ValidationFailed(message, fields={"plan_expires_at": [message]})
+    check_plan(plan, plan_expires_at)
     if plan != PLAN_PAID:
         plan_expires_at = None
     if name_taken(name):
         raise Conflict(_("That company name is already registered."), fields={"name": [_("Already registered.")]})
     if email_taken(admin_email):
         raise Conflict(_("That email is already registered."), fields={"admin_email": [_("Already registered.")]})
-    corporation = Corporation(name=name, plan=plan, plan_expires_at=plan_expires_at,
-                              timezone=timezone if is_timezone(timezone) else current_app.config["PLAN_TIMEZONE"],
-                              locale=locale if is_locale(locale) else DEFAULT_LOCALE)
-    admin = User(corporation=corporation, email=admin_email, role="admin")
-    admin.set_password(admin_password)
-    db.session.add_all([corporation, admin])
     try:
-        db.session.flush()
-        if plan == PLAN_PAID:
-            db.session.add(PlanChange(corporation_id=corporation.id, from_plan=PLAN_FREE, to_plan=plan,
-                                      to_expires_at=plan_expires_at, changed_by_id=admin.id,
-                                      reason="sign_up"))
-        audit.record(corporation.id, admin, "corporation.created", corporation, name=name)
-        db.session.commit()
+        with unit_of_work():
+            corporation = Corporation(
+                name=name, plan=plan, plan_expires_at=plan_expires_at,
+                timezone=timezone if is_timezone(timezone) else current_app.config["PLAN_TIMEZONE"],
+                locale=locale if is_locale(locale) else DEFAULT_LOCALE)
+            admin = User(corporation=corporation, email=admin_email, role="admin")
+            admin.set_password(admin_password)
+            db.session.add_all([corporation, admin])
+            db.session.flush()
+            if plan == PLAN_PAID:
+                db.session.add(PlanChange(corporation_id=corporation.id, from_plan=PLAN_FREE, to_plan=plan,
+                                          to_expires_at=plan_expires_at, changed_by_id=admin.id,
+                                          reason="sign_up"))
+            audit.record(corporation.id, admin, "corporation.created", corporation, name=name)
     except IntegrityError:
-        db.session.rollback()
         raise Conflict(_("That company name or email is already registered.")) from None
     return corporation, admin
 
 
-def log_out_other_sessions(user: User) -> User:
-    """End the user's other browser sessions and API refresh tokens; the caller starts a new session."""
-    from webapp.accounts.membership import revoke_sessions
-
-    revoke_sessions(user)
-    audit.record(user.corporation_id, user, "sessions.revoked", user, email=user.email)
-    db.session.commit()
-    db.session.refresh(user)
-    return user
-
-
 def set_member_language(user: User, locale: str | None) -> None:
     """Save the member's language (None: follow the browser, then the company default)."""
-    user.locale = locale
-    db.session.commit()
+    with unit_of_work():
+        user.locale = locale

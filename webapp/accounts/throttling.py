@@ -1,13 +1,9 @@
-"""Rate limits of the login and sign-up forms (per IP and per account) and the 429 answer's timing."""
-import math
-import time
-
-from flask import current_app, request
-from flask_babel import gettext as _
-from flask_babel import ngettext
+"""Rate limits of the login doors and of sign-up (page and API alike): per IP, per account, overall."""
+from flask import request
 from flask_limiter.util import get_remote_address
 
 from webapp.core.extensions import limiter
+from webapp.core.ratelimit import setting
 from webapp.models import normalise_email
 
 
@@ -24,11 +20,6 @@ def login_form_account_key() -> str:
 def failed_login(response) -> bool:
     """Only failed attempts count against an account, so its owner is not locked out by logins."""
     return response.status_code == 401
-
-
-def setting(name):
-    """A limit string read from the config at request time (tests and operators may change it)."""
-    return lambda: current_app.config[name]
 
 
 def login_limits(account_key_of_request):
@@ -61,32 +52,3 @@ signup_per_ip = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT"), "signup-ip", 
                                      methods=["POST"])
 signup_global = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT_GLOBAL"), "signup-global", key_func=everyone,
                                      methods=["POST"])
-
-
-def start_with_healthy_storage(limiter_) -> None:
-    """After init_app: the limiter talks to a new storage, so an outage seen on the previous one
-    no longer applies. Flask-Limiter keeps that flag on the (process-wide) Limiter object and only
-    clears it after a successful re-check, up to 32 s later: the one use of its private state.
-    """
-    limiter_._storage_dead = False
-
-
-def retry_after_seconds(error) -> int:
-    """Seconds until the breached limit lets requests through again (at least 1)."""
-    seconds = getattr(error, "retry_after", None)
-    if seconds is None:
-        current = limiter.current_limit
-        seconds = current.reset_at - time.time() if current is not None else 60
-    if hasattr(seconds, "timestamp"):
-        seconds = seconds.timestamp() - time.time()
-    return max(1, math.ceil(seconds))
-
-
-def retry_message(seconds: int) -> str:
-    """Tell people when they may try again, in words."""
-    if seconds < 90:
-        wait = ngettext("%(num)s second", "%(num)s seconds", seconds)
-    else:
-        minutes = math.ceil(seconds / 60)
-        wait = ngettext("%(num)s minute", "%(num)s minutes", minutes)
-    return _("Too many attempts. Please wait %(wait)s before trying again.", wait=wait)

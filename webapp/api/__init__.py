@@ -1,28 +1,18 @@
 """The JSON API v1 under /api/v1: JWT bearer auth, OpenAPI document at /api/openapi.json, docs at /docs."""
-from flask_smorest import Api
-
+from webapp.accounts.sessions import load_token_user
 from webapp.api.errors import configure_jwt
 from webapp.api.schemas import ErrorSchema
+from webapp.core.compat import ResourceApi
 from webapp.core.extensions import csrf, jwt
 
 SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                    "description": "An access token from POST /api/v1/auth/login or /auth/refresh."}
 
 
-class ReelhouseApi(Api):
-    """flask-smorest's Api with our error envelope; app-wide handlers (webapp/core/errors.py) answer errors."""
+class ReelhouseApi(ResourceApi):
+    """flask-smorest's Api documenting our error envelope; the app-wide handlers answer errors."""
 
     ERROR_SCHEMA = ErrorSchema
-
-    def _register_error_handlers(self):
-        """webapp.core.errors already renders HTTP errors as the envelope under /api."""
-
-    def register_resource(self, blp, url_prefix, tag, description):
-        """Attach a resource blueprint and document its operations under one readable tag."""
-        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
-        self._app.register_blueprint(blp, url_prefix=url_prefix)
-        blp.register_views_in_doc(self, self._app, self.spec, name=blp.name, parameters=None)
-        self.spec.tag({"name": tag, "description": description})
 
 
 def configure(app):
@@ -46,7 +36,6 @@ def configure(app):
 def register_api(app):
     """Create the Api for this app and register every resource, the docs page and the JWT hooks."""
     from webapp.api import audit_events, auth, corporations, docs, me, users, videos
-    from webapp.accounts.sessions.tokens import load_token_user
 
     configure(app)
     configure_jwt(jwt)

@@ -1,8 +1,8 @@
 """Who may call an API operation: bearer-token checks that also document themselves in the spec."""
 from functools import wraps
-from flask_babel import gettext as _
 from http import HTTPStatus
 
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 from flask_jwt_extended import verify_jwt_in_request
 

@@ -1,15 +1,15 @@
 """/api/v1/audit-events: who did what in the caller's company (admins), with the Activity page's filters."""
-from flask_babel import gettext as _
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from webapp.insights import audit
 from webapp.api.access import bearer_required
 from webapp.api.blueprint import resource_blueprint
-from webapp.api.fields import MAX_ID
-from webapp.api.pagination import page_of, paginate
+from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import PageArgsSchema
+from webapp.core.ids import MAX_ID
+from webapp.insights import audit
 
 blp = resource_blueprint("api_audit_events", __name__)
 URL_PREFIX = "/api/v1/audit-events"
@@ -59,7 +59,7 @@ class AuditEventArgsSchema(PageArgsSchema):
 class AuditEvents(MethodView):
     @bearer_required(blp, admin=True)
     @blp.arguments(AuditEventArgsSchema, location="query")
-    @blp.response(200, page_of(AuditEventSchema))
+    @blp.response(200, page_schema(AuditEventSchema))
     def get(self, args):
         """The company's audit events, newest first; filter by member, action and dates (admins)."""
         member = args.get("member")
@@ -67,4 +67,4 @@ class AuditEvents(MethodView):
                                    actor_id=int(member) if member and member != audit.SYSTEM else member,
                                    action=args.get("action"), date_from=args.get("date_from"),
                                    date_to=args.get("date_to"))
-        return paginate(query, args)
+        return requested_page(query, args)

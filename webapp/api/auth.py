@@ -4,12 +4,13 @@ from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
-from webapp.accounts.sessions import tokens
-from webapp.api.access import documents_errors
-from webapp.api.json_body import json_object
-from webapp.api.blueprint import limit_body_size, resource_blueprint
-from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
+from webapp.accounts import sessions
 from webapp.accounts.throttling import account_key, login_limits
+from webapp.api.access import documents_errors
+from webapp.api.blueprint import limit_body_size, resource_blueprint
+from webapp.api.json_body import json_object
+from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
+from webapp.core import limits
 from webapp.core.exceptions import DomainError
 
 blp = resource_blueprint("api_auth", __name__)
@@ -25,7 +26,7 @@ def login_account_key() -> str:
         email = json_object(request).get("email")
     except (DomainError, HTTPException):  # the view answers it (400 invalid_json, 413)
         email = None
-    return (isinstance(email, str) and account_key(email[:254])) or "ip:" + get_remote_address()
+    return (isinstance(email, str) and account_key(email[:limits.EMAIL_MAX])) or "ip:" + get_remote_address()
 
 
 # Counted together with the login page's attempts (webapp/accounts/throttling.py).
@@ -49,7 +50,7 @@ class Login(MethodView):
         The same 401 answers an unknown email and a wrong password. Rate limited per client
         address and per email (429 with Retry-After).
         """
-        return tokens.log_in(data["email"], data["password"], user_agent())
+        return sessions.open_api_session(data["email"], data["password"], user_agent())
 
 
 @blp.route("/refresh", tags=[TAG])
@@ -63,7 +64,7 @@ class Refresh(MethodView):
         The refresh token is rotated: the one sent is dead from then on, and sending an
         already-rotated token again ends the whole session (every token of its family).
         """
-        return tokens.rotate(data["refresh_token"], user_agent())
+        return sessions.rotate_refresh_token(data["refresh_token"], user_agent())
 
 
 @blp.route("/logout", tags=[TAG])
@@ -73,4 +74,4 @@ class Logout(MethodView):
     @documents_errors(blp, 413, 415)
     def post(self, data):
         """End the session of this refresh token."""
-        tokens.log_out(data["refresh_token"])
+        sessions.close_api_session(data["refresh_token"])

@@ -1,28 +1,20 @@
 """/api/v1/corporations: sign-up, and the caller's own company (read, change, delete)."""
-from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
-from webapp.api.access import bearer_required, documents_errors
-from webapp.api.blueprint import resource_blueprint
-from webapp.api.fields import ID_RULE
-from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
 from webapp.accounts.services import sign_up
 from webapp.accounts.throttling import signup_global, signup_per_ip
-from webapp.companies.services import delete_corporation, update_corporation
-from webapp.core.exceptions import NotFound
+from webapp.api.access import bearer_required, documents_errors
+from webapp.api.blueprint import resource_blueprint
+from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
+from webapp.companies.queries import own_corporation_or_404
+from webapp.companies.services import KEEP, delete_corporation, update_corporation
+from webapp.core.ids import ID_RULE
 
 blp = resource_blueprint("api_corporations", __name__)
 URL_PREFIX = "/api/v1/corporations"
 TAG = "Corporations"
 DESCRIPTION = "Sign-up and the caller's company. Another company's id answers 404."
-
-
-def own_corporation_or_404(corporation_id: int):
-    """The caller's company, when that is the id asked for; any other id is a 404."""
-    if corporation_id != api_user.corporation_id:
-        raise NotFound(_("There is no such company."))
-    return api_user.corporation
 
 
 @blp.route("", tags=[TAG])
@@ -51,7 +43,7 @@ class CorporationById(MethodView):
     @documents_errors(blp, 404)
     def get(self, corporation_id):
         """The caller's company (members)."""
-        return own_corporation_or_404(corporation_id)
+        return own_corporation_or_404(api_user, corporation_id)
 
     @bearer_required(blp, admin=True)
     @blp.arguments(CorporationPatchSchema)
@@ -59,17 +51,13 @@ class CorporationById(MethodView):
     @documents_errors(blp, 404, 409, 413, 415)
     def patch(self, data, corporation_id):
         """Rename the company and/or change its plan (admins); all changes apply or none."""
-        corporation = own_corporation_or_404(corporation_id)
-        plan = data.get("plan")
-        if plan is None and "plan_expires_at" in data:
-            plan = corporation.plan
-        expires_at = data.get("plan_expires_at", corporation.plan_expires_at)
-        return update_corporation(api_user, corporation, name=data.get("name"), plan=plan,
-                                  expires_at=expires_at)
+        return update_corporation(api_user, own_corporation_or_404(api_user, corporation_id),
+                                  name=data.get("name"), plan=data.get("plan"),
+                                  expires_at=data.get("plan_expires_at", KEEP))
 
     @bearer_required(blp, admin=True)
     @blp.response(204)
     @documents_errors(blp, 404)
     def delete(self, corporation_id):
         """Delete the company (soft): every member loses access at once, tokens included."""
-        delete_corporation(api_user, own_corporation_or_404(corporation_id))
+        delete_corporation(api_user, own_corporation_or_404(api_user, corporation_id))

@@ -11,14 +11,9 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from webapp.api.json_body import json_object
 from webapp.core.errors import error_response
-from webapp.core.exceptions import DomainError, Unauthorized, ValidationFailed
+from webapp.core.exceptions import Unauthorized, UnsupportedContentType, ValidationFailed
 
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "type", "fam")
-
-
-class UnsupportedContentType(DomainError):
-    status = 415
-    code = "unsupported_media_type"
 
 
 def flatten_messages(messages, prefix=""):
@@ -58,7 +53,8 @@ class ApiParser(FlaskParser):
         fields = flatten_messages(messages)
         if list(fields) == ["body"]:
             fields = {"body": [_("Send a JSON object.")]}
-        raise ValidationFailed(_("Some fields are not valid: %(fields)s.", fields=", ".join(sorted(fields))), fields=fields)
+        message = _("Some fields are not valid: %(fields)s.", fields=", ".join(sorted(fields)))
+        raise ValidationFailed(message, fields=fields)
 
 
 parser = ApiParser()

@@ -4,9 +4,6 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validate
 from werkzeug.datastructures import FileStorage
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist
-ID_RULE = f"int(min=1, max={MAX_ID})"
-
 
 class Text(fields.String):
     """A string without NUL characters or lone surrogates (PostgreSQL rejects both)."""

@@ -9,15 +9,11 @@ import json
 from flask import Request
 from flask_babel import gettext as _
 
-from webapp.core.exceptions import ValidationFailed
+from webapp.core.exceptions import InvalidJson
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32  # our bodies are flat objects; nothing legitimate comes close
 _CACHE_KEY = "reelhouse.json_body"
-
-
-class InvalidJson(ValidationFailed):
-    code = "invalid_json"
 
 
 def _depth_exceeds(value, limit: int) -> bool:
@@ -47,7 +43,8 @@ def _parse(raw: bytes):
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, over-long integers
         raise InvalidJson(_("The request body is not valid JSON.")) from None
     if _depth_exceeds(value, MAX_JSON_DEPTH):
-        raise InvalidJson(_("The request body is nested too deeply (at most %(levels)s levels).", levels=MAX_JSON_DEPTH))
+        raise InvalidJson(_("The request body is nested too deeply (at most %(levels)s levels).",
+                            levels=MAX_JSON_DEPTH))
     if not isinstance(value, dict):
         raise InvalidJson(_("The request body must be a JSON object."), fields={"body": [_("Send a JSON object.")]})
     return value

@@ -1,13 +1,12 @@
-"""The list envelope: {"items": [...], "page", "per_page", "total"}."""
+"""The list envelope of the API: {"items": [...], "page", "per_page", "total"} for one page of a query."""
 from marshmallow import Schema, fields
-from sqlalchemy import func, select
 
-from webapp.core.extensions import db
+from webapp.core.pagination import Page, paginate
 
 _page_schemas = {}
 
 
-def page_of(item_schema):
+def page_schema(item_schema):
     """The envelope schema for a list of `item_schema` (one class per item type, named for the spec)."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     if name not in _page_schemas:
@@ -21,10 +20,6 @@ def page_of(item_schema):
     return _page_schemas[name]
 
 
-def paginate(query, args, *, rows=False):
-    """Run a select() for the requested page; items are model objects (or rows when rows=True)."""
-    page, per_page = args["page"], args["per_page"]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    items = result.all() if rows else result.scalars().all()
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+def requested_page(query, args, *, rows: bool = False) -> Page:
+    """The page of a select() that `?page=&per_page=` ask for (model objects, or rows when rows=True)."""
+    return paginate(query, args["page"], args["per_page"], rows=rows)

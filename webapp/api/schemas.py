@@ -3,9 +3,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
-from webapp.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from webapp.api.fields import UploadedFile, text
 from webapp.core.i18n import LOCALES, is_timezone
+from webapp.core.limits import (
+    COMPANY_NAME_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    SEARCH_MAX,
+    SOURCE_URL_MAX,
+    TITLE_MAX,
+)
 from webapp.models import PLANS, ROLES
 
 
@@ -106,7 +114,7 @@ class SignUpResultSchema(Schema):
 # ---- input ---------------------------------------------------------------------------------
 
 class LoginSchema(Schema):
-    email = text(254, required=True)
+    email = text(EMAIL_MAX, required=True)
     password = text(1024, required=True)
 
 
@@ -115,9 +123,9 @@ class RefreshTokenSchema(Schema):
 
 
 class SignUpSchema(Schema):
-    name = text(120, min_length=1, required=True)
-    admin_email = text(254, required=True)
-    admin_password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
+    name = text(COMPANY_NAME_MAX, min_length=1, required=True)
+    admin_email = text(EMAIL_MAX, required=True)
+    admin_password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
     plan = fields.String(load_default="free", validate=validate.OneOf(PLANS))
     plan_expires_at = fields.Date(allow_none=True, load_default=None,
                                   metadata={"description": "Required (in the future) for a paid plan"})
@@ -129,38 +137,38 @@ class SignUpSchema(Schema):
 
 
 class CorporationPatchSchema(Schema):
-    name = text(120, min_length=1)
+    name = text(COMPANY_NAME_MAX, min_length=1)
     plan = fields.String(validate=validate.OneOf(PLANS))
     plan_expires_at = fields.Date(allow_none=True)
 
 
 class UserCreateSchema(Schema):
-    email = text(254, required=True)
-    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH, required=True)
+    email = text(EMAIL_MAX, required=True)
+    password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
     role = fields.String(load_default="guest", validate=validate.OneOf(ROLES))
 
 
 class UserPatchSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES),
                          metadata={"description": "Admins only; the last admin cannot be demoted"})
-    password = text(MAX_PASSWORD_LENGTH, min_length=MIN_PASSWORD_LENGTH,
+    password = text(PASSWORD_MAX, min_length=PASSWORD_MIN,
                     metadata={"description": "New password"})
     current_password = text(1024, metadata={"description": "Required when changing your own password"})
 
 
 class VideoCreateSchema(Schema):
-    title = text(200, min_length=1, required=True)
-    source_url = text(2048, required=True, metadata={"description": "An http(s) URL"})
+    title = text(TITLE_MAX, min_length=1, required=True)
+    source_url = text(SOURCE_URL_MAX, required=True, metadata={"description": "An http(s) URL"})
 
 
 class VideoUploadSchema(Schema):
-    title = text(200, min_length=1, required=True)
+    title = text(TITLE_MAX, min_length=1, required=True)
     file = UploadedFile(required=True, metadata={"description": "An MP4 or WebM file"})
 
 
 class VideoPatchSchema(Schema):
-    title = text(200, min_length=1)
-    source_url = text(2048, metadata={"description": "An http(s) URL"})
+    title = text(TITLE_MAX, min_length=1)
+    source_url = text(SOURCE_URL_MAX, metadata={"description": "An http(s) URL"})
 
 
 class PageArgsSchema(Schema):
@@ -169,11 +177,11 @@ class PageArgsSchema(Schema):
 
 
 class UserListArgsSchema(PageArgsSchema):
-    email = text(254, metadata={"description": "Part of the email address"})
+    email = text(EMAIL_MAX, metadata={"description": "Part of the email address"})
 
 
 class VideoListArgsSchema(PageArgsSchema):
-    q = text(200, metadata={"description": "Part of the title"})
+    q = text(SEARCH_MAX, metadata={"description": "Part of the title"})
 
 
 class PlaybackUrlSchema(Schema):

@@ -1,13 +1,12 @@
 """/api/v1/users: members of the caller's company, their views and their API sessions."""
-from flask_babel import gettext as _
 from flask.views import MethodView
 from flask_jwt_extended import current_user as api_user
 
-from webapp.accounts.sessions import tokens
+from webapp.accounts import membership, sessions
+from webapp.accounts.queries import members_query, scoped_member_or_404, views_of_user_query
 from webapp.api.access import bearer_required, documents_errors, ensure_admin_or_self
 from webapp.api.blueprint import resource_blueprint
-from webapp.api.fields import ID_RULE
-from webapp.api.pagination import page_of, paginate
+from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     PageArgsSchema,
     SessionSchema,
@@ -17,10 +16,7 @@ from webapp.api.schemas import (
     UserSchema,
     ViewSchema,
 )
-from webapp.accounts.passwords import check_password_rules
-from webapp.core.exceptions import NotAllowed
-from webapp.accounts import membership as members
-from webapp.core.tenancy import scoped_member_or_404
+from webapp.core.ids import ID_RULE
 
 blp = resource_blueprint("api_users", __name__)
 URL_PREFIX = "/api/v1/users"
@@ -40,10 +36,10 @@ def member_for_caller(user_id: int):
 class Users(MethodView):
     @bearer_required(blp, admin=True)
     @blp.arguments(UserListArgsSchema, location="query")
-    @blp.response(200, page_of(UserSchema))
+    @blp.response(200, page_schema(UserSchema))
     def get(self, args):
         """Members of the company, by email; `email` filters on part of the address (admins)."""
-        return paginate(members.members_query(api_user.corporation_id, args.get("email")), args)
+        return requested_page(members_query(api_user.corporation_id, args.get("email")), args)
 
     @bearer_required(blp, admin=True)
     @blp.arguments(UserCreateSchema)
@@ -51,7 +47,7 @@ class Users(MethodView):
     @documents_errors(blp, 409, 413, 415)
     def post(self, data):
         """Add a member (admins). An email already used anywhere, in any letter case, answers 409."""
-        return members.add_member(api_user, data["email"], data["password"], data["role"])
+        return membership.add_member(api_user, data["email"], data["password"], data["role"])
 
 
 @blp.route(MEMBER, tags=[TAG])
@@ -72,56 +68,44 @@ class UserById(MethodView):
 
         Your own password needs `current_password`; admins set other members' passwords directly.
         A password change ends the member's sessions and refresh tokens. Demoting the last admin
-        answers 409 last_admin.
+        answers 409 last_admin. Both changes apply, or neither.
         """
-        member = member_for_caller(user_id)
-        if "role" in data and not api_user.is_admin:
-            raise NotAllowed(_("Only admins may change roles."))
-        if "password" in data:  # refuse before anything is written
-            check_password_rules(data["password"])
-            if member.id == api_user.id:
-                members.check_current_password(member, data.get("current_password"))
-        if "role" in data:
-            member = members.change_role(api_user, member, data["role"])
-        if "password" in data:
-            if member.id == api_user.id:
-                member = members.change_own_password(member, data.get("current_password"), data["password"])
-            else:
-                member = members.reset_password(api_user, member, data["password"])
-        return member
+        return membership.update_member(api_user, member_for_caller(user_id), role=data.get("role"),
+                                        password=data.get("password"),
+                                        current_password=data.get("current_password"))
 
     @bearer_required(blp)
     @blp.response(204)
     @documents_errors(blp, 403, 404, 409)
     def delete(self, user_id):
         """Remove a member (admins, or the member themself); the last admin answers 409 last_admin."""
-        members.remove_member(api_user, member_for_caller(user_id))
+        membership.remove_member(api_user, member_for_caller(user_id))
 
 
 @blp.route(f"{MEMBER}/views", tags=[TAG])
 class UserViews(MethodView):
     @bearer_required(blp)
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(ViewSchema))
+    @blp.response(200, page_schema(ViewSchema))
     @documents_errors(blp, 403, 404)
     def get(self, args, user_id):
         """The member's watch history, newest first (admins, or the member themself)."""
-        return paginate(members.views_of_user_query(member_for_caller(user_id).id), args)
+        return requested_page(views_of_user_query(member_for_caller(user_id).id), args)
 
 
 @blp.route(f"{MEMBER}/sessions", tags=[TAG])
 class UserSessions(MethodView):
     @bearer_required(blp)
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(SessionSchema))
+    @blp.response(200, page_schema(SessionSchema))
     @documents_errors(blp, 403, 404)
     def get(self, args, user_id):
         """The member's active API sessions (never the token values)."""
-        return paginate(tokens.active_sessions_query(member_for_caller(user_id)), args, rows=True)
+        return requested_page(sessions.active_sessions_query(member_for_caller(user_id)), args, rows=True)
 
     @bearer_required(blp)
     @blp.response(204)
     @documents_errors(blp, 403, 404)
     def delete(self, user_id):
         """End every session of the member: refresh tokens, access tokens and browser sessions."""
-        tokens.end_sessions(api_user, member_for_caller(user_id))
+        sessions.end_all_sessions(api_user, member_for_caller(user_id))

@@ -1,15 +1,15 @@
 """/api/v1/videos: the caller's company's library, trash, uploads and views."""
 from flask import request
-from flask_babel import gettext as _
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 from flask_jwt_extended import get_current_user, get_jwt
 
+from webapp.accounts import sessions
 from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
-from webapp.api.errors import UnsupportedContentType, parser
-from webapp.api.fields import ID_RULE
-from webapp.api.pagination import page_of, paginate
+from webapp.api.errors import parser
+from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     PageArgsSchema,
     PlaybackUrlSchema,
@@ -20,10 +20,17 @@ from webapp.api.schemas import (
     VideoUploadSchema,
     ViewSchema,
 )
-from webapp.accounts.sessions.playback import make_playback_url
+from webapp.core.exceptions import UnsupportedContentType
+from webapp.core.ids import ID_RULE
 from webapp.media.streaming import stream_response
-from webapp.core.tenancy import scoped_video_or_404
 from webapp.videos import services
+from webapp.videos.queries import (
+    library_query,
+    scoped_video_or_404,
+    trash_query,
+    views_of_video_query,
+    watchable_video_or_404,
+)
 
 blp = resource_blueprint("api_videos", __name__)
 URL_PREFIX = "/api/v1/videos"
@@ -51,10 +58,10 @@ CREATE_BODY = {
 class Videos(MethodView):
     @bearer_required(blp)
     @blp.arguments(VideoListArgsSchema, location="query")
-    @blp.response(200, page_of(VideoSchema))
+    @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
         """Videos not in the trash, newest first; `q` filters on part of the title (members)."""
-        return paginate(services.library_query(api_user.corporation_id, args.get("q")), args)
+        return requested_page(library_query(api_user.corporation_id, args.get("q")), args)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)
@@ -79,10 +86,10 @@ class Videos(MethodView):
 class Trash(MethodView):
     @bearer_required(blp, admin=True)
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(VideoSchema))
+    @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
         """Videos in the trash, most recently deleted first (admins)."""
-        return paginate(services.trash_query(api_user.corporation_id), args)
+        return requested_page(trash_query(api_user.corporation_id), args)
 
 
 @blp.route(VIDEO, endpoint="video", tags=[TAG])
@@ -136,12 +143,12 @@ class Purge(MethodView):
 class VideoViews(MethodView):
     @bearer_required(blp, admin=True)
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(ViewSchema))
+    @blp.response(200, page_schema(ViewSchema))
     @documents_errors(blp, 404)
     def get(self, args, video_id):
         """Who watched the video, newest first (admins)."""
         video = scoped_video_or_404(api_user, video_id, include_trash=True)
-        return paginate(services.views_of_video_query(video.id), args)
+        return requested_page(views_of_video_query(video.id), args)
 
 
 @blp.route(f"{VIDEO}/stream", endpoint="stream", tags=[TAG])
@@ -158,7 +165,8 @@ class Stream(MethodView):
         past the end is a 416 whose `Content-Range: bytes */<size>` gives the length, and an
         origin that does not answer with video bytes is a 502.
         """
-        return stream_response(get_current_user(), video_id)
+        viewer = get_current_user()
+        return stream_response(viewer, watchable_video_or_404(viewer, video_id))
 
 
 @blp.route(f"{VIDEO}/playback-url", endpoint="playback_url", tags=[TAG])
@@ -173,5 +181,5 @@ class PlaybackUrl(MethodView):
         expired link answers 403, one whose user has since changed password or left answers 401.
         """
         video = scoped_video_or_404(api_user, video_id)
-        url, expires_at = make_playback_url(get_current_user(), video, get_jwt()["fam"])
+        url, expires_at = sessions.make_playback_url(get_current_user(), video, get_jwt()["fam"])
         return {"url": url, "expires_at": expires_at}

@@ -1,63 +1,49 @@
-"""Plan and corporation use cases, including the set-based expiry of lapsed paid plans."""
+"""Company use cases: plan changes, renaming, deletion, and the set-based expiry of lapsed paid plans."""
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from webapp.insights import audit
-from webapp.accounts.services import name_taken
+from webapp.companies.queries import name_taken
+from webapp.core import limits
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.exceptions import Conflict, ValidationFailed
 from webapp.core.extensions import db
 from webapp.core.i18n import is_locale, is_timezone
+from webapp.core.transactions import lock, unit_of_work
+from webapp.insights import audit
 from webapp.models import PLAN_FREE, PLAN_PAID, PLANS, AuditEvent, Corporation, PlanChange, User
 
-
-def plan_history_query(corporation_id: int):
-    """A corporation's plan changes, newest first."""
-    return (
-        select(PlanChange)
-        .where(PlanChange.corporation_id == corporation_id)
-        .options(joinedload(PlanChange.changed_by))
-        .order_by(PlanChange.created_at.desc(), PlanChange.id.desc())
-    )
+KEEP = object()  # update_corporation: leave the plan's expiry date as it is
 
 
-def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: date | None = None,
-                reason: str = "changed") -> Corporation:
-    """Set the plan: paid needs a future expiry date; free keeps the old date for the record."""
-    _lock_fresh(corporation)
-    _apply_plan(actor, corporation, plan, expires_at, reason)
-    db.session.commit()
-    return corporation
+def check_company_name(name: str | None) -> str:
+    """The trimmed company name, or ValidationFailed (400) when it is empty or too long."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Enter the company name."), fields={"name": [_("Enter the company name.")]})
+    if len(name) > limits.COMPANY_NAME_MAX:
+        message = _("Enter a name of at most %(count)s characters.", count=limits.COMPANY_NAME_MAX)
+        raise ValidationFailed(message, fields={"name": [message]})
+    return name
 
 
-def _lock_fresh(corporation: Corporation) -> None:
-    """Lock the corporation's row and reload it: a change is decided on the current plan, not on a copy
-    read before the expiry job (or another admin) changed it."""
-    db.session.refresh(corporation, with_for_update=True)
-
-
-def _apply_plan(actor, corporation, plan, expires_at, reason) -> None:
+def check_plan(plan: str, expires_at: date | None) -> None:
+    """A plan is free, or paid until a date in the future (PLAN_TIMEZONE); ValidationFailed otherwise."""
     if plan not in PLANS:
         raise ValidationFailed(_("Choose free or paid."), fields={"plan": [_("Choose free or paid.")]})
     if plan == PLAN_PAID and (expires_at is None or expires_at <= plan_today()):
         message = _("Choose an expiry date in the future.")
         raise ValidationFailed(message, fields={"plan_expires_at": [message]})
-    new_expiry = expires_at if plan == PLAN_PAID else corporation.plan_expires_at
-    if plan == corporation.plan and new_expiry == corporation.plan_expires_at:
-        return
-    db.session.add(PlanChange(
-        corporation_id=corporation.id, from_plan=corporation.plan, to_plan=plan,
-        from_expires_at=corporation.plan_expires_at, to_expires_at=new_expiry,
-        changed_by_id=actor.id, reason=reason,
-    ))
-    audit.record(corporation.id, actor, "plan.changed", corporation, old_plan=corporation.plan,
-                 new_plan=plan, expires_at=new_expiry.isoformat() if new_expiry else None)
-    corporation.plan = plan
-    corporation.plan_expires_at = new_expiry
+
+
+def change_plan(actor: User, corporation: Corporation, plan: str, expires_at: date | None = None) -> Corporation:
+    """Set the plan: paid needs a future expiry date; free keeps the old date for the record."""
+    with unit_of_work():
+        lock(corporation)
+        _apply_plan(actor, corporation, plan, expires_at)
+    return corporation
 
 
 def rename_corporation(actor: User, corporation: Corporation, name: str) -> Corporation:
@@ -65,11 +51,45 @@ def rename_corporation(actor: User, corporation: Corporation, name: str) -> Corp
     return update_corporation(actor, corporation, name=name)
 
 
-def _apply_rename(actor, corporation, name) -> None:
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        message = _("Enter a name of at most 120 characters.")
-        raise ValidationFailed(message, fields={"name": [message]})
+def update_corporation(actor: User, corporation: Corporation, *, name: str | None = None,
+                       plan: str | None = None, expires_at=KEEP) -> Corporation:
+    """Rename and/or change the plan in one unit of work: all of it is applied, or none.
+
+    Changing only the expiry date keeps the plan; changing only the plan keeps the date.
+    """
+    try:
+        with unit_of_work():
+            lock(corporation)  # decide on the current plan, not on a copy read before a job changed it
+            if name is not None:
+                _apply_rename(actor, corporation, name)
+            if plan is None and expires_at is not KEEP:
+                plan = corporation.plan
+            if plan is not None:
+                expiry = corporation.plan_expires_at if expires_at is KEEP else expires_at
+                _apply_plan(actor, corporation, plan, expiry)
+    except IntegrityError:
+        raise Conflict(_("That company name is already registered.")) from None
+    return corporation
+
+
+def _apply_plan(actor: User, corporation: Corporation, plan: str, expires_at: date | None) -> None:
+    check_plan(plan, expires_at)
+    new_expiry = expires_at if plan == PLAN_PAID else corporation.plan_expires_at
+    if plan == corporation.plan and new_expiry == corporation.plan_expires_at:
+        return
+    db.session.add(PlanChange(
+        corporation_id=corporation.id, from_plan=corporation.plan, to_plan=plan,
+        from_expires_at=corporation.plan_expires_at, to_expires_at=new_expiry,
+        changed_by_id=actor.id, reason="changed",
+    ))
+    audit.record(corporation.id, actor, "plan.changed", corporation, old_plan=corporation.plan,
+                 new_plan=plan, expires_at=new_expiry.isoformat() if new_expiry else None)
+    corporation.plan = plan
+    corporation.plan_expires_at = new_expiry
+
+
+def _apply_rename(actor: User, corporation: Corporation, name: str) -> None:
+    name = check_company_name(name)
     if name == corporation.name:
         return
     if name_taken(name, exclude_id=corporation.id):
@@ -77,22 +97,6 @@ def _apply_rename(actor, corporation, name) -> None:
     old_name = corporation.name
     corporation.name = name
     audit.record(corporation.id, actor, "corporation.renamed", corporation, old_name=old_name, new_name=name)
-
-
-def update_corporation(actor: User, corporation: Corporation, *, name: str | None = None,
-                       plan: str | None = None, expires_at: date | None = None) -> Corporation:
-    """Rename and/or change the plan in one transaction: all of it is applied, or none."""
-    _lock_fresh(corporation)
-    if name is not None:
-        _apply_rename(actor, corporation, name)
-    if plan is not None:
-        _apply_plan(actor, corporation, plan, expires_at, "changed")
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("That company name is already registered.")) from None
-    return corporation
 
 
 def change_settings(actor: User, corporation: Corporation, locale: str, timezone: str) -> Corporation:
@@ -103,27 +107,28 @@ def change_settings(actor: User, corporation: Corporation, locale: str, timezone
     if not is_timezone(timezone):
         message = _("Choose a time zone from the list, such as Asia/Seoul.")
         raise ValidationFailed(message, fields={"timezone": [message]})
-    _lock_fresh(corporation)
-    if (locale, timezone) != (corporation.locale, corporation.timezone):
-        audit.record(corporation.id, actor, "corporation.settings_changed", corporation,
-                     old_locale=corporation.locale, new_locale=locale,
-                     old_timezone=corporation.timezone, new_timezone=timezone)
-        corporation.locale = locale
-        corporation.timezone = timezone
-    db.session.commit()
+    with unit_of_work():
+        lock(corporation)
+        if (locale, timezone) != (corporation.locale, corporation.timezone):
+            audit.record(corporation.id, actor, "corporation.settings_changed", corporation,
+                         old_locale=corporation.locale, new_locale=locale,
+                         old_timezone=corporation.timezone, new_timezone=timezone)
+            corporation.locale = locale
+            corporation.timezone = timezone
     return corporation
 
 
 def delete_corporation(actor: User, corporation: Corporation) -> None:
     """Soft-delete a corporation: its members lose access at once, and their email addresses may be
     used again (their rows stay for the company's history)."""
-    now = utcnow()
-    corporation.deleted_at = now
-    db.session.execute(
-        update(User).where(User.corporation_id == corporation.id, User.deleted_at.is_(None)).values(deleted_at=now)
-    )
-    audit.record(corporation.id, actor, "corporation.deleted", corporation, name=corporation.name)
-    db.session.commit()
+    with unit_of_work():
+        now = utcnow()
+        corporation.deleted_at = now
+        db.session.execute(
+            update(User).where(User.corporation_id == corporation.id, User.deleted_at.is_(None))
+            .values(deleted_at=now)
+        )
+        audit.record(corporation.id, actor, "corporation.deleted", corporation, name=corporation.name)
 
 
 def expire_plans(today: date | None = None) -> list[dict]:
@@ -134,25 +139,25 @@ def expire_plans(today: date | None = None) -> list[dict]:
     """
     today = today or plan_today()
     now = utcnow()
-    rows = db.session.execute(
-        update(Corporation)
-        .where(Corporation.plan == PLAN_PAID, Corporation.plan_expires_at < today)
-        .values(plan=PLAN_FREE, updated_at=now)
-        .returning(Corporation.id, Corporation.name, Corporation.plan_expires_at)
-    ).all()
-    expired = [{"id": r.id, "name": r.name, "expired_on": r.plan_expires_at} for r in rows]
-    if expired:
-        db.session.execute(insert(PlanChange.__table__), [
-            {"corporation_id": c["id"], "from_plan": PLAN_PAID, "to_plan": PLAN_FREE,
-             "from_expires_at": c["expired_on"], "to_expires_at": c["expired_on"],
-             "changed_by_id": None, "reason": "expired", "created_at": now}
-            for c in expired
-        ])
-        db.session.execute(insert(AuditEvent.__table__), [
-            {"corporation_id": c["id"], "actor_id": None, "action": "plan.expired",
-             "target_type": "corporation", "target_id": c["id"],
-             "details": {"expired_on": c["expired_on"].isoformat()}, "created_at": now}
-            for c in expired
-        ])
-    db.session.commit()
+    with unit_of_work():
+        rows = db.session.execute(
+            update(Corporation)
+            .where(Corporation.plan == PLAN_PAID, Corporation.plan_expires_at < today)
+            .values(plan=PLAN_FREE, updated_at=now)
+            .returning(Corporation.id, Corporation.name, Corporation.plan_expires_at)
+        ).all()
+        expired = [{"id": r.id, "name": r.name, "expired_on": r.plan_expires_at} for r in rows]
+        if expired:
+            db.session.execute(insert(PlanChange.__table__), [
+                {"corporation_id": c["id"], "from_plan": PLAN_PAID, "to_plan": PLAN_FREE,
+                 "from_expires_at": c["expired_on"], "to_expires_at": c["expired_on"],
+                 "changed_by_id": None, "reason": "expired", "created_at": now}
+                for c in expired
+            ])
+            db.session.execute(insert(AuditEvent.__table__), [
+                {"corporation_id": c["id"], "actor_id": None, "action": "plan.expired",
+                 "target_type": "corporation", "target_id": c["id"],
+                 "details": {"expired_on": c["expired_on"].isoformat()}, "created_at": now}
+                for c in expired
+            ])
     return expired

@@ -1,5 +1,5 @@
 """Time helpers: one place that knows what "now" and "today" mean for plans."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -7,7 +7,7 @@ from flask import current_app
 
 def utcnow():
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def plan_zone():

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.core.exceptions import DomainError
 from webapp.core.extensions import db
-from webapp.accounts.throttling import retry_after_seconds, retry_message
+from webapp.core.ratelimit import retry_after_seconds, retry_message
 
 FRIENDLY = {
     400: _l("The request could not be understood."),

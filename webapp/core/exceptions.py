@@ -1,4 +1,9 @@
-"""Business-rule failures raised by services; the HTML and JSON layers turn them into responses."""
+"""Every domain error, in one place: services raise them, the app-wide handlers answer them.
+
+Each carries its HTTP status and the API's snake_case code; pages show the message in the layout,
+the API in its error envelope. A missing or foreign row is always `NotFound` (404).
+"""
+from flask_babel import lazy_gettext as _l
 
 
 class DomainError(Exception):
@@ -20,9 +25,25 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class InvalidJson(ValidationFailed):
+    """An API body that is not a JSON object we can read (malformed, too deep, numbers too long)."""
+
+    code = "invalid_json"
+
+
 class InvalidSource(DomainError):
     status = 400
     code = "invalid_source"
+
+
+class UnsupportedContentType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class UploadTooLarge(DomainError):
+    status = 413
+    code = "too_large"
 
 
 class Unauthorized(DomainError):
@@ -33,9 +54,32 @@ class Unauthorized(DomainError):
     headers = {"WWW-Authenticate": 'Bearer realm="api"'}
 
 
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+
+class RefreshTokenRejected(Unauthorized):
+    code = "invalid_refresh_token"
+
+
+class PlaybackUrlRevoked(DomainError):
+    """A playback link whose user has since changed password, left, or been logged out everywhere."""
+
+    status = 401
+    code = "playback_url_revoked"
+
+
 class NotAllowed(DomainError):
     status = 403
     code = "forbidden"
+
+
+class PlaybackUrlInvalid(NotAllowed):
+    code = "playback_url_invalid"
+
+
+class PlaybackUrlExpired(NotAllowed):
+    code = "playback_url_expired"
 
 
 class PlanRequired(DomainError):
@@ -43,9 +87,17 @@ class PlanRequired(DomainError):
     code = "plan_required"
 
 
+NOTHING_HERE = _l("There is nothing here.")
+
+
 class NotFound(DomainError):
+    """A row that does not exist, or belongs to another corporation (the same answer for both)."""
+
     status = 404
     code = "not_found"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(message or str(NOTHING_HERE), **kwargs)
 
 
 class Conflict(DomainError):

@@ -8,7 +8,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, format_date, format_time, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 babel = Babel()
@@ -103,3 +104,29 @@ def remember_in_session(locale: str | None) -> None:
 def browser_zone(name):
     """The time zone a sign-up browser reported, when it is a valid IANA name; else None."""
     return name if is_timezone(name) else None
+
+
+# Roles in words (the role values are those of webapp.models, which core does not import).
+ROLE_NAMES = {"admin": _l("admin"), "guest": _l("guest")}
+
+
+def role_name(role: str) -> str:
+    """A role in words, in the request's language."""
+    return str(ROLE_NAMES.get(role, role))
+
+
+def format_moment(value):
+    """A timestamp shown to people, in the company's zone and the request's language:
+    "March 9, 2026 12:00 PM", "2026년 3월 9일 오후 12:00"."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(company_zone_name()))  # zoneinfo knows DST rules past 2037
+    time_pattern = get_locale().time_formats["short"].pattern.replace("a", "aaaa")  # 오후, not PM
+    return f'{format_date(local, "long", rebase=False)} {format_time(local, time_pattern, rebase=False)}'
+
+
+def format_day(value):
+    """A calendar date (plan expiry dates are dates, not moments)."""
+    if value is None:
+        return ""
+    return format_date(value, "long")

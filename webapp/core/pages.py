@@ -1,13 +1,13 @@
-"""Helpers shared by the server-rendered pages: paging, search, service errors, safe redirects."""
+"""Helpers shared by the server-rendered pages: the search box, the current page of a list, service
+errors, safe redirects."""
 import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
-from werkzeug.routing import IntegerConverter
 from werkzeug.urls import iri_to_uri
 
-from webapp.api.fields import MAX_ID
-from webapp.core.extensions import db
+from webapp.core import limits
+from webapp.core.pagination import Page, paginate
 
 # Page numbers above this show an empty page; larger ones would overflow the database's OFFSET.
 MAX_PAGE = 2**31 - 1
@@ -15,17 +15,7 @@ MAX_PAGE = 2**31 - 1
 
 def search_term() -> str:
     """The `q` search parameter of a list page, trimmed."""
-    return request.args.get("q", "", type=str).strip()[:200]
-
-
-class DatabaseIdConverter(IntegerConverter):
-    """Werkzeug's int converter, limited to 1..MAX_ID unless a rule says otherwise.
-
-    Without the upper bound a 20-digit id reaches the database (SQLite cannot even bind it).
-    """
-
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    return request.args.get("q", "", type=str).strip()[:limits.SEARCH_MAX]
 
 
 def page_number() -> int:
@@ -36,23 +26,16 @@ def page_number() -> int:
     return min(page, MAX_PAGE)
 
 
-def page_of(query):
-    """One page (`?page=N`, PER_PAGE rows) of a select(); a page past the end is simply empty."""
-    return db.paginate(
-        query,
-        page=page_number(),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-        max_per_page=current_app.config["PER_PAGE"],
-    )
+def current_page(query, *, rows: bool = False) -> Page:
+    """The page of a list that `?page=N` asks for (PER_PAGE rows); a page past the end is simply empty."""
+    return paginate(query, page_number(), current_app.config["PER_PAGE"], rows=rows)
 
 
 def show_domain_error(form, error) -> None:
     """Attach a service's field messages to the form's fields; anything else becomes a flash.
 
-    The session is rolled back first: nothing a failed use case touched may be written later.
+    The use case has already rolled its unit of work back: nothing it touched is written.
     """
-    db.session.rollback()
     unplaced = []
     for name, messages in (error.fields or {}).items():
         field = getattr(form, name, None) if form is not None else None

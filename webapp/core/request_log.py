@@ -8,6 +8,8 @@ import uuid
 
 from flask import g, request
 
+from webapp.core.compat import decoded_access_token, loaded_login_user
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # Same rule as nginx's map in nginx/nginx.conf: anything else is replaced by a fresh id.
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
@@ -23,11 +25,10 @@ def incoming_request_id() -> str:
 
 def logged_in_user_id():
     """Id of the user this request was made by, if it already loaded one (never loads it for the log)."""
-    user = g.get("_login_user")  # Flask-Login's per-request cache
+    user = loaded_login_user()
     if user is not None and getattr(user, "is_authenticated", False):
         return user.id
-    token = g.get("_jwt_extended_jwt") or {}  # flask-jwt-extended's decoded token, under /api
-    subject = token.get("sub")
+    subject = decoded_access_token().get("sub")  # under /api
     return int(subject) if isinstance(subject, str) and subject.isdigit() else subject
 
 

@@ -1,19 +1,14 @@
-"""Security settings of the web app: response headers, trusted proxies, session lifetime, media location."""
+"""Security settings of the web app: response headers, trusted proxies, media location, NUL refusal.
+
+Browser-session lifetimes live with the sessions (webapp/accounts/sessions/browser.py).
+"""
 import ipaddress
-import secrets
-import time
 from pathlib import Path
 
-from flask import abort, current_app, flash, request, session
+from flask import abort, request
 from flask_babel import gettext as _
-from flask_login import logout_user
 from flask_talisman import Talisman
-from sqlalchemy import delete, select
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from webapp.core.clock import utcnow
-from webapp.core.extensions import db
-from webapp.models import EndedSession
 
 # Nothing inline: scripts and styles come from static/ only.
 CONTENT_SECURITY_POLICY = {
@@ -32,13 +27,10 @@ CONTENT_SECURITY_POLICY = {
 # the same for the bytes nginx moves itself.
 STREAM_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'"
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
-LAST_SEEN_KEY = "_last_seen"
-STARTED_KEY = "_started"
-SESSION_ID_KEY = "_sid"
 
 
 def register(app):
-    """Check the settings, then install headers, proxy handling and the idle timeout on the app."""
+    """Check the settings, then install headers and proxy handling on the app."""
     check_media_root(app)
     trust_proxies(app)
     # Registered before Talisman on purpose: Flask runs after_request hooks in reverse order, so
@@ -58,8 +50,6 @@ def register(app):
         session_cookie_http_only=True,
         session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
     )
-    app.before_request(end_stale_session)
-    app.before_request(refuse_nul_characters)
 
 
 def protect_stream(response):
@@ -134,59 +124,6 @@ def trust_proxies(app):
         app.wsgi_app = ProxyFix(CheckForwardedValues(app.wsgi_app), x_for=count, x_proto=count)
     else:
         app.wsgi_app = IgnoreForwardedHeaders(app.wsgi_app)
-
-
-def mark_session_started():
-    """Called at login: a new session id and clocks for the idle timeout and the absolute lifetime."""
-    now = int(time.time())
-    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
-    session[STARTED_KEY] = now
-    session[LAST_SEEN_KEY] = now
-
-
-def forget_session():
-    """Called at logout: remember the session id as ended, so a copy of the old cookie is refused.
-
-    Session cookies are signed, not stored: without this a copied cookie would stay valid. The
-    mark is a database row (it must hold through a Redis outage) kept as long as a session may
-    last; marks past that are deleted on the way. The caller commits.
-    """
-    session_id = session.get(SESSION_ID_KEY)
-    if not isinstance(session_id, str) or not session_id:
-        return
-    now = utcnow()
-    db.session.execute(delete(EndedSession).where(EndedSession.expires_at < now))
-    db.session.merge(EndedSession(session_id=session_id[:64],
-                                  expires_at=now + current_app.permanent_session_lifetime))
-
-
-def session_was_ended(session_id) -> bool:
-    """Was this browser session logged out (its cookie is a copy)?"""
-    if not isinstance(session_id, str) or not session_id:
-        return False
-    query = select(EndedSession.session_id).where(EndedSession.session_id == session_id[:64])
-    return db.session.scalar(query) is not None
-
-
-def end_stale_session():
-    """Log out a browser session that was logged out elsewhere, is too old, or idle too long."""
-    if request.endpoint == "static" or request.path.startswith("/api/") or "_user_id" not in session:
-        return
-    now = time.time()
-    minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    last_seen, started = session.get(LAST_SEEN_KEY), session.get(STARTED_KEY)
-    if minutes and isinstance(last_seen, int) and now - last_seen > minutes * 60:
-        message = _("You were logged out after %(minutes)s minutes without activity. Please log in again.", minutes=minutes)
-    elif isinstance(started, int) and now - started > current_app.permanent_session_lifetime.total_seconds():
-        message = _("Your session has expired. Please log in again.")
-    elif session_was_ended(session.get(SESSION_ID_KEY)):
-        message = _("This session was logged out. Please log in again.")
-    else:
-        session[LAST_SEEN_KEY] = int(now)
-        return
-    logout_user()
-    session.clear()
-    flash(message, "info")
 
 
 def refuse_nul_characters():

@@ -3,37 +3,27 @@
 Dates, times and numbers are formatted by Babel for the request's language, in the company's zone.
 """
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
-from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
+from webapp.core import limits
 from webapp.core.clock import plan_today, plan_zone
-from webapp.accounts.membership import role_name
-from webapp.accounts.passwords import MIN_PASSWORD_LENGTH
-from webapp.core.i18n import LANGUAGES, company_zone_name
+from webapp.core.i18n import LANGUAGES, company_zone_name, format_day, format_moment, role_name
 
 
 def plan_badge(corporation):
-    """The text of the layout's plan badge: Free, Paid until DATE, or Expired DATE."""
+    """The text of the layout's plan badge, from the company's plan_state: Free, Paid until DATE, Expired DATE."""
     if corporation is None:
         return ""
-    if corporation.is_paid():
+    state = corporation.plan_state
+    if state == "paid":
         return _("Paid until %(date)s", date=format_day(corporation.plan_expires_at))
-    if corporation.plan == "paid" and corporation.plan_expires_at:
+    if state == "expired":
         return _("Expired %(date)s", date=format_day(corporation.plan_expires_at))
     return _("Free")
-
-
-def plan_badge_kind(corporation):
-    """The badge's style: paid, expired or free."""
-    if corporation is not None and corporation.is_paid():
-        return "paid"
-    if corporation is not None and corporation.plan == "paid" and corporation.plan_expires_at:
-        return "expired"
-    return "free"
 
 
 def plan_name(plan, expires_on=None):
@@ -52,23 +42,6 @@ def format_bytes(size):
             number = format_decimal(size, format="#,##0" if unit == "B" else "#,##0.0")
             return f"{number} {unit}"
         size /= 1024
-
-
-def format_moment(value):
-    """A timestamp shown to people, in the company's zone and the request's language:
-    "March 9, 2026 12:00 PM", "2026년 3월 9일 오후 12:00"."""
-    if value is None:
-        return ""
-    local = value.astimezone(ZoneInfo(company_zone_name()))  # zoneinfo knows DST rules past 2037
-    time_pattern = get_locale().time_formats["short"].pattern.replace("a", "aaaa")  # 오후, not PM
-    return f'{format_date(local, "long", rebase=False)} {format_time(local, time_pattern, rebase=False)}'
-
-
-def format_day(value):
-    """A calendar date (plan expiry dates are dates, not moments)."""
-    if value is None:
-        return ""
-    return format_date(value, "long")
 
 
 def plan_end_moment(expires_on):
@@ -110,15 +83,14 @@ def current_locale() -> str:
 def register(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["plan_badge"] = plan_badge
-    app.jinja_env.globals["plan_badge_kind"] = plan_badge_kind
     app.jinja_env.globals["plan_name"] = plan_name
     app.jinja_env.globals["plan_today"] = plan_today
+    app.jinja_env.globals["limits"] = limits
     app.jinja_env.globals["plan_end_moment"] = plan_end_moment
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["company_zone"] = company_zone_name
     app.jinja_env.globals["role_name"] = role_name
-    app.jinja_env.globals["min_password_length"] = MIN_PASSWORD_LENGTH
     app.jinja_env.filters["bytes"] = format_bytes
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day

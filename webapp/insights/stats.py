@@ -1,49 +1,8 @@
 """Viewing figures of one corporation: views and points per video and per member."""
-from dataclasses import dataclass
-from math import ceil
-
 from sqlalchemy import func, select
 
 from webapp.core.extensions import db
 from webapp.models import User, Video, VideoView
-
-
-@dataclass
-class RowsPage:
-    """One page of result rows, shaped like Flask-SQLAlchemy's pagination for the macro."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1
-
-    @property
-    def next_num(self):
-        return self.page + 1
-
-
-def paginate_rows(query, page: int, per_page: int) -> RowsPage:
-    """Run a multi-column select one page at a time."""
-    page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return RowsPage(rows, page, per_page, total)
 
 
 def _views_per_video(corporation_id: int):

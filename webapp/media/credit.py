@@ -5,6 +5,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
+from webapp.core.transactions import unit_of_work
 from webapp.models import User, Video, VideoView
 
 INSERT_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -19,21 +20,20 @@ def record_view(user: User, video: Video) -> int:
     """
     points = current_app.config["VIEW_POINTS"]
     insert = INSERT_BY_DIALECT[db.session.get_bind().dialect.name]
-    view_id = db.session.scalar(
-        insert(VideoView)
-        .values(user_id=user.id, video_id=video.id, points_awarded=points, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["user_id", "video_id"])
-        .returning(VideoView.id)
-    )
-    if view_id is None:
-        db.session.rollback()
-        return 0
-    if points:
-        db.session.execute(
-            update(User).where(User.id == user.id).values(points=User.points + points)
-            .execution_options(synchronize_session=False)
+    with unit_of_work():
+        view_id = db.session.scalar(
+            insert(VideoView)
+            .values(user_id=user.id, video_id=video.id, points_awarded=points, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["user_id", "video_id"])
+            .returning(VideoView.id)
         )
-    db.session.commit()
+        if view_id is None:
+            return 0
+        if points:
+            db.session.execute(
+                update(User).where(User.id == user.id).values(points=User.points + points)
+                .execution_options(synchronize_session=False)
+            )
     return points
 
 

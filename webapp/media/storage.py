@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.core.exceptions import DomainError, ValidationFailed
+from webapp.core.exceptions import UploadTooLarge, ValidationFailed
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
@@ -22,11 +22,6 @@ TYPE_BY_EXTENSION = {".mp4": MP4, ".m4v": MP4, ".webm": WEBM}
 PARTIAL_SUFFIX = ".part"
 # The names save_upload gives: the sweep never touches any other file in MEDIA_ROOT.
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(mp4|webm)(\.part)?$")
-
-
-class UploadTooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 def sniff_video_type(head: bytes) -> str | None:

@@ -1,4 +1,4 @@
-"""The stream route's engine: access check, view credit, then the bytes (relay, file or nginx).
+"""The stream engine: view credit, then the bytes (relay, file or nginx), for a video the caller may see.
 
 Whoever moves the bytes, the answer is ours: the video's own Content-Type (decided when it was
 added, never an origin's), `nosniff` and a policy under which a document can do nothing
@@ -8,7 +8,7 @@ is not video bytes becomes our 502; its body never reaches the viewer.
 import re
 from urllib.parse import quote, urlsplit
 
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, current_app, request, send_file
 from flask_babel import gettext as _
 from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
@@ -17,7 +17,6 @@ from werkzeug.http import is_resource_modified, parse_date
 from webapp.core.errors import error_response
 from webapp.core.exceptions import OriginFailed
 from webapp.core.security import protect_stream
-from webapp.core.tenancy import scoped_video_or_404
 from webapp.media.credit import has_viewed, record_view
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
 from webapp.media.storage import media_path
@@ -31,15 +30,12 @@ ORIGIN_LOCATION = "/_origin"
 ORIGIN_FAILED_HEADER = "X-Origin-Failed"
 
 
-def stream_response(user: User, video_id: int) -> Response:
+def stream_response(user: User, video: Video) -> Response:
     """Serve a video's bytes to `user` (session or token holder, already authenticated).
 
-    404 unless the video belongs to the user's corporation and is not in the trash. The first GET
-    that gets video bytes (200/206) logs the view and credits the points; HEAD never does.
+    The caller loaded `video` through the tenancy check (videos.queries.watchable_video_or_404).
+    The first GET that gets video bytes (200/206) logs the view and credits the points; HEAD never does.
     """
-    if user is None or not user.is_active:
-        abort(404)
-    video = scoped_video_or_404(user, video_id)
     if current_app.config["X_ACCEL_REDIRECT"]:
         return offload_response(user, video)
     if video.is_upload:

@@ -1,65 +1,40 @@
-"""Video use cases: add, edit, trash, restore (paid plans only) and purge."""
+"""Video use cases: add, edit, trash, restore (paid plans only), purge, and the sweep of orphaned files."""
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import InvalidRequestError
-from sqlalchemy.orm import joinedload
 
-from webapp.insights import audit
+from webapp.core import limits
 from webapp.core.clock import utcnow
-from webapp.core.exceptions import NotFound, NotInTrash, PlanRequired, ValidationFailed
+from webapp.core.exceptions import NotInTrash, PlanRequired, ValidationFailed
 from webapp.core.extensions import db
-from webapp.core.text import title_key
-from webapp.models import User, Video, VideoView
+from webapp.core.transactions import lock, unit_of_work
+from webapp.insights import audit
 from webapp.media import storage
+from webapp.models import User, Video
 from webapp.videos.sources import check_source_url
-
-
-def library_query(corporation_id: int, title_search: str | None = None):
-    """Videos of a corporation that are not in the trash, newest first."""
-    query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
-    if title_search:
-        query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
-    return query.order_by(Video.created_at.desc(), Video.id.desc())
-
-
-def trash_query(corporation_id: int):
-    """Videos in a corporation's trash, most recently deleted first."""
-    return (
-        select(Video)
-        .where(Video.corporation_id == corporation_id, Video.deleted_at.is_not(None))
-        .options(joinedload(Video.deleted_by))
-        .order_by(Video.deleted_at.desc(), Video.id.desc())
-    )
-
-
-def views_of_video_query(video_id: int):
-    """Who watched a video, newest first."""
-    return select(VideoView).where(VideoView.video_id == video_id).order_by(
-        VideoView.created_at.desc(), VideoView.id.desc()
-    )
 
 
 def _clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if not title:
         raise ValidationFailed(_("Enter a title."), fields={"title": [_("Enter a title.")]})
-    if len(title) > 200:
-        raise ValidationFailed(_("The title is too long."), fields={"title": [_("At most 200 characters.")]})
+    if len(title) > limits.TITLE_MAX:
+        raise ValidationFailed(_("The title is too long."),
+                               fields={"title": [_("At most %(count)s characters.", count=limits.TITLE_MAX)]})
     return title
 
 
 def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
     """Add a video that lives on an origin server."""
-    video = Video(
-        corporation_id=actor.corporation_id,
-        title=_clean_title(title),
-        source_url=check_source_url(source_url),
-        content_type=storage.type_from_url(source_url),
-    )
-    db.session.add(video)
-    db.session.flush()
-    audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
-    db.session.commit()
+    with unit_of_work():
+        video = Video(
+            corporation_id=actor.corporation_id,
+            title=_clean_title(title),
+            source_url=check_source_url(source_url),
+            content_type=storage.type_from_url(source_url),
+        )
+        db.session.add(video)
+        db.session.flush()
+        audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
     return video
 
 
@@ -68,86 +43,73 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
     title = _clean_title(title)
     file_key, content_type, size = storage.save_upload(stream)
     try:
-        video = Video(corporation_id=actor.corporation_id, title=title, file_key=file_key,
-                      content_type=content_type, size_bytes=size)
-        db.session.add(video)
-        db.session.flush()
-        audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
-        db.session.commit()
+        with unit_of_work():
+            video = Video(corporation_id=actor.corporation_id, title=title, file_key=file_key,
+                          content_type=content_type, size_bytes=size)
+            db.session.add(video)
+            db.session.flush()
+            audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
     except BaseException:
-        db.session.rollback()
         storage.delete_file(file_key)
         raise
     return video
 
 
-def _lock_fresh(video: Video) -> None:
-    """Lock the video's row and reload it, so that two admins acting at once do not both act on an old copy.
-
-    A video deleted for good in the meantime is a 404.
-    """
-    try:
-        db.session.refresh(video, with_for_update=True)
-    except InvalidRequestError:
-        db.session.rollback()
-        raise NotFound(_("That video no longer exists.")) from None
-
-
 def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
     """Edit a video's title and, for URL videos, its source."""
-    _lock_fresh(video)
-    changes = {}
-    if title is not None and title != video.title:
-        video.title = _clean_title(title)
-        changes["title"] = video.title
-    if source_url is not None and source_url != video.source_url:
-        if video.is_upload:
-            message = _("An uploaded video has no source URL to change.")
-            raise ValidationFailed(message, fields={"source_url": [message]})
-        video.source_url = check_source_url(source_url)
-        video.content_type = storage.type_from_url(video.source_url)
-        changes["source_url"] = video.source_url
-    if changes:
-        audit.record(video.corporation_id, actor, "video.edited", video, **changes)
-        db.session.commit()
+    with unit_of_work():
+        lock(video)
+        changes = {}
+        if title is not None and title != video.title:
+            video.title = _clean_title(title)
+            changes["title"] = video.title
+        if source_url is not None and source_url != video.source_url:
+            if video.is_upload:
+                message = _("An uploaded video has no source URL to change.")
+                raise ValidationFailed(message, fields={"source_url": [message]})
+            video.source_url = check_source_url(source_url)
+            video.content_type = storage.type_from_url(video.source_url)
+            changes["source_url"] = video.source_url
+        if changes:
+            audit.record(video.corporation_id, actor, "video.edited", video, **changes)
     return video
 
 
 def trash_video(actor: User, video: Video) -> Video:
-    """Move a video to the trash (any plan)."""
-    _lock_fresh(video)
-    if video.deleted_at is None:
-        actor_id = actor.id  # read first: loading it must not flush a half-made change
-        video.deleted_at = utcnow()
-        video.deleted_by_id = actor_id
-        audit.record(video.corporation_id, actor, "video.trashed", video, title=video.title)
-        db.session.commit()
+    """Move a video to the trash (any plan); a video already there stays as it is."""
+    with unit_of_work():
+        lock(video)
+        if video.deleted_at is None:
+            actor_id = actor.id  # read first: loading it must not flush a half-made change
+            video.deleted_at = utcnow()
+            video.deleted_by_id = actor_id
+            audit.record(video.corporation_id, actor, "video.trashed", video, title=video.title)
     return video
 
 
 def restore_video(actor: User, video: Video) -> Video:
     """Bring a video back from the trash: only while the corporation's effective plan is paid."""
-    _lock_fresh(video)
-    if video.deleted_at is None:
-        raise NotInTrash(_("That video is not in the trash."))
-    if not actor.corporation.is_paid():
-        raise PlanRequired(_("Restoring videos from the trash needs a paid plan."))
-    video.deleted_at = None
-    video.deleted_by_id = None
-    audit.record(video.corporation_id, actor, "video.restored", video, title=video.title)
-    db.session.commit()
+    with unit_of_work():
+        lock(video)
+        if video.deleted_at is None:
+            raise NotInTrash(_("That video is not in the trash."))
+        if not actor.corporation.is_paid():
+            raise PlanRequired(_("Restoring videos from the trash needs a paid plan."))
+        video.deleted_at = None
+        video.deleted_by_id = None
+        audit.record(video.corporation_id, actor, "video.restored", video, title=video.title)
     return video
 
 
 def purge_video(actor: User, video: Video) -> None:
-    """Delete a trashed video for good, with its stored file (any plan)."""
-    _lock_fresh(video)
-    if video.deleted_at is None:
-        raise NotInTrash(_("Only videos in the trash can be deleted forever."))
-    file_key = video.file_key
-    audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
-    db.session.delete(video)
-    db.session.commit()
+    """Delete a trashed video for good, then its stored file (any plan)."""
+    with unit_of_work():
+        lock(video)
+        if video.deleted_at is None:
+            raise NotInTrash(_("Only videos in the trash can be deleted forever."))
+        file_key = video.file_key
+        audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
+        db.session.delete(video)
     storage.delete_file(file_key)
 
 
@@ -160,10 +122,10 @@ def sweep_media(margin_seconds: float) -> list[dict]:
     candidates = storage.stored_files_older_than(margin_seconds)
     finished = [path.name for path in candidates if not path.name.endswith(storage.PARTIAL_SUFFIX)]
     referenced = set()
-    for start in range(0, len(finished), 500):
-        batch = finished[start:start + 500]
-        referenced.update(db.session.scalars(select(Video.file_key).where(Video.file_key.in_(batch))))
-    db.session.rollback()  # read-only: end the transaction before the slow part
+    with unit_of_work():  # read-only, and over before the slow part
+        for start in range(0, len(finished), 500):
+            batch = finished[start:start + 500]
+            referenced.update(db.session.scalars(select(Video.file_key).where(Video.file_key.in_(batch))))
     removed = []
     for path in candidates:
         if path.name.endswith(storage.PARTIAL_SUFFIX):

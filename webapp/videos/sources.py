@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 
+from webapp.core import limits
 from webapp.core.exceptions import InvalidSource
 from webapp.media.ssrf import UnsafeTarget, check_url
 
@@ -19,10 +20,12 @@ def check_source_url(url: str | None) -> str:
                             fields={"source_url": [_("Use an http:// or https:// URL.")]})
     if not parts.hostname:
         raise InvalidSource(_("The source URL has no host."), fields={"source_url": [_("The URL has no host.")]})
-    if len(url) > 2048:
-        raise InvalidSource(_("The source URL is too long."), fields={"source_url": [_("At most 2048 characters.")]})
+    if len(url) > limits.SOURCE_URL_MAX:
+        raise InvalidSource(_("The source URL is too long."),
+                            fields={"source_url": [_("At most %(count)s characters.", count=limits.SOURCE_URL_MAX)]})
     try:
         check_url(url)
     except UnsafeTarget as error:
         raise InvalidSource(str(error), fields={"source_url": [str(error)]}) from None
     return url
+

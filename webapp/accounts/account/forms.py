@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
-from webapp.accounts.auth.forms import strong_password
+from webapp.accounts.form_checks import strong_password
 from webapp.core.i18n import LANGUAGES
 
 

@@ -2,19 +2,21 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
+from webapp.accounts import sessions
 from webapp.accounts.account import bp
 from webapp.accounts.account.forms import ChangePasswordForm, LanguageForm
+from webapp.accounts.membership import change_own_password
+from webapp.accounts.queries import views_of_user_query
 from webapp.accounts.services import set_member_language
 from webapp.core.exceptions import DomainError
 from webapp.core.i18n import remember_in_session
-from webapp.accounts.membership import change_own_password, views_of_user_query
-from webapp.core.pages import page_of, show_domain_error
+from webapp.core.pages import current_page, show_domain_error
 
 
 def render_account(form=None, language_form=None, status=200):
-    history = page_of(views_of_user_query(current_user.id))
+    history = current_page(views_of_user_query(current_user.id))
     form = form or ChangePasswordForm(formdata=None)
     language_form = language_form or LanguageForm(formdata=None, data={"locale": current_user.locale or ""})
     return render_template("account/index.html", form=form, language_form=language_form,
@@ -53,6 +55,6 @@ def change_password():
     except DomainError as error:
         show_domain_error(form, error)
         return render_account(form, status=error.status)
-    login_user(user)  # the new session version ends other sessions; this browser stays logged in
+    sessions.reissue_browser_session(user)  # the password change ended every session, this one included
     flash(_("Your password was changed. Your other sessions have been logged out."), "success")
     return redirect(url_for("account.index"))

@@ -5,31 +5,20 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from webapp.accounts.emails import email_problem
-from webapp.accounts.passwords import password_problem
-from webapp.accounts.services import email_taken, name_taken
-
-
-def valid_email(form, field):
-    problem = email_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
-
-
-def strong_password(form, field):
-    problem = password_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
+from webapp.accounts.form_checks import strong_password, valid_email
+from webapp.accounts.services import email_taken
+from webapp.companies.queries import name_taken
+from webapp.core import limits
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=limits.EMAIL_MAX)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     submit = SubmitField(_l("Log in"))
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=limits.COMPANY_NAME_MAX)])
     email = EmailField(_l("Your email (admin login)"), validators=[DataRequired(), valid_email])
     password = PasswordField(_l("Password"), validators=[DataRequired(), strong_password])
     confirm = PasswordField(_l("Repeat the password"),

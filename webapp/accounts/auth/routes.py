@@ -1,28 +1,17 @@
-"""Login, logout and sign-up pages (rate limited), and logging out one's other sessions."""
-from flask import flash, redirect, render_template, request, session, url_for
+"""Login, logout and sign-up pages (rate limited), logging out one's other sessions, and the language switch."""
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from webapp.accounts import sessions
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
-from webapp.accounts.services import authenticate, log_out_other_sessions, sign_up
+from webapp.accounts.services import authenticate, set_member_language, sign_up
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
-from webapp.core.extensions import db
-from webapp.core.i18n import SESSION_KEY, browser_zone, remember_in_session
+from webapp.core.i18n import browser_zone, is_locale, remember_in_session
 from webapp.core.pages import safe_next
-from webapp.core.security import forget_session, mark_session_started
-
-def start_session(user):
-    """Log the user in with a fresh session (no fixation: the old session data is dropped, except the
-    language chosen before logging in)."""
-    locale = session.get(SESSION_KEY)
-    session.clear()
-    remember_in_session(locale)
-    login_user(user)
-    session.permanent = True
-    mark_session_started()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -37,19 +26,14 @@ def login():
         if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 401
-        start_session(user)
+        sessions.start_browser_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout():
-    forget_session()
-    db.session.commit()
-    logout_user()
-    locale = session.get(SESSION_KEY)
-    session.clear()
-    remember_in_session(locale)
+    sessions.end_browser_session()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -66,7 +50,7 @@ def signup():
         except DomainError as error:
             flash(error.message, "error")
             return render_template("auth/signup.html", form=form), error.status
-        start_session(admin)
+        sessions.start_browser_session(admin)
         flash(_("Welcome! Your company is set up on the free plan."), "success")
         return redirect(url_for("main.index"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
@@ -75,7 +59,19 @@ def signup():
 @bp.post("/sessions/log-out-others")
 @login_required
 def log_out_others():
-    user = log_out_other_sessions(current_user._get_current_object())
-    start_session(user)
+    user = sessions.log_out_other_sessions(current_user._get_current_object())
+    sessions.reissue_browser_session(user)
     flash(_("Your other sessions have been logged out. This browser stays logged in."), "success")
     return redirect(url_for("account.index"))
+
+
+@bp.post("/language")
+def choose_language():
+    """The footer's language switch: saved for a signed-in member, kept in the session otherwise."""
+    locale = request.form.get("locale", "")
+    if not is_locale(locale):
+        abort(400, description=_("Choose English or Korean."))
+    remember_in_session(locale)
+    if current_user.is_authenticated:
+        set_member_language(current_user, locale)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"), 303)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from webapp.accounts.auth.forms import strong_password, valid_email
+from webapp.accounts.form_checks import strong_password, valid_email
 from webapp.accounts.services import email_taken
 
 ROLE_CHOICES = [SelectChoice("guest", _l("Guest (watches videos)")),

@@ -1,15 +1,16 @@
 """Members pages (admins only): list and search, add, change role, reset password, remove."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from webapp.core.decorators import admin_required
-from webapp.core.exceptions import DomainError
-from webapp.accounts import membership as services
+from webapp.accounts import membership, sessions
 from webapp.accounts.members import bp
 from webapp.accounts.members.forms import AddMemberForm, ResetPasswordForm, RoleForm
-from webapp.core.pages import page_of, search_term, show_domain_error
-from webapp.core.tenancy import scoped_member_or_404
+from webapp.accounts.queries import members_query, scoped_member_or_404
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.core.i18n import role_name
+from webapp.core.pages import current_page, search_term, show_domain_error
 
 
 def role_form_for(member):
@@ -21,7 +22,7 @@ def role_form_for(member):
 @admin_required
 def index():
     q = search_term()
-    page = page_of(services.members_query(current_user.corporation_id, q))
+    page = current_page(members_query(current_user.corporation_id, q))
     return render_template("members/index.html", page=page, q=q, role_form_for=role_form_for)
 
 
@@ -31,11 +32,11 @@ def add():
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            member = services.add_member(current_user, form.email.data, form.password.data, form.role.data)
+            member = membership.add_member(current_user, form.email.data, form.password.data, form.role.data)
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("members/add.html", form=form), error.status
-        flash(_("%(email)s was added as %(role)s.", email=member.email, role=services.role_name(member.role)), "success")
+        flash(_("%(email)s was added as %(role)s.", email=member.email, role=role_name(member.role)), "success")
         return redirect(url_for("members.index"))
     return render_template("members/add.html", form=form), 400 if form.errors else 200
 
@@ -49,11 +50,11 @@ def change_role(member_id):
         flash(_("Choose admin or guest."), "error")
         return redirect(url_for("members.index"))
     try:
-        services.change_role(current_user, member, form.role.data)
+        membership.change_role(current_user, member, form.role.data)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("members.index"))
-    flash(_("%(email)s is now %(role)s.", email=member.email, role=services.role_name(member.role)), "success")
+    flash(_("%(email)s is now %(role)s.", email=member.email, role=role_name(member.role)), "success")
     if member.id == current_user.id and not member.is_admin:
         return redirect(url_for("library.index"))
     return redirect(url_for("members.index"))
@@ -66,12 +67,12 @@ def reset_password(member_id):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(current_user, member, form.password.data)
+            membership.reset_password(current_user, member, form.password.data)
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("members/password.html", form=form, member=member), error.status
         if member.id == current_user.id:
-            login_user(member)  # the reset ended every session, this browser's included
+            sessions.reissue_browser_session(member)  # the reset ended every session, this browser's included
         flash(_("The password of %(email)s was changed; their sessions have ended.", email=member.email), "success")
         return redirect(url_for("members.index"))
     status = 400 if form.errors else 200
@@ -83,7 +84,7 @@ def reset_password(member_id):
 def remove(member_id):
     member = scoped_member_or_404(current_user, member_id)
     try:
-        services.remove_member(current_user, member)
+        membership.remove_member(current_user, member)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("members.index"))

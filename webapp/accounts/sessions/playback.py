@@ -1,29 +1,16 @@
 """Signed playback URLs: a stream link bound to one user, one video and an expiry time."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from webapp.accounts.sessions.tokens import session_is_live
-from webapp.core.exceptions import DomainError, NotAllowed
+from webapp.core.exceptions import PlaybackUrlExpired, PlaybackUrlInvalid, PlaybackUrlRevoked
 from webapp.core.extensions import db
 from webapp.models import User, Video
 
 SALT = "reelhouse.playback-url"
-
-
-class PlaybackUrlInvalid(NotAllowed):
-    code = "playback_url_invalid"
-
-
-class PlaybackUrlExpired(NotAllowed):
-    code = "playback_url_expired"
-
-
-class PlaybackUrlRevoked(DomainError):
-    status = 401
-    code = "playback_url_revoked"
 
 
 def _serializer():
@@ -33,7 +20,7 @@ def _serializer():
 def make_playback_url(user: User, video: Video, family_id: str) -> tuple[str, datetime]:
     """An absolute stream URL for this user and video, valid PLAYBACK_URL_TTL seconds and only as
     long as the API session (refresh-token family) it was issued in."""
-    expires_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(
+    expires_at = datetime.now(UTC).replace(microsecond=0) + timedelta(
         seconds=current_app.config["PLAYBACK_URL_TTL"]
     )
     token = _serializer().dumps(
@@ -53,7 +40,7 @@ def user_from_playback_token(token: str, video_id: int) -> User:
         raise PlaybackUrlInvalid(_("This playback link is not valid.")) from None
     if token_video_id != video_id:
         raise PlaybackUrlInvalid(_("This playback link is not valid for this video."))
-    if datetime.now(timezone.utc).timestamp() > expires:
+    if datetime.now(UTC).timestamp() > expires:
         raise PlaybackUrlExpired(_("This playback link has expired; request a new one."))
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or user.session_version != version or not session_is_live(family_id):

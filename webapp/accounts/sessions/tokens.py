@@ -1,4 +1,4 @@
-"""API credentials: HS256 access tokens and rotating, hashed refresh tokens with reuse detection."""
+"""API sessions: HS256 access tokens and rotating, hashed refresh tokens grouped in families, with reuse detection."""
 import hashlib
 import secrets
 import uuid
@@ -9,22 +9,13 @@ from flask_babel import gettext as _
 from flask_jwt_extended import create_access_token
 from sqlalchemy import func, select, update
 
-from webapp.insights import audit
-from webapp.api.fields import MAX_ID
-from webapp.accounts.membership import revoke_sessions
 from webapp.accounts.services import authenticate
 from webapp.core.clock import utcnow
-from webapp.core.exceptions import Unauthorized
+from webapp.core.exceptions import InvalidCredentials, RefreshTokenRejected
 from webapp.core.extensions import db
+from webapp.core.transactions import unit_of_work
+from webapp.insights import audit
 from webapp.models import RefreshToken, User
-
-
-class InvalidCredentials(Unauthorized):
-    code = "invalid_credentials"
-
-
-class RefreshTokenRejected(Unauthorized):
-    code = "invalid_refresh_token"
 
 
 def hash_token(raw: str) -> str:
@@ -62,21 +53,21 @@ def _token_pair(user: User, raw_refresh: str, family_id: str) -> dict:
     }
 
 
-def log_in(email: str, password: str, user_agent: str | None) -> dict:
+def open_api_session(email: str, password: str, user_agent: str | None) -> dict:
     """Check the credentials and open a new session (a new refresh-token family)."""
     user = authenticate(email, password)
     if user is None:
         raise InvalidCredentials(_("The email or password is not correct."))
-    pair = open_session(user, user_agent)
-    audit.record(user.corporation_id, user, "api.login", user)
-    db.session.commit()
+    with unit_of_work():
+        pair = open_session(user, user_agent)
+        audit.record(user.corporation_id, user, "api.login", user)
     return pair
 
 
 def open_session(user: User, user_agent: str | None = None) -> dict:
     """Start a session (a new refresh-token family) for an authenticated user; its first token pair.
 
-    No commit: the caller's transaction writes the refresh token.
+    A step: it joins the caller's unit of work, which writes the refresh token.
     """
     family_id = str(uuid.uuid4())
     _token, raw = _new_refresh_token(user.id, family_id, user_agent, utcnow())
@@ -91,13 +82,21 @@ def _revoke_family(family_id: str, now) -> None:
     )
 
 
-def rotate(raw: str, user_agent: str | None) -> dict:
+def rotate_refresh_token(raw: str, user_agent: str | None) -> dict:
     """Trade a live refresh token for a new pair; presenting a rotated one revokes its whole family.
 
     The old token is claimed with one conditional UPDATE ... RETURNING, so of two concurrent uses
-    exactly one wins; the loser sees a rotated token and ends the family.
+    exactly one wins; the loser sees a rotated token and ends the family. An ended family stays
+    ended although the request is refused: the refusal is raised after the unit of work commits.
     """
-    now = utcnow()
+    with unit_of_work():
+        pair, refusal = _rotate(raw, user_agent, utcnow())
+    if refusal is not None:
+        raise refusal
+    return pair
+
+
+def _rotate(raw: str, user_agent: str | None, now) -> tuple[dict | None, RefreshTokenRejected | None]:
     claimed = db.session.execute(
         update(RefreshToken)
         .where(RefreshToken.token_hash == hash_token(raw), RefreshToken.revoked_at.is_(None),
@@ -106,46 +105,51 @@ def rotate(raw: str, user_agent: str | None) -> dict:
         .returning(RefreshToken.id, RefreshToken.user_id, RefreshToken.family_id)
     ).first()
     if claimed is None:
-        _reject_unclaimable(raw, now)
+        return None, _refusal_of_unclaimable(raw, now)
     user = db.session.get(User, claimed.user_id)
     if not user.is_active:
         _revoke_family(claimed.family_id, now)
-        db.session.commit()
-        raise RefreshTokenRejected(_("This session has ended."))
+        return None, RefreshTokenRejected(_("This session has ended."))
     token, new_raw = _new_refresh_token(user.id, claimed.family_id, user_agent, now)
     db.session.flush()
     db.session.execute(
         update(RefreshToken).where(RefreshToken.id == claimed.id).values(replaced_by_id=token.id)
     )
-    db.session.commit()
-    return _token_pair(user, new_raw, claimed.family_id)
+    return _token_pair(user, new_raw, claimed.family_id), None
 
 
-def _reject_unclaimable(raw: str, now) -> None:
-    """Explain why a refresh token cannot be used; a replayed rotated token ends its family."""
+def _refusal_of_unclaimable(raw: str, now) -> RefreshTokenRejected:
+    """Why a refresh token cannot be used; a replayed rotated token ends its family."""
     token = db.session.scalar(select(RefreshToken).where(RefreshToken.token_hash == hash_token(raw)))
     if token is not None and token.replaced_by_id is not None:
         _revoke_family(token.family_id, now)
         audit.record(token.user.corporation_id, None, "api.refresh_token_reused", token.user,
                      family_id=token.family_id)
-        db.session.commit()
-        raise RefreshTokenRejected(_("This refresh token was already used; the session has been ended."),
-                                   code="refresh_token_reused")
-    db.session.rollback()
+        return RefreshTokenRejected(_("This refresh token was already used; the session has been ended."),
+                                    code="refresh_token_reused")
     if token is not None and token.revoked_at is None:
-        raise RefreshTokenRejected(_("The refresh token has expired; log in again."),
-                                   code="refresh_token_expired")
-    raise RefreshTokenRejected(_("The refresh token is not valid; log in again."))
+        return RefreshTokenRejected(_("The refresh token has expired; log in again."),
+                                    code="refresh_token_expired")
+    return RefreshTokenRejected(_("The refresh token is not valid; log in again."))
 
 
-def log_out(raw: str) -> None:
+def close_api_session(raw: str) -> None:
     """End the session the refresh token belongs to (its whole family); unknown tokens are ignored."""
-    family_id = db.session.scalar(
-        select(RefreshToken.family_id).where(RefreshToken.token_hash == hash_token(raw))
+    with unit_of_work():
+        family_id = db.session.scalar(
+            select(RefreshToken.family_id).where(RefreshToken.token_hash == hash_token(raw))
+        )
+        if family_id is not None:
+            _revoke_family(family_id, utcnow())
+
+
+def revoke_refresh_tokens(user: User) -> None:
+    """Revoke every live refresh token of the user (a step: it joins the caller's unit of work)."""
+    db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
     )
-    if family_id is not None:
-        _revoke_family(family_id, utcnow())
-    db.session.commit()
 
 
 def active_sessions_query(user: User):
@@ -165,13 +169,6 @@ def active_sessions_query(user: User):
     )
 
 
-def end_sessions(actor: User, user: User) -> None:
-    """Revoke every refresh token of the user and end their access tokens and browser sessions."""
-    revoke_sessions(user)
-    audit.record(user.corporation_id, actor, "member.sessions_revoked", user, email=user.email)
-    db.session.commit()
-
-
 def session_is_live(family_id) -> bool:
     """Is this API session (refresh-token family) still open? Access tokens and playback URLs
     descended from it die with it: logout and reuse detection revoke every token of the family."""
@@ -182,17 +179,3 @@ def session_is_live(family_id) -> bool:
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .limit(1)
     ) is not None
-
-
-def load_token_user(claims: dict) -> User | None:
-    """The active user an access token names, or None when they, their company, the token's session
-    version or its session (logged out, ended by reuse detection) are gone (then 401)."""
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
-        return None
-    user = db.session.get(User, int(subject))
-    if user is None or not user.is_active or claims.get("sv") != user.session_version:
-        return None
-    if not session_is_live(claims.get("fam")):
-        return None
-    return user

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from webapp.core import limits
 from webapp.core.i18n import LANGUAGES, timezone_choices
 
 
@@ -13,7 +14,7 @@ class UpgradeForm(FlaskForm):
 
 
 class RenameForm(FlaskForm):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=limits.COMPANY_NAME_MAX)])
     submit = SubmitField(_l("Rename"))
 
 

@@ -6,15 +6,16 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
-from webapp.core.decorators import admin_required
-from webapp.core.clock import plan_today
-from webapp.core.templating import format_day
-from webapp.core.exceptions import DomainError
-from webapp.models import PLAN_FREE, PLAN_PAID
-from webapp.core.pages import page_of, show_domain_error
 from webapp.companies import services
 from webapp.companies.plans import bp
 from webapp.companies.plans.forms import RenameForm, SettingsForm, UpgradeForm
+from webapp.companies.queries import plan_history_query
+from webapp.core.clock import plan_today
+from webapp.core.decorators import admin_required
+from webapp.core.exceptions import DomainError
+from webapp.core.i18n import format_day
+from webapp.core.pages import current_page, show_domain_error
+from webapp.models import PLAN_FREE, PLAN_PAID
 
 
 def render_plan_page(upgrade_form=None, rename_form=None, settings_form=None, status=200):
@@ -25,7 +26,7 @@ def render_plan_page(upgrade_form=None, rename_form=None, settings_form=None, st
     rename_form = rename_form or RenameForm(formdata=None, data={"name": corporation.name})
     settings_form = settings_form or SettingsForm(
         formdata=None, data={"locale": corporation.locale, "timezone": corporation.timezone})
-    history = page_of(services.plan_history_query(corporation.id))
+    history = current_page(plan_history_query(corporation.id))
     return render_template("plans/index.html", corporation=corporation, upgrade_form=upgrade_form,
                            rename_form=rename_form, settings_form=settings_form, history=history,
                            min_date=(plan_today() + timedelta(days=1)).isoformat()), status
@@ -49,7 +50,8 @@ def upgrade():
     except DomainError as error:
         show_domain_error(form, error)
         return render_plan_page(upgrade_form=form, status=error.status)
-    flash(_("Your company is on the paid plan until %(date)s.", date=format_day(corporation.plan_expires_at)), "success")
+    flash(_("Your company is on the paid plan until %(date)s.", date=format_day(corporation.plan_expires_at)),
+          "success")
     return redirect(url_for("plans.index"))
 
 

@@ -26,7 +26,8 @@ class ActivityFilterForm(FlaskForm):
     def set_members(self, members):
         """Offer the corporation's people (and the system) as the "who" choices."""
         self.member.choices = [SelectChoice("", _("Anyone")), SelectChoice(SYSTEM, _("System (scheduled jobs)"))] + [
-            SelectChoice(str(m.id), _("%(email)s (removed)", email=m.email) if m.deleted_at else m.email) for m in members
+            SelectChoice(str(m.id), _("%(email)s (removed)", email=m.email) if m.deleted_at else m.email)
+            for m in members
         ]
 
     def validate_date_to(self, field):

@@ -1,16 +1,15 @@
 """Activity page: who did what in the admin's corporation, filterable and paginated."""
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
+from webapp.core.decorators import admin_required
+from webapp.core.i18n import company_zone_name
+from webapp.core.pages import current_page
 from webapp.insights import audit
 from webapp.insights.activity import bp
 from webapp.insights.activity.forms import ActivityFilterForm
-from webapp.core.decorators import admin_required
-from webapp.core.extensions import db
-from webapp.core.i18n import company_zone_name
-from webapp.core.pages import page_number
 
 
 @bp.get("/activity")
@@ -24,7 +23,6 @@ def index():
                                action=form.action.data or None,
                                date_from=form.date_from.data, date_to=form.date_to.data,
                                zone=ZoneInfo(company_zone_name(current_user.corporation)))
-    page = db.paginate(query, page=page_number(),
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
     filters = {name: value for name, value in request.args.items() if name != "page" and value}
-    return render_template("activity/index.html", form=form, page=page, audit=audit, filters=filters)
+    return render_template("activity/index.html", form=form, page=current_page(query), audit=audit,
+                           filters=filters)

@@ -2,14 +2,14 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
+from webapp.core.pages import current_page, search_term
 from webapp.videos.library import bp
-from webapp.core.pages import page_of, search_term
-from webapp.videos.services import library_query
+from webapp.videos.queries import library_query
 
 
 @bp.get("/")
 @login_required
 def index():
     q = search_term()
-    page = page_of(library_query(current_user.corporation_id, q))
+    page = current_page(library_query(current_user.corporation_id, q))
     return render_template("library/index.html", page=page, q=q)

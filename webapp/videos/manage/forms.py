@@ -5,23 +5,25 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
+from webapp.core import limits
+
 ACCEPTED_FILES = "video/mp4,video/webm,.mp4,.webm"
 
 
 class VideoFromUrlForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    source_url = URLField(_l("Video URL"), validators=[DataRequired(), Length(max=2048)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE_MAX)])
+    source_url = URLField(_l("Video URL"), validators=[DataRequired(), Length(max=limits.SOURCE_URL_MAX)])
     submit = SubmitField(_l("Add video"))
 
 
 class UploadVideoForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE_MAX)])
     file = FileField(_l("Video file (MP4 or WebM)"), validators=[FileRequired(_l("Choose a video file."))],
                      render_kw={"accept": ACCEPTED_FILES})
     submit = SubmitField(_l("Upload video"))
 
 
 class EditVideoForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    source_url = URLField(_l("Video URL"), validators=[Optional(), Length(max=2048)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE_MAX)])
+    source_url = URLField(_l("Video URL"), validators=[Optional(), Length(max=limits.SOURCE_URL_MAX)])
     submit = SubmitField(_l("Save changes"))

@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
-from webapp.core.pages import page_of, search_term, show_domain_error
-from webapp.core.tenancy import scoped_video_or_404
+from webapp.core.pages import current_page, search_term, show_domain_error
 from webapp.videos import services
 from webapp.videos.manage import bp
 from webapp.videos.manage.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
+from webapp.videos.queries import library_query, scoped_video_or_404
 
 
 def wants_upload_json() -> bool:
@@ -21,7 +21,7 @@ def wants_upload_json() -> bool:
 @admin_required
 def index():
     q = search_term()
-    page = page_of(services.library_query(current_user.corporation_id, q))
+    page = current_page(library_query(current_user.corporation_id, q))
     return render_template("videos/index.html", page=page, q=q)
 
 

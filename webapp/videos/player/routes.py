@@ -2,12 +2,12 @@
 from flask import jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from webapp.accounts import sessions
 from webapp.core.extensions import login_manager
-from webapp.videos.player import bp
-from webapp.accounts.sessions.playback import user_from_playback_token
 from webapp.media.credit import view_status
 from webapp.media.streaming import stream_response
-from webapp.core.tenancy import scoped_video_or_404
+from webapp.videos.player import bp
+from webapp.videos.queries import scoped_video_or_404, watchable_video_or_404
 
 
 @bp.get("/watch/<int:video_id>")
@@ -32,7 +32,9 @@ def stream(video_id):
     """Video bytes for the browser session, or for a signed playback URL (?token=...)."""
     token = request.args.get("token")
     if token:
-        return stream_response(user_from_playback_token(token, video_id), video_id)
-    if not current_user.is_authenticated:
+        viewer = sessions.user_from_playback_token(token, video_id)
+    elif current_user.is_authenticated:
+        viewer = current_user._get_current_object()
+    else:
         return login_manager.unauthorized()
-    return stream_response(current_user._get_current_object(), video_id)
+    return stream_response(viewer, watchable_video_or_404(viewer, video_id))

@@ -4,16 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.decorators import admin_required
-from webapp.core.pages import page_of
-from webapp.core.tenancy import scoped_trashed_video_or_404
-from webapp.videos.trash import bp
+from webapp.core.pages import current_page
 from webapp.videos import services
+from webapp.videos.queries import scoped_trashed_video_or_404, trash_query
+from webapp.videos.trash import bp
 
 
 @bp.get("/")
 @admin_required
 def index():
-    page = page_of(services.trash_query(current_user.corporation_id))
+    page = current_page(trash_query(current_user.corporation_id))
     return render_template("trash/index.html", page=page, can_restore=current_user.corporation.is_paid())
 
 

@@ -1,0 +1,83 @@
+"""Pins the library internals we rely on (webapp/core/compat.py, worker/compat.py).
+
+Each test fails when an upgrade changes one of them, instead of a feature failing quietly: the
+request log losing its user, the API docs losing their tags, the worker or scheduler not stopping.
+"""
+import signal
+
+import pytest
+from flask import session
+from flask_jwt_extended import verify_jwt_in_request
+from flask_login import current_user
+from rq import Queue, Worker
+from rq.exceptions import StopRequested
+
+from webapp.accounts.sessions import open_session
+from webapp.core.compat import decoded_access_token, forget_limiter_outage, loaded_login_user
+from webapp.core.extensions import db, limiter
+from worker.compat import StoppableScheduler, create_job, shutdown_requested
+
+
+def test_flask_login_caches_the_user_it_loaded_where_the_request_log_reads_it(app, admin):
+    with app.test_request_context():
+        session["_user_id"] = admin.get_id()
+        assert loaded_login_user() is None  # reading it never loads the user
+        assert current_user.id == admin.id
+        assert loaded_login_user() is current_user._get_current_object()
+
+
+def test_flask_jwt_extended_keeps_the_verified_claims_where_the_request_log_reads_them(app, admin):
+    token = open_session(admin)["access_token"]
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    with app.test_request_context("/api/v1/me", headers=headers):
+        assert decoded_access_token() == {}
+        verify_jwt_in_request()
+        assert decoded_access_token()["sub"] == str(admin.id)
+
+
+def test_flask_smorest_registers_our_resources_under_readable_tags_without_its_own_error_handlers(app, client):
+    api = app.extensions["reelhouse_api"]
+    assert app.extensions["flask-smorest"]["blp_name_to_api"]["api_users"] is api
+    spec = client.get("/api/openapi.json").get_json()
+    assert {"Users", "Videos", "Auth"} <= {tag["name"] for tag in spec["tags"]}
+    assert spec["paths"]["/api/v1/users"]["get"]["tags"] == ["Users"]
+    missing = client.get("/api/v1/users/1/nothing-here")
+    assert missing.status_code == 404 and set(missing.get_json()) == {"error"}  # our envelope, not smorest's
+
+
+def test_flask_limiter_keeps_its_storage_outage_flag_where_the_app_clears_it(app):
+    assert "_storage_dead" in vars(limiter)  # Flask-Limiter's own flag, read before each limit check
+    limiter._storage_dead = True  # as after a Redis outage seen by a previous app
+    forget_limiter_outage(limiter)
+    assert limiter._storage_dead is False
+
+
+def test_rq_records_a_stop_request_where_the_worker_loop_reads_it(redis_conn, signal_handlers):
+    worker = Worker([Queue("pinned", connection=redis_conn)], connection=redis_conn)
+    assert not shutdown_requested(worker)
+    with pytest.raises(StopRequested):
+        worker.request_stop(signal.SIGTERM, None)
+    assert shutdown_requested(worker)
+
+
+def test_rq_scheduler_builds_a_job_without_saving_or_scheduling_it(redis_conn):
+    scheduler = StoppableScheduler(queue_name="pinned", connection=redis_conn)
+    job = create_job(scheduler, "worker.jobs.expire_plans", id="pinned-job", description="Pinned",
+                     result_ttl=-1, commit=False, meta={"cron": "5 0 * * *"})
+    assert (job.id, job.func_name, job.description, job.meta) == (
+        "pinned-job", "worker.jobs.expire_plans", "Pinned", {"cron": "5 0 * * *"})
+    assert job.origin == "pinned"
+    assert not redis_conn.exists(job.key)
+    assert redis_conn.zscore(scheduler.scheduled_jobs_key, job.id) is None
+
+
+def test_rq_scheduler_lets_a_subclass_install_the_signal_handlers_when_it_runs(redis_conn):
+    calls = []
+
+    class Recording(StoppableScheduler):
+        def stop_on_signal(self):
+            calls.append("installed")
+
+    Recording(queue_name="pinned", connection=redis_conn, interval=1).run(burst=True)
+    assert calls == ["installed"]

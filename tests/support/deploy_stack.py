@@ -1,0 +1,132 @@
+"""The production stack for the deployment tests: gunicorn (and the Procfile's worker and scheduler)
+behind nginx/nginx.conf rendered the way the nginx image renders it, run for real on loopback ports."""
+import contextlib
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import requests
+
+from config import TestingConfig
+from tests.conftest import empty_all_tables
+from tests.support.processes import ROOT, Process, ThrowawayRedis, free_port
+from webapp import create_app
+
+NGINX_DIR = ROOT / "nginx"
+MAX_UPLOAD_MB = 2  # the stack's upload limit, small so the tests can go past it
+NGINX_TEMPLATES = ("nginx.conf", "offload.conf")
+
+
+def render_nginx_config(target_dir: Path, settings: dict) -> Path:
+    """Render the nginx templates into target_dir as the nginx image does; return nginx.conf's path.
+
+    body-size.envsh is sourced first, then envsubst replaces only the names set in the environment.
+    """
+    target_dir.mkdir(parents=True, exist_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **settings}
+    script = '. "$1" && envsubst "$(printf \'${%s} \' $(env | cut -d= -f1))" < "$2" > "$3"'
+    for name in NGINX_TEMPLATES:
+        subprocess.run(["sh", "-c", script, "sh", str(NGINX_DIR / "body-size.envsh"),
+                        str(NGINX_DIR / name), str(target_dir / name)], env=env, check=True)
+        left = re.findall(r"\$\{[A-Z_]+\}", (target_dir / name).read_text())
+        assert not left, f"{name}: template variables not set: {left}"
+    return target_dir / "nginx.conf"
+
+
+def start_nginx(config: Path, run_dir: Path, log_dir: Path) -> Process:
+    """Real nginx in the foreground with a private prefix (as root, workers may read pytest's 0700 dirs)."""
+    directives = "daemon off; user root;" if os.geteuid() == 0 else "daemon off;"
+    command = shlex.join(["nginx", "-p", str(run_dir), "-e", str(log_dir / "nginx-startup.log"),
+                          "-c", str(config), "-g", directives])
+    return Process("nginx", dict(os.environ), log_dir, command=command)
+
+
+def wait_for_http(url, process: Process, timeout=30):
+    """Wait until the URL answers 200 (and the process is still alive)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.alive(), f"{process.name} exited:\n{process.log}"
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer 200:\n{process.log}")
+
+
+@contextlib.contextmanager
+def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_accel_redirect=True,
+                  processes=("web", "worker", "scheduler"), **settings):
+    """gunicorn (gunicorn.conf.py, APP_ENV=production) against the run's database and a throwaway
+    Redis, the other Procfile `processes`, and nginx in front; yields where everything is, inside
+    an app context of a setup app on the same database and media (tables emptied at the end)."""
+    logs, media = root / "logs", root / "media"
+    logs.mkdir()
+    media.mkdir()
+    redis = ThrowawayRedis().start()
+    web_port, nginx_port = free_port(), free_port()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "LANG": "C.UTF-8",
+        "APP_ENV": "production",
+        "SECRET_KEY": "stack-secret-key-for-the-deployment-test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis.url,
+        "MEDIA_ROOT": str(media),
+        "INSTANCE_PATH": str(root / "instance"),
+        "MAX_UPLOAD_MB": str(max_upload_mb),
+        "X_ACCEL_REDIRECT": "1" if x_accel_redirect else "0",
+        "VIDEO_SOURCE_ALLOWED_HOSTS": f"127.0.0.1:{origin_server.port}",
+        "GUNICORN_BIND": f"127.0.0.1:{web_port}",
+        "WEB_WORKERS": "2",
+        "WEB_THREADS": "4",
+        "GUNICORN_ACCESS_LOG": str(logs / "gunicorn-access.log"),
+        "TRUSTED_PROXY_COUNT": "1",  # as docker-compose.yml: nginx in front
+        **settings,
+    }
+    started = {name: Process(name, env, logs) for name in processes}
+    nginx = None
+    setup_app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media),
+                                           "REDIS_URL": redis.url, "MAX_UPLOAD_MB": max_upload_mb,
+                                           # signed playback URLs and tokens made here are valid there
+                                           "SECRET_KEY": env["SECRET_KEY"], "JWT_SECRET_KEY": env["SECRET_KEY"]})
+    try:
+        wait_for_http(f"http://127.0.0.1:{web_port}/healthz", started["web"])
+        config = render_nginx_config(root / "nginx", {
+            "NGINX_LISTEN": f"127.0.0.1:{nginx_port}",
+            "WEB_UPSTREAM": f"127.0.0.1:{web_port}",
+            "STATIC_ROOT": str(ROOT / "static"),
+            "MEDIA_ROOT": str(media),
+            "MAX_UPLOAD_MB": str(max_upload_mb),
+            "NGINX_RUN_DIR": str(root / "nginx"),
+            "NGINX_LOG_DIR": str(logs),
+            "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",
+        })
+        nginx = start_nginx(config, root / "nginx", logs)
+        url = f"http://127.0.0.1:{nginx_port}"
+        wait_for_http(f"{url}/healthz", nginx)
+        with setup_app.app_context():
+            yield SimpleNamespace(url=url, redis=redis, processes=started, nginx=nginx, logs=logs, media=media,
+                                  app=setup_app, origin=origin_server, run_dir=root / "nginx")
+    finally:
+        for process in [nginx, *started.values()]:
+            if process:
+                process.stop()
+        redis.stop()
+        with setup_app.app_context():
+            empty_all_tables()
+
+
+class BrowserSession(requests.Session):
+    """Sends the app's Secure cookies back over plain http, as browsers do for localhost."""
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)

@@ -1,0 +1,54 @@
+"""The unit of work and row locking: how every use case writes to the database.
+
+A public use case (one per form post and per API operation) runs its steps inside `unit_of_work()`:
+the changes are committed when the block ends and rolled back when anything in it raises, so a
+failed check can never leave half a change behind. Steps never commit themselves.
+"""
+from contextlib import contextmanager
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InvalidRequestError
+
+from webapp.core.exceptions import NotFound
+from webapp.core.extensions import db
+
+_DEPTH = "unit_of_work_depth"
+# What a 404 says when a locked row was deleted meanwhile, by model.
+GONE = {"Video": _l("That video no longer exists."), "Corporation": _l("That company no longer exists."),
+        "User": _l("That member no longer exists.")}
+GONE_ANY = _l("That no longer exists.")
+
+
+@contextmanager
+def unit_of_work():
+    """Commit the block's changes when it ends; roll them all back if it raises (then re-raise).
+
+    A use case called inside another one's block joins it: only the outermost block commits, so
+    use cases can be combined and still apply all or nothing. Also usable as a decorator.
+    """
+    session = db.session()
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+def lock(row):
+    """Lock a row (SELECT ... FOR UPDATE) and reload it, so the decision is made on its current state.
+
+    Two admins acting at once (or an admin and a job) are serialised; a row deleted meanwhile is a
+    NotFound (404).
+    """
+    try:
+        db.session.refresh(row, with_for_update=True)
+    except InvalidRequestError:
+        raise NotFound(str(GONE.get(type(row).__name__, GONE_ANY))) from None
+    return row

@@ -1,0 +1,62 @@
+"""Reading videos: tenant-scoped loading (another corporation's id is a 404) and the list queries."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp.core.exceptions import NotFound
+from webapp.core.extensions import db
+from webapp.core.text import title_key
+from webapp.models import User, Video, VideoView
+
+
+def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = False) -> Video:
+    """A video of the user's corporation (not in the trash unless asked), else NotFound.
+
+    Another corporation's id, a video in the trash or a missing one are the same thing to the caller.
+    """
+    query = select(Video).where(Video.id == video_id, Video.corporation_id == user.corporation_id)
+    if not include_trash:
+        query = query.where(Video.deleted_at.is_(None))
+    video = db.session.scalar(query)
+    if video is None:
+        raise NotFound()
+    return video
+
+
+def scoped_trashed_video_or_404(user: User, video_id: int) -> Video:
+    """A video in the trash of the user's corporation, else NotFound."""
+    video = scoped_video_or_404(user, video_id, include_trash=True)
+    if video.deleted_at is None:
+        raise NotFound()
+    return video
+
+
+def watchable_video_or_404(user: User | None, video_id: int) -> Video:
+    """The video a viewer asks to stream: an active user's corporation's, not in the trash, else NotFound."""
+    if user is None or not user.is_active:
+        raise NotFound()
+    return scoped_video_or_404(user, video_id)
+
+
+def library_query(corporation_id: int, title_search: str | None = None):
+    """Videos of a corporation that are not in the trash, newest first."""
+    query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
+    if title_search:
+        query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
+    return query.order_by(Video.created_at.desc(), Video.id.desc())
+
+
+def trash_query(corporation_id: int):
+    """Videos in a corporation's trash, most recently deleted first."""
+    return (
+        select(Video)
+        .where(Video.corporation_id == corporation_id, Video.deleted_at.is_not(None))
+        .options(joinedload(Video.deleted_by))
+        .order_by(Video.deleted_at.desc(), Video.id.desc())
+    )
+
+
+def views_of_video_query(video_id: int):
+    """Who watched a video, newest first."""
+    return select(VideoView).where(VideoView.video_id == video_id).order_by(
+        VideoView.created_at.desc(), VideoView.id.desc()
+    )
