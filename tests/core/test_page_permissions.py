@@ -39,10 +39,12 @@ ROUTES = [
     ("POST", "/plan/upgrade", True, lambda ids: {"plan_expires_at": days_from_today(60).isoformat()}),
     ("POST", "/plan/free", True, lambda ids: {}),
     ("POST", "/plan/rename", True, lambda ids: {"name": "Initrode"}),
+    ("POST", "/plan/settings", True, lambda ids: {"locale": "ko", "timezone": "Asia/Seoul"}),
     ("GET", "/library/", False, None),
     ("GET", "/account/", False, None),
     ("POST", "/account/password", False,
      lambda ids: {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
+    ("POST", "/account/language", False, lambda ids: {"locale": "ko"}),
 ]
 PAGE_BLUEPRINTS = {"members", "videos", "trash", "plans", "library", "account"}
 

@@ -20,13 +20,14 @@ def state():
     db.session.expire_all()
     return {
         "users": db.session.execute(select(
-            User.id, User.email, User.role, User.password_hash, User.deleted_at, User.session_version
+            User.id, User.email, User.role, User.password_hash, User.deleted_at, User.session_version, User.locale
         ).order_by(User.id)).all(),
         "videos": db.session.execute(select(
             Video.id, Video.title, Video.source_url, Video.file_key, Video.deleted_at
         ).order_by(Video.id)).all(),
         "corporations": db.session.execute(select(
-            Corporation.id, Corporation.name, Corporation.plan, Corporation.plan_expires_at
+            Corporation.id, Corporation.name, Corporation.plan, Corporation.plan_expires_at, Corporation.locale,
+            Corporation.timezone
         ).order_by(Corporation.id)).all(),
     }
 
