@@ -159,7 +159,8 @@ def test_a_removed_members_email_can_be_used_again_and_history_keeps_the_removed
     video = factories.make_video(corporation)
     db.session.add(VideoView(user_id=leaver.id, video_id=video.id, points_awarded=10))
     db.session.commit()
-    assert post_form(admin_client, f"/members/{leaver.id}/remove", {"confirmed": "1"}, page="/members/").status_code == 302
+    removed = post_form(admin_client, f"/members/{leaver.id}/remove", {"confirmed": "1"}, page="/members/")
+    assert removed.status_code == 302
 
     again = post_form(admin_client, "/members/new", {"email": "Leaver@initech.example.com", "role": "guest",
                                                      "password": PASSWORD}, page="/members/new")

@@ -37,8 +37,8 @@ def walk_data(corporation, admin, guest, origin):
     """Initech on the free plan with members, videos (one playable, one with a right-to-left override
     in its title), a deleted one, views and activity; and Newco, a company signed up a minute ago."""
     factories.make_user(corporation, email="a-rather-long-address.for-testing@initech.example.com")
-    playable = factories.make_video(corporation, title="Colour bars",
-                                    source_url=origin.add_file("colour.mp4", (DEMO_MEDIA / "colour-bars.mp4").read_bytes()))
+    clip = (DEMO_MEDIA / "colour-bars.mp4").read_bytes()
+    playable = factories.make_video(corporation, title="Colour bars", source_url=origin.add_file("colour.mp4", clip))
     factories.make_video(corporation, title=RTL_TITLE,
                          source_url="https://videos.example.com/a/very/long/path/to/the/briefing.mp4")
     factories.make_video(corporation, title="Old onboarding", deleted_at=datetime.now(UTC) - timedelta(days=2),

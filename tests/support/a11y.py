@@ -46,12 +46,16 @@ PHONE_PROBLEMS = """(minTarget, minText) => {
   const shown = e => { const r = e.getBoundingClientRect();
     return r.width > 1 && r.height > 1 && e.checkVisibility({visibilityProperty: true})
       && !e.closest('.visually-hidden'); };  // checkVisibility: not inside a closed <details>
-  const name = e => e.tagName.toLowerCase() + ' "' + (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
-  const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, video');
+  const name = e => e.tagName.toLowerCase() + ' "'
+    + (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '"';
+  const controls = document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, video');
   for (const e of controls) {
     if (!shown(e)) continue;
     const r = e.getBoundingClientRect();
-    if (r.left < 0 || r.right > width + 0.5) problems.push(name(e) + ' is off-screen (' + Math.round(r.left) + '..' + Math.round(r.right) + ')');
+    if (r.left < 0 || r.right > width + 0.5) {
+      problems.push(name(e) + ' is off-screen (' + Math.round(r.left) + '..' + Math.round(r.right) + ')');
+    }
     const inline = e.tagName === 'A' && e.closest('p, dd, .hint');
     if (!inline && (r.width < minTarget - 0.5 || r.height < minTarget - 0.5)) {
       problems.push(name(e) + ' is ' + Math.round(r.width) + ' x ' + Math.round(r.height) + ' px');
