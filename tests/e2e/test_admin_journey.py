@@ -124,6 +124,7 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
         "href", re.compile(r"^/watch/\d+$"))
     screenshot("library")
     page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_test_id("menu").get_by_text("Menu").click()  # on a phone the navigation sits behind Menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
     screenshot("account-phone")
 
