@@ -5,6 +5,11 @@ document.addEventListener("submit", function (event) {
   var form = event.target;
   var question = form.getAttribute && form.getAttribute("data-confirm");
   if (!question) { return; }
+  // data-confirm-if="name=value": ask only when that field has that value (demoting oneself).
+  var condition = (form.getAttribute("data-confirm-if") || "").split("=");
+  if (condition.length === 2 && form.elements[condition[0]] && form.elements[condition[0]].value !== condition[1]) {
+    return;
+  }
   if (!window.confirm(question)) {
     event.preventDefault();
     return;

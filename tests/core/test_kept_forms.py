@@ -1,5 +1,6 @@
 """A form sent after the session ended is not lost: it is kept (no passwords, no files), the person
 logs in again and comes back to the form filled in, instead of a bare CSRF error page."""
+import re
 import time
 
 import pytest
@@ -55,3 +56,13 @@ def test_other_csrf_failures_still_explain_themselves(client, admin):
     response = client.post("/members/new", data={"csrf_token": "forged", "email": "x@initech.example.com"})
     assert response.status_code == 400
     assert "The CSRF token is invalid." in response.get_data(as_text=True)
+
+
+def test_a_form_of_the_plan_page_comes_back_filled_in_and_only_that_one(client, admin, expired):
+    response = client.post("/plan/rename", data={"csrf_token": expired, "name": "Initrode"},
+                           headers={"Referer": "http://localhost/plan/"})
+    assert response.status_code == 303 and response.location == "/login?next=/plan/"
+    post_login_form(client, admin.email, next_url="/plan/")
+    page = client.get("/plan/").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="name"[^>]*value="Initrode"', page)
+    assert "Initrode" not in client.get("/plan/").get_data(as_text=True)  # shown once

@@ -45,14 +45,17 @@ def keep_submitted_form() -> str:
         if size > MAX_KEPT_CHARS:
             break
         fields.append([name, value])
-    session[KEPT_KEY] = {"page": urlsplit(page).path, "fields": fields}
+    session[KEPT_KEY] = {"page": urlsplit(page).path, "action": request.path, "fields": fields}
     return page
 
 
-def kept_form_data() -> MultiDict | None:
-    """On a GET of the page a form was kept for: its fields (once), else None."""
+def kept_form_data(action: str | None = None) -> MultiDict | None:
+    """On a GET of the page a form was kept for: its fields (once), else None. A page with several
+    forms names the one it asks for by its `action` URL."""
     kept = session.get(KEPT_KEY)
     if request.method != "GET" or not isinstance(kept, dict) or kept.get("page") != request.path:
+        return None
+    if action is not None and kept.get("action") != action:
         return None
     session.pop(KEPT_KEY, None)
     return MultiDict([tuple(pair) for pair in kept.get("fields", []) if len(pair) == 2])
