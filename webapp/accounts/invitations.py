@@ -41,7 +41,7 @@ def scoped_invitation_or_404(user: User, invitation_id: int) -> Invitation:
     """A pending invitation of the user's company; anything else (another company's) is a NotFound."""
     invitation = db.session.scalar(pending_query(user.corporation_id).where(Invitation.id == invitation_id))
     if invitation is None:
-        raise NotFound(_("There is no such pending invitation."))
+        raise NotFound()
     return invitation
 
 

@@ -38,7 +38,7 @@ def init_app(app) -> None:
 def send_after_commit(template: str, to: str, locale: str, **context) -> None:
     """Queue a message for after the current transaction commits (a step of a use case).
 
-    `context` must be JSON-like (it travels in the job); a `link` of (endpoint, {values}) becomes
+    `context` travels in the job (plain values: strings, numbers, dates); a `link` of (endpoint, {values}) becomes
     an absolute URL on PUBLIC_URL when the worker renders the message.
     """
     from webapp.core.extensions import db
