@@ -22,7 +22,7 @@ def test_after_sign_up_the_home_page_welcomes_and_shows_the_first_steps(client):
     assert [re.sub(r"<[^>]+>", "", item).split(":")[0].strip()
             for item in re.findall(r"<li>(.*?)</li>", checklist, re.S)] == \
         ["Add a video", "Invite a member", "Watch a video"]
-    assert 'href="/videos/"' in checklist and 'href="/members/new"' in checklist
+    assert 'href="/videos/"' in checklist and 'href="/members/#invite-heading"' in checklist
     assert "Welcome back" in client.get("/").get_data(as_text=True)  # a later visit
 
 

@@ -18,6 +18,7 @@ from tests import factories
 from tests.conftest import ARTIFACTS
 from tests.support.a11y import DESKTOP, PHONE, axe_violations, phone_problems
 from tests.support.helpers import session_cookie
+from webapp.accounts import links
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
 from webapp.models import VideoView
@@ -48,7 +49,12 @@ def walk_data(corporation, admin, guest, origin):
     factories.make_audit_event(corporation, admin, "video.added", playable, title=playable.title)
     factories.make_audit_event(corporation, None, "plan.expired", corporation, ip=None, expired_on="2026-03-04")
     newco_admin = factories.make_admin(factories.make_corporation(name="Newco"), email="founder@newco.example.com")
-    return {"video": playable, "newco_admin": newco_admin}
+    factories.make_invitation(corporation, email="pending@initech.example.com", invited_by=admin)
+    invitation = factories.make_invitation(corporation, email="invitee@initech.example.com", invited_by=admin)
+    nonce, invitation.nonce_hash = links.new_nonce()
+    db.session.commit()
+    token = links.make_token("invitation", invitation.id, nonce, c=corporation.id)
+    return {"video": playable, "newco_admin": newco_admin, "invitation_token": token}
 
 
 def context_for(browser, live_server, app, user=None):
@@ -136,6 +142,19 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     walk.check(page, "signup-failed")
     page.goto(f"{base}/no-such-page")
     walk.check(page, "error-404")
+    page.goto(f"{base}/password/forgot")
+    walk.check(page, "forgot-password")
+    page.get_by_role("button", name="Send me a link").click()
+    walk.check(page, "forgot-password-failed")
+    page.get_by_label("Email").fill(guest.email)
+    page.get_by_role("button", name="Send me a link").click()
+    walk.check(page, "forgot-password-sent")
+    page.goto(f"{base}/password/reset?token=not-a-real-token")
+    walk.check(page, "link-refused")
+    page.goto(f"{base}/invitations/accept?token={walk_data['invitation_token']}")
+    walk.check(page, "accept-invitation")
+    page.locator("main form [type=submit]").click()
+    walk.check(page, "accept-invitation-failed")
     page.goto(f"{base}/docs")
     page.locator(".swagger-ui .info").wait_for()
     walk.check(page, "api-docs", exclude_rules=SWAGGER_UI_FAULTS)
@@ -167,6 +186,9 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
         page.get_by_role("button", name=button).click()
         page.locator(".errors").first.wait_for()
         walk.check(page, f"{name}-failed")
+    page.goto(f"{base}/members/")
+    page.get_by_role("button", name="Send invitation").click()
+    walk.check(page, "invite-failed")
     page.goto(f"{base}/plan/")
     page.get_by_role("textbox", name="Company name").fill("")
     page.get_by_role("button", name="Rename").click()
