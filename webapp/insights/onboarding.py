@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from webapp.core.extensions import db
-from webapp.models import Invitation, User, Video, VideoView
+from webapp.models import User, Video, VideoView
+from webapp.models_email import Invitation
 
 
 def first_run_progress(corporation_id: int, admin_id: int) -> dict[str, bool]:

@@ -36,12 +36,12 @@ class SignupForm(PageForm):
             raise ValidationError(_("That email is already registered."))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
     submit = SubmitField(_l("Send me a link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PageForm):
     """Choose a password: accepting an invitation, or from a reset link."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), strong_password])

@@ -24,7 +24,7 @@ class AddMemberForm(PageForm):
             raise ValidationError(_("That email is already registered."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     """The invitation form that leads the Members page."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
