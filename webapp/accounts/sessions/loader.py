@@ -1,8 +1,11 @@
 """Who a request is made by: Flask-Login's user loader (browser sessions) and the access-token user lookup (API)."""
-from webapp.accounts.sessions.tokens import session_is_live
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager
+
+from webapp.accounts.sessions.tokens import is_family_id
 from webapp.core.extensions import db
 from webapp.core.ids import MAX_ID
-from webapp.models import User
+from webapp.models import Corporation, RefreshToken, User
 
 
 def load_user(session_id: str):
@@ -21,13 +24,18 @@ def load_user(session_id: str):
 
 def load_token_user(claims: dict) -> User | None:
     """The active user an access token names, or None when they, their company, the token's session
-    version or its session (logged out, ended by reuse detection) are gone (then 401)."""
-    subject = claims.get("sub")
+    version or its session (logged out, ended by reuse detection) are gone (then 401).
+
+    One query checks all of it and loads the company with the user (every API call reads it).
+    """
+    subject, version, family = claims.get("sub"), claims.get("sv"), claims.get("fam")
     if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
         return None
-    user = db.session.get(User, int(subject))
-    if user is None or not user.is_active or claims.get("sv") != user.session_version:
+    if type(version) is not int or not 0 <= version <= MAX_ID or not is_family_id(family):
         return None
-    if not session_is_live(claims.get("fam")):
-        return None
-    return user
+    session_live = exists().where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
+    return db.session.scalar(
+        select(User).join(User.corporation).options(contains_eager(User.corporation))
+        .where(User.id == int(subject), User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
+               User.session_version == version, session_live)
+    )
