@@ -119,8 +119,8 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
         url = f"http://127.0.0.1:{nginx_port}"
         wait_for_http(f"{url}/healthz", nginx)
         with setup_app.app_context():
-            yield SimpleNamespace(url=url, web_url=web_url, redis=redis, processes=started, nginx=nginx, logs=logs, media=media,
-                                  app=setup_app, origin=origin_server, run_dir=root / "nginx")
+            yield SimpleNamespace(url=url, web_url=web_url, redis=redis, processes=started, nginx=nginx, logs=logs,
+                                  media=media, app=setup_app, origin=origin_server, run_dir=root / "nginx")
     finally:
         for process in [nginx, *started.values()]:
             if process:
