@@ -288,7 +288,7 @@ def main():
             server = Server(mode, free_port())
             try:
                 cookie = login(f"http://127.0.0.1:{server.port}", "viewer@bench.example")
-                steps = [(int(n), float(ramp)) for n in args.viewers.split(",") for ramp in args.ramps.split(",")]
+                steps = [(int(n), float(ramp)) for n in args.viewers.split(",") if n for ramp in args.ramps.split(",")]
                 for count, ramp in steps:
                     load_before = load()
                     r = viewers_step(server, path, cookie, count, args.seconds, ramp)

@@ -14,12 +14,16 @@ def load_user(session_id: str):
     The session names a user id and a session version: bumping the version ends the session.
     """
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or int(user_id) > MAX_ID or int(version) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
+    return db.session.scalar(_active_user(int(user_id)).where(User.session_version == int(version)))
+
+
+def _active_user(user_id: int):
+    """The query of an active user (not deleted, company not deleted), loaded with the company in
+    the same SELECT: every page and API call reads both."""
+    return (select(User).join(User.corporation).options(contains_eager(User.corporation))
+            .where(User.id == user_id, User.deleted_at.is_(None), Corporation.deleted_at.is_(None)))
 
 
 def load_token_user(claims: dict) -> User | None:
@@ -34,8 +38,4 @@ def load_token_user(claims: dict) -> User | None:
     if type(version) is not int or not 0 <= version <= MAX_ID or not is_family_id(family):
         return None
     session_live = exists().where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
-    return db.session.scalar(
-        select(User).join(User.corporation).options(contains_eager(User.corporation))
-        .where(User.id == int(subject), User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
-               User.session_version == version, session_live)
-    )
+    return db.session.scalar(_active_user(int(subject)).where(User.session_version == version, session_live))
