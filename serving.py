@@ -15,6 +15,7 @@ Slow and half-open clients (a server reached without nginx in front) are cut by 
 """
 import os
 
+import gevent
 from gunicorn.workers.base_async import AsyncWorker
 from gunicorn.workers.ggevent import GeventWorker
 
@@ -37,10 +38,16 @@ class Worker(GeventWorker):
         AsyncWorker.handle(self, listener, client, addr)
 
     def handle_request(self, listener_name, req, sock, addr):
-        """A client that stopped reading (or sending its body) is closed with one log line, not a traceback."""
+        """Serve one request, then yield to the other connections (fairness between keep-alive
+        clients); a client that stopped reading (or sending its body) is closed with one log line,
+        not a traceback."""
         try:
             return super().handle_request(listener_name, req, sock, addr)
         except TimeoutError:
             self.log.info("closed %s %s for %s: no progress in %.0f s", req.method, req.path,
                           addr[0] if isinstance(addr, tuple) else addr, CLIENT_TIMEOUT)
             raise StopIteration() from None
+        finally:
+            # A keep-alive client whose next request is already there would be served again at once:
+            # let the other connections have their turn first.
+            gevent.sleep(0)
