@@ -61,6 +61,8 @@ def test_first_day_by_keyboard_alone(page, live_server, app):
     base = live_server.url
     keys = Keyboard(page)
     page.on("dialog", lambda dialog: dialog.accept())
+    # Listening from the start: Playwright then intercepts the file chooser before any key opens it.
+    page.on("filechooser", lambda chooser: chooser.set_files(str(DEMO_MP4)))
 
     # Sign up: the company name field has the focus.
     page.goto(f"{base}/signup")
@@ -91,13 +93,14 @@ def test_first_day_by_keyboard_alone(page, live_server, app):
     keys.go()
     keys.type("All-hands recording")
     page.keyboard.press("Tab")
-    assert keys.focused().startswith("INPUT: ")  # the file field
-    with page.expect_file_chooser(timeout=5000) as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(str(DEMO_MP4))
+    assert keys.focused() == "INPUT: file"
+    page.keyboard.press("Enter")  # opens the file chooser (answered by the listener set up above)
+    page.wait_for_function("() => document.querySelector('input[type=file]').files.length === 1")
     keys.tab_to("^Upload video$")
-    page.evaluate("""() => { window.announced = []; const box = document.querySelector('.upload-announce');
-        new MutationObserver(() => window.announced.push(box.textContent)).observe(box, {childList: true}); }""")
+    # What the live region says is recorded in sessionStorage: it outlives the page the upload leaves.
+    page.evaluate("""() => { const box = document.querySelector('.upload-announce'); const said = [];
+        new MutationObserver(() => { said.push(box.textContent);
+            sessionStorage.setItem('announced', JSON.stringify(said)); }).observe(box, {childList: true}); }""")
     cdp = throttle_uploads(page, DEMO_MP4.stat().st_size // 4)  # about four seconds
     page.keyboard.press("Enter")
     button = page.get_by_role("button", name="Uploading…")
@@ -112,6 +115,9 @@ def test_first_day_by_keyboard_alone(page, live_server, app):
                                                    "uploadThroughput": -1})
     assert left_mid_upload, "leaving the page during an upload must ask first"
     expect(page.locator(".flash").first).to_have_text("“All-hands recording” was uploaded.")
+    announced = page.evaluate("() => JSON.parse(sessionStorage.getItem('announced') || '[]')")
+    assert announced and announced == sorted(set(announced), key=announced.index)  # each said once
+    assert set(announced) <= {"25% uploaded", "50% uploaded", "75% uploaded", "100% uploaded"}, announced
 
     # Watch it: Space on the focused player plays it and earns the points.
     keys.tab_to("^All-hands recording$")
