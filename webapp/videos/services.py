@@ -8,8 +8,9 @@ from webapp.core.exceptions import NotInTrash, PlanRequired, ValidationFailed
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
-from webapp.media import storage
+from webapp.media import posters, storage
 from webapp.models import User, Video
+from webapp.videos.processing import start_processing
 from webapp.videos.sources import check_source_url
 
 
@@ -34,6 +35,7 @@ def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
         )
         db.session.add(video)
         db.session.flush()
+        start_processing(video, new=True)
         audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
     return video
 
@@ -48,6 +50,7 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
                           content_type=content_type, size_bytes=size)
             db.session.add(video)
             db.session.flush()
+            start_processing(video, new=True)
             audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
     except BaseException:
         storage.delete_file(file_key)
@@ -56,7 +59,8 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
 
 
 def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
-    """Edit a video's title and, for URL videos, its source."""
+    """Edit a video's title and, for URL videos, its source (a new source is processed again)."""
+    old_poster = None
     with unit_of_work():
         lock(video)
         changes = {}
@@ -70,8 +74,11 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
             video.source_url = check_source_url(source_url)
             video.content_type = storage.type_from_url(video.source_url)
             changes["source_url"] = video.source_url
+            old_poster, video.poster_key = video.poster_key, None
+            start_processing(video)
         if changes:
             audit.record(video.corporation_id, actor, "video.edited", video, **changes)
+    posters.delete_poster(old_poster)
     return video
 
 
@@ -107,10 +114,11 @@ def purge_video(actor: User, video: Video) -> None:
         lock(video)
         if video.deleted_at is None:
             raise NotInTrash(_("Only videos in the trash can be deleted forever."))
-        file_key = video.file_key
+        file_key, poster_key = video.file_key, video.poster_key
         audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
         db.session.delete(video)
     storage.delete_file(file_key)
+    posters.delete_poster(poster_key)
 
 
 def sweep_media(margin_seconds: float) -> list[dict]:
