@@ -94,6 +94,7 @@ class Config:
         # reading a source, how much of a source without Range support is read, the backfill.
         self.PROBE_JOB_TIMEOUT = env_int("PROBE_JOB_TIMEOUT", 600)
         self.PROBE_READ_DEADLINE = float(os.environ.get("PROBE_READ_DEADLINE", "300"))
+        self.POSTER_READ_DEADLINE = float(os.environ.get("POSTER_READ_DEADLINE", "20"))
         self.PROBE_FORWARD_MAX_MB = env_int("PROBE_FORWARD_MAX_MB", 64)
         self.PROBE_BACKFILL_CRON = os.environ.get("PROBE_BACKFILL_CRON", "*/10 * * * *")
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [60, 300, 900])

@@ -7,11 +7,11 @@ import secrets
 from pathlib import Path
 
 import av
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import gettext as _
 from PIL import Image, ImageStat, UnidentifiedImageError
 
-from webapp.core.exceptions import ValidationFailed
+from webapp.core.exceptions import NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,17 @@ def _save(image: Image.Image, video_id: int) -> str:
         partial.unlink(missing_ok=True)
         raise
     return key
+
+
+def poster_response(video):
+    """The poster of a video the caller may see (loaded through the tenancy check), or 404 while there
+    is none. Its URLs carry the poster key, so a browser may keep it for a day."""
+    path = poster_path(video.poster_key) if video.poster_key else None
+    if path is None or not path.is_file():
+        raise NotFound()
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True, max_age=86400)
+    response.cache_control.private = True
+    return response
 
 
 def delete_poster(poster_key: str | None) -> None:
@@ -110,10 +121,16 @@ def poster_from_video(file, duration: float | None, video_id: int) -> str:
 
 
 def poster_at(file, seconds: float, video_id: int) -> str:
-    """Make the poster from the frame at `seconds`; return its key."""
+    """Make the poster from the frame at `seconds`; return its key (NoFrame when there is none)."""
     file.seek(0)
-    with av.open(file, "r") as container:
-        return _save(_frame_at(container, seconds), video_id)
+    try:
+        with av.open(file, "r") as container:
+            if not container.streams.video:
+                raise NoFrame()
+            image = _frame_at(container, seconds)
+    except av.error.FFmpegError:
+        raise NoFrame() from None
+    return _save(image, video_id)
 
 
 def poster_from_image(stream, video_id: int) -> str:
