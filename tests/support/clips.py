@@ -96,3 +96,34 @@ def make_clips(folder: Path) -> dict[str, Path]:
     clips["empty.mp4"] = folder / "empty.mp4"
     clips["empty.mp4"].write_bytes(b"")
     return clips
+
+
+def padded_mp4(clip: Path, target: Path, size: int, *, index_at_end: bool) -> Path:
+    """A valid MP4 of `size` bytes made cheaply from a small clip: a sparse top-level `free` box
+    fills the room. Faststart: the clip, then the padding. Index at the end (from a clip whose index
+    is at the end): the clip up to its moov, the padding, then the moov (its chunk offsets point
+    before the padding, so they stay right)."""
+    data = clip.read_bytes()
+    moov = _box_start(data, b"moov")
+    head, tail = (data[:moov], data[moov:]) if index_at_end else (data, b"")
+    if index_at_end and moov < _box_start(data, b"mdat"):
+        raise ValueError("make the index-at-end file from a clip whose index is at the end")
+    padding = size - len(head) - len(tail)
+    with target.open("wb") as out:
+        out.write(head)
+        out.write(struct.pack(">I", padding) + b"free")
+        out.seek(len(head) + padding)  # the rest of the free box stays a hole in the file
+        out.write(tail)
+        out.truncate(size)
+    return target
+
+
+def _box_start(data: bytes, kind: bytes) -> int:
+    """Offset of a top-level box."""
+    position = 0
+    while position + 8 <= len(data):
+        length, name = struct.unpack(">I4s", data[position:position + 8])
+        if name == kind:
+            return position
+        position += length
+    raise ValueError(f"no {kind!r} box")

@@ -185,13 +185,17 @@ def _read_forward(upstream, deadline: Deadline) -> Opened:
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, dir=config["MEDIA_ROOT"])
     received = 0
     complete = True
-    for chunk in upstream.iter_body(256 * 1024, config["STREAM_MIN_BYTES"], config["STREAM_READ_TIMEOUT"]):
-        spool.write(chunk[:cap - received])
-        received += len(chunk)
-        deadline.check()
-        if received >= cap:
-            complete = False
-            break
+    try:
+        for chunk in upstream.iter_body(256 * 1024, config["STREAM_MIN_BYTES"], config["STREAM_READ_TIMEOUT"]):
+            spool.write(chunk[:cap - received])
+            received += len(chunk)
+            deadline.check()
+            if received >= cap:
+                complete = False
+                break
+    except BaseException:
+        spool.close()
+        raise
     length = upstream.headers.get("Content-Length", "")
     if complete and length.isdigit() and int(length) > received:
         complete = False
