@@ -61,6 +61,7 @@ def test_a_broken_source_says_so_and_earns_nothing(page, live_server, browser_lo
     video = factories.make_video(corporation, title="Broken", source_url="http://10.255.0.1/clip.mp4")
     browser_login(guest.email)
     page.goto(f"{live_server.url}/watch/{video.id}")
-    page.locator("#player").evaluate("video => { video.play().catch(() => {}); }")  # preload="none": nothing before play
+    # preload="none": nothing is fetched before play (not awaited: a failing <source> never settles it)
+    page.locator("#player").evaluate("video => { video.play().catch(() => {}); }")
     page.get_by_text("This video could not be loaded.").wait_for(timeout=10000)
     assert points_of(guest) == 0

@@ -115,7 +115,8 @@ def test_worker_runs_the_scheduled_job_and_the_job_stays_scheduled_after_its_res
     assert job.return_value() == {"downgraded": 1, "corporations": [
         {"id": lapsed.id, "name": "Lapsed Ltd", "expired_on": days_from_today(-1).isoformat()}]}
     assert redis_conn.ttl(job.key) == -1  # kept until the next run replaces it
-    assert sorted(j.id for j, _ in scheduled_jobs(scheduler)) == [EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
+    assert sorted(j.id for j, _ in scheduled_jobs(scheduler)) == [
+        EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
     assert job.retries_left == len(app.config["JOB_RETRY_DELAYS"]) == job.meta["retries"]
 
 
