@@ -121,6 +121,26 @@ class Config:
         self.TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
         self.FORCE_HTTPS = env_bool("FORCE_HTTPS")
         self.HSTS_MAX_AGE = env_int("HSTS_MAX_AGE", 365 * 24 * 3600)
+        # Mail (webapp/core/mail.py): SMTP when MAIL_SERVER is set, else each message is written as
+        # an .eml file under MAIL_OUTBOX_DIR and its link is logged (a newcomer needs no mail server).
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Reelhouse <no-reply@reelhouse.invalid>")
+        self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+        self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or str(INSTANCE_DIR / "outbox")
+        # Links in mails are built on this address, never on a request's Host header.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.INVITE_TTL_HOURS = env_int("INVITE_TTL_HOURS", 72)
+        self.RESET_TTL_MINUTES = env_int("RESET_TTL_MINUTES", 30)
+        self.SIGNUP_CONFIRM_HOURS = env_int("SIGNUP_CONFIRM_HOURS", 48)
+        self.PASSWORD_RESET_RATE_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_IP", "10 per hour")
+        self.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS",
+                                                                    "3 per hour")
+        self.SIGNUP_PURGE_CRON = os.environ.get("SIGNUP_PURGE_CRON", "17 * * * *")
 
     @staticmethod
     def normalise_database_url(url):
@@ -159,6 +179,7 @@ class TestingConfig(Config):
                                           "socket_timeout": self.REDIS_TIMEOUT}
         self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 1)
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [1, 1])
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost").rstrip("/")
 
 
 class ProductionConfig(Config):

@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from config import TestingConfig
 from tests import factories
 from tests.support.helpers import log_in
+from tests.support.mailbox import mail_settings, mailbox, run_jobs, smtp_server  # noqa: F401 - fixtures
 from tests.support.origin import OriginServer
 from webapp import create_app
 from webapp.core.extensions import db, limiter

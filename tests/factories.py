@@ -9,6 +9,7 @@ from webapp.core.clock import plan_today
 from webapp.core.extensions import db
 from webapp.media.storage import type_from_url
 from webapp.models import AuditEvent, Corporation, User, Video
+from webapp.models_email import Invitation
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -74,3 +75,14 @@ def make_audit_event(corporation, actor, action, target=None, when=None, ip="198
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def make_invitation(corporation, email=None, role="guest", invited_by=None, expires_in=timedelta(hours=72)):
+    """A pending invitation (its link is not known: tests that follow links invite through the app)."""
+    now = datetime.now(UTC)
+    invitation = Invitation(corporation_id=corporation.id, email=email or f"invitee{next(_seq)}@example.example.com",
+                            role=role, invited_by_id=invited_by.id if invited_by else None,
+                            nonce_hash="0" * 64, sent_at=now, expires_at=now + expires_in)
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation

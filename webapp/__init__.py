@@ -87,6 +87,9 @@ def register_extensions(app):
     limiter.init_app(app)
     forget_limiter_outage(limiter)  # a new storage: an outage seen on the previous one no longer applies
     jwt.init_app(app)
+    from webapp.core import mail
+
+    mail.init_app(app)
     from webapp.core.i18n import register as register_i18n
 
     register_i18n(app)

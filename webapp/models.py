@@ -82,6 +82,9 @@ class Corporation(TimestampMixin, db.Model):
     # the IANA time zone its pages show times in (validated in webapp/core/i18n.py).
     locale: Mapped[str] = mapped_column(String(8), nullable=False, default="en", server_default="en")
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC", server_default="UTC")
+    # When the first admin confirmed their address; NULL while a sign-up waits for it (its members
+    # cannot log in, and the purge job removes it after SIGNUP_CONFIRM_HOURS).
+    activated_at: Mapped[datetime | None] = mapped_column(Timestamp, default=utcnow)
 
     members = relationship("User", back_populates="corporation", lazy="dynamic")
 
@@ -108,7 +111,7 @@ class Corporation(TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None
+        return self.deleted_at is None and self.activated_at is not None
 
     def __repr__(self):
         return f"<Corporation {self.id} {self.name!r}>"
@@ -163,8 +166,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Flask-Login asks this: deleted users and members of deleted corporations are out."""
-        return self.deleted_at is None and self.corporation.deleted_at is None
+        """Flask-Login asks this: deleted users and members of deleted or unconfirmed corporations are out."""
+        return self.deleted_at is None and self.corporation.is_active
 
     def get_id(self) -> str:
         """Session identity: id plus session version, so bumping the version ends sessions."""
@@ -380,3 +383,4 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
 
     actor = relationship("User")
+

@@ -6,7 +6,9 @@ from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from webapp.accounts import password_reset
 from webapp.companies import services as plan_services
+from webapp.core import mail
 from webapp.core.redis_conn import redis_connection
 from webapp.videos import processing
 from webapp.videos import services as video_services
@@ -39,6 +41,20 @@ def sweep_media():
     log.info("sweep_media: removed %d file(s), %d bytes, untouched for more than %s h",
              len(removed), total, margin_hours)
     return {"removed": len(removed), "bytes": total, "files": removed}
+
+
+def send_mail(template: str, to: str, locale: str, context: dict):
+    """Render one message in the recipient's language and send it (SMTP, or the development outbox).
+
+    A failure (SMTP down, refused) raises: rq retries after each of JOB_RETRY_DELAYS, then keeps
+    the job in the failed registry.
+    """
+    return mail.deliver(template, to, locale, context)
+
+
+def start_password_reset(email: str):
+    """Send a reset link when the address is an active member's (the request answered 202 either way)."""
+    return {"sent": password_reset.start_reset(email)}
 
 
 def _last_attempt() -> bool:

@@ -3,7 +3,7 @@
 Existing videos start as `processing` with no facts; the scheduler's backfill queues them for probing.
 
 Revision ID: 0012_video_media
-Revises: 0011_title_search_key
+Revises: 0014_email_onboarding
 Create Date: 2026-11-30 14:45:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_video_media'
-down_revision = '0011_title_search_key'
+down_revision = '0014_email_onboarding'
 branch_labels = None
 depends_on = None
 

@@ -16,9 +16,15 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/videos/{video_id}/purge"), ("get", "/api/v1/videos/{video_id}/views"),
     ("get", "/api/v1/videos/{video_id}/stream"), ("post", "/api/v1/videos/{video_id}/playback-url"),
     ("get", "/api/v1/audit-events"), ("get", "/healthz"), ("get", "/readyz"),
+    ("post", "/api/v1/auth/password-reset"), ("post", "/api/v1/auth/password-reset/confirm"),
+    ("get", "/api/v1/invitations"), ("post", "/api/v1/invitations"),
+    ("delete", "/api/v1/invitations/{invitation_id}"), ("post", "/api/v1/invitations/{invitation_id}/resend"),
+    ("post", "/api/v1/invitations/accept"),
 }
 PUBLIC = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/logout"),
-          ("post", "/api/v1/corporations"), ("get", "/healthz"), ("get", "/readyz")}
+          ("post", "/api/v1/corporations"), ("get", "/healthz"), ("get", "/readyz"),
+          ("post", "/api/v1/auth/password-reset"), ("post", "/api/v1/auth/password-reset/confirm"),
+          ("post", "/api/v1/invitations/accept")}
 
 
 def operations(spec):

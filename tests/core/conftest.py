@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from tests import factories
 from tests.conftest import REDIS_URL, IsolatedClient, _admin_connection
-from tests.factories import days_from_today, make_user, make_video
+from tests.factories import days_from_today, make_invitation, make_user, make_video
 from tests.support.media import aged
 from webapp import create_app
 from webapp.core.clock import utcnow
@@ -52,7 +52,8 @@ def ids(corporation, admin, guest, origin, clip_url):
     video = make_video(corporation, title="Live video", source_url=clip_url("faststart.mp4", "a.mp4"))
     processing.process_video(video.id, video.source_version)
     trashed = make_video(corporation, title="Trashed video", deleted_at=utcnow(), deleted_by_id=admin.id)
-    return {"member": target.id, "video": video.id, "trashed": trashed.id,
+    invitation = make_invitation(corporation, email="invitee@initech.example.com", invited_by=admin)
+    return {"member": target.id, "video": video.id, "trashed": trashed.id, "invitation": invitation.id,
             "origin_url": origin.add_file("b.mp4", b"y")}
 
 

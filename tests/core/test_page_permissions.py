@@ -26,6 +26,9 @@ ROUTES = [
     ("POST", "/members/{member}/password", True,
      lambda ids: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
     ("POST", "/members/{member}/remove", True, lambda ids: {}),
+    ("POST", "/members/invitations", True, lambda ids: {"email": "invited@initech.example.com", "role": "guest"}),
+    ("POST", "/members/invitations/{invitation}/resend", True, lambda ids: {}),
+    ("POST", "/members/invitations/{invitation}/revoke", True, lambda ids: {}),
     ("GET", "/videos/", True, None),
     ("GET", "/videos/new", True, None),
     ("POST", "/videos/new", True,
@@ -129,6 +132,7 @@ def test_the_matrix_covers_every_page_route(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             path = rule.rule.replace("<int:member_id>", "{member}").replace("<int:video_id>", "{video}")
+            path = path.replace("<int:invitation_id>", "{invitation}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 if rule.endpoint.startswith("trash."):
                     path = path.replace("{video}", "{trashed}")

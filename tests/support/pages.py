@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tests.support.helpers import post_form
 from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video
+from webapp.models_email import Invitation
 
 DEMO_MP4 = Path(__file__).resolve().parents[2] / "webapp" / "demo_media" / "colour-bars.mp4"
 
@@ -29,6 +30,9 @@ def state():
             Corporation.id, Corporation.name, Corporation.plan, Corporation.plan_expires_at, Corporation.locale,
             Corporation.timezone
         ).order_by(Corporation.id)).all(),
+        "invitations": db.session.execute(select(
+            Invitation.id, Invitation.email, Invitation.role, Invitation.nonce_hash, Invitation.revoked_at
+        ).order_by(Invitation.id)).all(),
     }
 
 

@@ -52,3 +52,20 @@ signup_per_ip = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT"), "signup-ip", 
                                      methods=["POST"])
 signup_global = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT_GLOBAL"), "signup-global", key_func=everyone,
                                      methods=["POST"])
+
+
+def reset_address_key() -> str:
+    """The per-address key of a password-reset request, from the page's form or the API's JSON body."""
+    email = request.form.get("email") if request.mimetype != "application/json" else None
+    if email is None and request.is_json and (request.content_length or 0) <= 64 * 1024:  # small bodies only
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    return account_key(email[:254] if isinstance(email, str) else None) or "ip:" + get_remote_address()
+
+
+# Password-reset requests through the page and the API share these counters: per client address
+# and per e-mail address asked about (whether or not it has an account).
+reset_per_ip = limiter.shared_limit(setting("PASSWORD_RESET_RATE_LIMIT_PER_IP"), "reset-ip",
+                                    key_func=get_remote_address, methods=["POST"])
+reset_per_address = limiter.shared_limit(setting("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS"), "reset-address",
+                                         key_func=reset_address_key, methods=["POST"])

@@ -1,22 +1,30 @@
-"""POST /api/v1/auth/login, /refresh, /logout: access tokens and rotating refresh tokens."""
+"""POST /api/v1/auth/login, /refresh, /logout: access tokens and rotating refresh tokens; password reset."""
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
-from webapp.accounts import sessions
-from webapp.accounts.throttling import account_key, login_limits
+from webapp.accounts import password_reset, sessions
+from webapp.accounts.throttling import account_key, login_limits, reset_per_address, reset_per_ip
 from webapp.api.access import documents_errors
 from webapp.api.blueprint import limit_body_size, resource_blueprint
 from webapp.api.json_body import json_object
-from webapp.api.schemas import LoginSchema, RefreshTokenSchema, TokenPairSchema
+from webapp.api.schemas import (
+    AcceptedSchema,
+    LoginSchema,
+    PasswordResetRequestSchema,
+    RefreshTokenSchema,
+    TokenPairSchema,
+    TokenPasswordSchema,
+)
 from webapp.core import limits
 from webapp.core.exceptions import DomainError
 
 blp = resource_blueprint("api_auth", __name__)
 URL_PREFIX = "/api/v1/auth"
 TAG = "Auth"
-DESCRIPTION = "Log in, refresh the access token, log out."
+DESCRIPTION = "Log in, refresh the access token, log out; reset a forgotten password by e-mail."
 
 
 def login_account_key() -> str:
@@ -75,3 +83,35 @@ class Logout(MethodView):
     def post(self, data):
         """End the session of this refresh token."""
         sessions.close_api_session(data["refresh_token"])
+
+
+@blp.route("/password-reset", tags=[TAG])
+class PasswordReset(MethodView):
+    decorators = [reset_per_ip, reset_per_address]  # counted together with the "Forgot password?" page
+
+    @blp.arguments(PasswordResetRequestSchema)
+    @blp.response(202, AcceptedSchema)
+    @documents_errors(blp, 413, 415, 429)
+    def post(self, data):
+        """Ask for a password-reset link by e-mail (no authentication).
+
+        Always 202, whether or not the address has an account: the look-up and the mail happen in
+        the background. The link works once, for RESET_TTL_MINUTES. Rate limited per client address
+        and per e-mail address (429 with Retry-After).
+        """
+        password_reset.request_reset(data["email"])
+        return {"message": _("If this address has an account, a link to choose a new password is on its way.")}
+
+
+@blp.route("/password-reset/confirm", tags=[TAG])
+class PasswordResetConfirm(MethodView):
+    @blp.arguments(TokenPasswordSchema)
+    @blp.response(204)
+    @documents_errors(blp, 413, 415)
+    def post(self, data):
+        """Set a new password with the token of a reset link (no authentication).
+
+        Ends every session of the member: browser sessions, access and refresh tokens, playback URLs.
+        A used, tampered or expired link answers 400 (`invalid_token` / `token_expired`).
+        """
+        password_reset.confirm_reset(data["token"], data["password"])

@@ -214,3 +214,34 @@ class VideoListArgsSchema(PageArgsSchema):
 class PlaybackUrlSchema(Schema):
     url = fields.String(required=True, metadata={"format": "uri"})
     expires_at = fields.DateTime(required=True)
+
+
+# ---- invitations and password reset ---------------------------------------------------------
+
+class InvitationSchema(Schema):
+    """A pending invitation (the link itself is only ever in the invitee's mail)."""
+
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    sent_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True, metadata={"description": "The link works until then"})
+    created_at = fields.DateTime(required=True)
+
+
+class InvitationCreateSchema(Schema):
+    email = text(EMAIL_MAX, required=True)
+    role = fields.String(load_default="guest", validate=validate.OneOf(ROLES))
+
+
+class TokenPasswordSchema(Schema):
+    token = text(512, required=True, metadata={"description": "The token of the link in the mail"})
+    password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
+
+
+class PasswordResetRequestSchema(Schema):
+    email = text(EMAIL_MAX, required=True)
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(required=True)

@@ -34,9 +34,15 @@ ACTION_LABELS = {
     "video.poster_changed": _l("Video poster changed"),
     "plan.changed": _l("Plan changed"),
     "plan.expired": _l("Plan expired"),
+    "invitation.sent": _l("Invitation sent"),
+    "invitation.resent": _l("Invitation sent again"),
+    "invitation.revoked": _l("Invitation revoked"),
+    "invitation.accepted": _l("Invitation accepted"),
+    "password.reset_by_link": _l("Password reset by e-mail link"),
+    "corporation.confirmed": _l("Company sign-up confirmed"),
 }
 TARGET_NAMES = {"user": (_l("Member"), "email"), "video": (_l("Video"), "title"),
-                "corporation": (_l("Company"), "name")}
+                "corporation": (_l("Company"), "name"), "invitation": (_l("Invitation"), "email")}
 
 
 def client_ip():

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from webapp.accounts.auth import routes  # noqa: E402,F401
+from webapp.accounts.auth import email_links, routes  # noqa: E402,F401

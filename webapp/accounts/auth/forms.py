@@ -34,3 +34,17 @@ class SignupForm(FlaskForm):
     def validate_email(self, field):
         if email_taken(field.data):
             raise ValidationError(_("That email is already registered."))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a password: accepting an invitation, or from a reset link."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), strong_password])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
+    submit = SubmitField(_l("Set my password"))

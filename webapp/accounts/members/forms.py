@@ -23,6 +23,14 @@ class AddMemberForm(FlaskForm):
             raise ValidationError(_("That email is already registered."))
 
 
+class InviteForm(FlaskForm):
+    """The invitation form that leads the Members page."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="guest")
+    submit = SubmitField(_l("Send invitation"))
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice("guest", _l("Guest")), SelectChoice("admin", _l("Admin"))])
     submit = SubmitField(_l("Change role"))

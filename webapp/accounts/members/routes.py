@@ -1,14 +1,17 @@
-"""Members pages (admins only): list and search, add, change role, reset password, remove."""
+"""Members pages (admins only): invitations first, then the list and search, add, change role, reset
+password, remove."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.accounts import membership, sessions
+from webapp.accounts import invitations, membership, sessions
 from webapp.accounts.members import bp
-from webapp.accounts.members.forms import AddMemberForm, ResetPasswordForm, RoleForm
+from webapp.accounts.members.forms import AddMemberForm, InviteForm, ResetPasswordForm, RoleForm
 from webapp.accounts.queries import members_query, scoped_member_or_404
+from webapp.core.clock import utcnow
 from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
+from webapp.core.extensions import db
 from webapp.core.i18n import role_name
 from webapp.core.pages import current_page, search_term, show_domain_error
 
@@ -18,12 +21,51 @@ def role_form_for(member):
     return RoleForm(formdata=None, data={"role": member.role}, prefix=f"m{member.id}")
 
 
+def render_index(invite_form, status=200):
+    q = search_term()
+    page = current_page(members_query(current_user.corporation_id, q))
+    pending = db.session.scalars(invitations.pending_query(current_user.corporation_id)).all()
+    return render_template("members/index.html", page=page, q=q, role_form_for=role_form_for,
+                           invite_form=invite_form, pending=pending, now=utcnow()), status
+
+
 @bp.get("/")
 @admin_required
 def index():
-    q = search_term()
-    page = current_page(members_query(current_user.corporation_id, q))
-    return render_template("members/index.html", page=page, q=q, role_form_for=role_form_for)
+    return render_index(InviteForm(formdata=None))
+
+
+@bp.post("/invitations")
+@admin_required
+def invite():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return render_index(form, 400)
+    try:
+        invitation = invitations.invite(current_user, form.email.data, form.role.data)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return render_index(form, error.status)
+    flash(_("An invitation to join as %(role)s was sent to %(email)s.", email=invitation.email,
+            role=role_name(invitation.role)), "success")
+    return redirect(url_for("members.index"))
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@admin_required
+def resend_invitation(invitation_id):
+    invitation = invitations.resend(current_user, invitations.scoped_invitation_or_404(current_user, invitation_id))
+    flash(_("The invitation to %(email)s was sent again with a new link.", email=invitation.email), "success")
+    return redirect(url_for("members.index"))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@admin_required
+def revoke_invitation(invitation_id):
+    invitation = invitations.scoped_invitation_or_404(current_user, invitation_id)
+    invitations.revoke(current_user, invitation)
+    flash(_("The invitation to %(email)s was revoked; its link no longer works.", email=invitation.email), "success")
+    return redirect(url_for("members.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

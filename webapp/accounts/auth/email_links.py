@@ -1,0 +1,76 @@
+"""Pages reached from mailed links: accept an invitation, ask for a password reset, set a new password."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from webapp.accounts import invitations, password_reset, sessions
+from webapp.accounts.auth import bp
+from webapp.accounts.auth.forms import ForgotPasswordForm, NewPasswordForm
+from webapp.accounts.throttling import reset_per_address, reset_per_ip
+from webapp.core.exceptions import DomainError
+from webapp.core.pages import show_domain_error
+
+
+def link_token() -> str:
+    return request.args.get("token", "", type=str)
+
+
+def refused_link(error: DomainError):
+    """The page of a link that cannot be used (tampered, used, expired): why, and what to do."""
+    return render_template("auth/link_refused.html", message=error.message), error.status
+
+
+@bp.route("/invitations/accept", methods=["GET", "POST"])
+def accept_invitation():
+    token = link_token()
+    try:
+        invitation = invitations.check_invitation(token)
+    except DomainError as error:
+        return refused_link(error)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(token, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("auth/accept_invitation.html", form=form, invitation=invitation), error.status
+        sessions.start_browser_session(user)
+        flash(_("Welcome to %(company)s!", company=user.corporation.name), "success")
+        return redirect(url_for("main.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@reset_per_ip
+@reset_per_address
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.request_reset(form.email.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("auth/forgot_password.html", form=form), error.status
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_password():
+    token = link_token()
+    try:
+        row = password_reset.check_reset(token)
+    except DomainError as error:
+        return refused_link(error)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.confirm_reset(token, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("auth/reset_password.html", form=form, email=row.user.email), error.status
+        flash(_("Your password was changed and you were logged out everywhere. Log in with the new password."),
+              "success")
+        return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form, email=row.user.email), status
