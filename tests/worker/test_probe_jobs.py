@@ -76,3 +76,18 @@ def children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found.update(int(child) for child in (task / "children").read_text().split())
     return found
+
+
+def test_flask_videos_probe_runs_the_probe_by_hand(app, corporation, clip_url):
+    ready = factories.make_video(corporation, title="Tour", source_url=clip_url("faststart.mp4", "cli.mp4"))
+    broken = factories.make_video(corporation, title="Sound", source_url=clip_url("audio-only.mp4", "cli.m4a"))
+    result = app.test_cli_runner().invoke(args=["videos", "probe", str(ready.id), str(broken.id)])
+    assert result.exit_code == 0, result.output
+    assert f"#{ready.id}: ready" in result.output
+    assert f"#{broken.id}: failed: The file has sound only" in result.output
+    assert row(ready.id).source_version == 2  # probed again as a new version: no older job can overwrite it
+    everything = app.test_cli_runner().invoke(args=["videos", "probe", "--all"])
+    assert everything.exit_code == 0 and everything.output.count(": ready") == 1
+    assert app.test_cli_runner().invoke(args=["videos", "probe"]).exit_code == 2
+    missing = app.test_cli_runner().invoke(args=["videos", "probe", "999999"])
+    assert missing.exit_code == 1 and "#999999: no such video" in missing.output

@@ -3,7 +3,9 @@ admin uploads (checked and re-encoded with Pillow, so what we serve is always ou
 import io
 import logging
 import os
+import re
 import secrets
+import time
 from pathlib import Path
 
 import av
@@ -18,6 +20,8 @@ log = logging.getLogger(__name__)
 WIDTH = 640
 QUALITY = 82
 FOLDER = "posters"
+# The names _save gives: the sweep never touches any other file in the posters folder.
+POSTER_NAME = re.compile(r"^[0-9]+-[0-9a-f]{16}\.jpg(\.part)?$")
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -65,6 +69,23 @@ def poster_response(video):
     response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True, max_age=86400)
     response.cache_control.private = True
     return response
+
+
+def poster_files_older_than(seconds: float) -> list[Path]:
+    """Poster files (finished or `.part`) not modified for `seconds`; anything else there is left alone."""
+    folder = Path(current_app.config["MEDIA_ROOT"]) / FOLDER
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - seconds
+    found = []
+    for entry in os.scandir(folder):
+        if POSTER_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    found.append(Path(entry.path))
+            except FileNotFoundError:  # removed meanwhile
+                continue
+    return sorted(found)
 
 
 def delete_poster(poster_key: str | None) -> None:

@@ -122,24 +122,31 @@ def purge_video(actor: User, video: Video) -> None:
 
 
 def sweep_media(margin_seconds: float) -> list[dict]:
-    """Remove what uploads left behind in MEDIA_ROOT: `.part` files of copies that crashed, and
-    stored files no video row references (trashed videos keep theirs). Only files untouched for
-    `margin_seconds` are considered, so an upload being copied or committed right now is safe.
-    Returns what was removed (name, size, reason).
+    """Remove what uploads and posters left behind in MEDIA_ROOT: `.part` files of copies that
+    crashed, stored files and posters no video row references (trashed videos keep theirs). Only
+    files untouched for `margin_seconds` are considered, so an upload or poster being written or
+    committed right now is safe. Returns what was removed (name, size, reason).
     """
-    candidates = storage.stored_files_older_than(margin_seconds)
+    removed = _sweep(storage.stored_files_older_than(margin_seconds), Video.file_key, "",
+                     ("unfinished upload", "no video refers to it"))
+    removed += _sweep(posters.poster_files_older_than(margin_seconds), Video.poster_key, f"{posters.FOLDER}/",
+                      ("unfinished poster", "no video uses this poster"))
+    return removed
+
+
+def _sweep(candidates, column, prefix: str, reasons: tuple[str, str]) -> list[dict]:
     finished = [path.name for path in candidates if not path.name.endswith(storage.PARTIAL_SUFFIX)]
     referenced = set()
     with unit_of_work():  # read-only, and over before the slow part
         for start in range(0, len(finished), 500):
             batch = finished[start:start + 500]
-            referenced.update(db.session.scalars(select(Video.file_key).where(Video.file_key.in_(batch))))
+            referenced.update(db.session.scalars(select(column).where(column.in_(batch))))
     removed = []
     for path in candidates:
         if path.name.endswith(storage.PARTIAL_SUFFIX):
-            reason = "unfinished upload"
+            reason = reasons[0]
         elif path.name not in referenced:
-            reason = "no video refers to it"
+            reason = reasons[1]
         else:
             continue
         try:
@@ -147,5 +154,5 @@ def sweep_media(margin_seconds: float) -> list[dict]:
             path.unlink()
         except FileNotFoundError:
             continue
-        removed.append({"name": path.name, "bytes": size, "reason": reason})
+        removed.append({"name": prefix + path.name, "bytes": size, "reason": reason})
     return removed
