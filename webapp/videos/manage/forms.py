@@ -30,13 +30,13 @@ class EditVideoForm(PageForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class PosterFrameForm(FlaskForm):
+class PosterFrameForm(PageForm):
     at_seconds = DecimalField(_l("Time in the video (seconds)"), places=None,
                               validators=[InputRequired(), NumberRange(min=0)], render_kw={"step": "0.1", "min": "0"})
     submit = SubmitField(_l("Use this frame"))
 
 
-class PosterImageForm(FlaskForm):
+class PosterImageForm(PageForm):
     file = FileField(_l("Image (JPEG, PNG or WebP)"), validators=[FileRequired(_l("Choose an image."))],
                      render_kw={"accept": ACCEPTED_IMAGES})
     submit = SubmitField(_l("Upload poster"))
