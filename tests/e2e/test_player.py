@@ -77,6 +77,7 @@ def test_a_playable_video_never_says_it_could_not_be_loaded(page, live_server, b
     for _ in range(5):
         page.goto(f"{live_server.url}/watch/{video.id}")
         # preload="none": the browser chooses and loads its source once playback is asked for
-        page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; v.play().catch(() => {}); }")
+        page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; "
+                      "v.play().catch(() => {}); }")
         page.wait_for_function("() => document.getElementById('player').readyState >= 2", timeout=10000)
         assert "could not be loaded" not in page.get_by_test_id("points-note").inner_text()
