@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from webapp.core.clock import plan_today
+from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 from webapp.media.storage import type_from_url
 from webapp.models import AuditEvent, Corporation, User, Video
 from webapp.models_email import Invitation
+from webapp.models_watching import WatchPosition
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -60,6 +61,15 @@ def make_video(corporation=None, title=None, source_url="http://origin.test/clip
     db.session.add(video)
     db.session.commit()
     return video
+
+
+def make_watch(user, video, seconds_watched=0.0, position_seconds=0.0, completed=False):
+    """A member's saved place in a video with the watch time it added up to (as the player's saves would)."""
+    row = WatchPosition(user_id=user.id, video_id=video.id, seconds_watched=seconds_watched,
+                        position_seconds=position_seconds, completed=completed, updated_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def days_from_today(days: int) -> date:
