@@ -54,8 +54,15 @@ def _seconds(stamp: str) -> float:
 
 
 def read_limited(stream) -> bytes:
-    """The uploaded file's bytes, refused (413) past MAX_BYTES without reading further."""
-    data = stream.read(MAX_BYTES + 1)
+    """The uploaded file's bytes, refused (413) past MAX_BYTES without reading further.
+
+    The upload is closed here: a refused one may be a spooled temporary file of up to the request
+    limit, which should not wait for the end of the request to be released.
+    """
+    try:
+        data = stream.read(MAX_BYTES + 1)
+    finally:
+        stream.close()
     if len(data) > MAX_BYTES:
         raise UploadTooLarge(_("The caption file is too large: the limit is 1 MB."))
     return data

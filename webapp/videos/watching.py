@@ -5,9 +5,9 @@ saves. A save is one upsert of the (user, video) row under a row lock, so concur
 viewer never lose watch time or count it twice, on PostgreSQL and SQLite alike.
 
 Watch time counts only plausible forward progress between two saves: at most MAX_STEP_SECONDS,
-and no more than MAX_RATE times the wall-clock time since the previous save (plus a second of
-slack). Seeking, going back, or a forged jump therefore adds nothing, and a burst of forged small
-steps adds no more than the time that really passed.
+and no more than MAX_RATE times the wall-clock time since the previous save. Seeking, going back
+or a forged jump therefore adds nothing, and a burst of forged small steps adds no more than twice
+the time that really passed.
 """
 import math
 from datetime import UTC
@@ -25,7 +25,6 @@ from webapp.models_watching import WatchPosition
 
 MAX_STEP_SECONDS = 15.0
 MAX_RATE = 2.0  # the fastest playback speed the player offers
-SLACK_SECONDS = 1.0
 COMPLETE_AT = 0.95  # share of the duration from which a video counts as watched to the end
 RESUME_MIN_SECONDS = 1.0  # below this, starting again is the same as resuming
 INSERT_BY_DIALECT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -52,7 +51,7 @@ def counted_progress(before: float, after: float, elapsed_seconds: float) -> flo
     forward = after - before
     if forward <= 0 or forward > MAX_STEP_SECONDS:
         return 0.0
-    return min(forward, max(elapsed_seconds, 0.0) * MAX_RATE + SLACK_SECONDS)
+    return min(forward, max(elapsed_seconds, 0.0) * MAX_RATE)
 
 
 def save_position(user: User, video: Video, seconds) -> WatchPosition:
