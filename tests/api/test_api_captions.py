@@ -13,7 +13,8 @@ from webapp.media.captions import caption_path
 from webapp.models_watching import Caption
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello <b>there</b>\n\n00:00:04.000 --> 00:00:06.500\nSecond line\n"
-SRT = "1\r\n00:00:01,000 --> 00:00:02,500\r\n<script>alert(1)</script> ünïcode\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\n둘\r\n"
+SRT = ("1\r\n00:00:01,000 --> 00:00:02,500\r\n<script>alert(1)</script> ünïcode\r\n\r\n"
+       "2\r\n00:00:03,000 --> 00:00:04,000\r\n둘\r\n")
 
 
 @pytest.fixture
