@@ -2,6 +2,7 @@
 one caching policy (hashed static URLs kept a year, nothing personal stored), reusable emails of
 removed members, and the sweep of what crashed uploads leave behind."""
 import hashlib
+import io
 import os
 import re
 import time
@@ -18,6 +19,7 @@ from tests.support.media import aged
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, User, VideoView
+from webapp.videos.caption_services import add_caption
 from webapp.videos.services import sweep_media
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -240,3 +242,17 @@ def test_the_sweep_removes_orphaned_posters_and_keeps_those_in_use(app, corporat
     assert removed == {"posters/7-" + "b" * 16 + ".jpg": "no video uses this poster",
                        "posters/7-" + "c" * 16 + ".jpg.part": "unfinished poster"}
     assert {name for name, path in files.items() if path.exists()} == {"in use", "just made", "not ours"}
+
+
+def test_the_sweep_removes_orphaned_caption_files_and_keeps_those_in_use(app, corporation):
+    video = factories.make_video(corporation, title="Captioned")
+    caption = add_caption(None, video, io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"), "en", "English", False)
+    folder = Path(app.config["MEDIA_ROOT"]) / "captions"
+    files = {"in use": aged(folder / caption.file_key, 48),
+             "orphan": aged(folder / ("e" * 32 + ".vtt"), 48),
+             "crashed write": aged(folder / ("f" * 32 + ".vtt.part"), 48),
+             "not ours": aged(folder / "notes.vtt", 100)}
+    removed = {item["name"]: item["reason"] for item in sweep_media(24 * 3600)}
+    assert removed == {f"captions/{'e' * 32}.vtt": "no caption refers to it",
+                       f"captions/{'f' * 32}.vtt.part": "unfinished caption file"}
+    assert {name for name, path in files.items() if path.exists()} == {"in use", "not ours"}
