@@ -20,6 +20,7 @@ from webapp.core.i18n import (
     format_moment,
     role_name,
 )
+from webapp.core.pages import isolate
 
 
 def plan_badge(corporation):
@@ -93,7 +94,9 @@ def register(app):
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["isolate"] = isolate
 
     @app.context_processor
     def inject_settings():
-        return {"view_points": current_app.config["VIEW_POINTS"]}
+        return {"view_points": current_app.config["VIEW_POINTS"],
+                "undo_seconds": current_app.config["UNDO_DELETE_SECONDS"]}

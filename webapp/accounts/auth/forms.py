@@ -1,7 +1,6 @@
 """Forms of the sign-up and login pages."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
@@ -9,15 +8,16 @@ from webapp.accounts.form_checks import strong_password, valid_email
 from webapp.accounts.services import email_taken
 from webapp.companies.queries import name_taken
 from webapp.core import limits
+from webapp.core.kept_forms import PageForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=limits.EMAIL_MAX)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     submit = SubmitField(_l("Log in"))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PageForm):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=limits.COMPANY_NAME_MAX)])
     email = EmailField(_l("Your email (admin login)"), validators=[DataRequired(), valid_email])
     password = PasswordField(_l("Password"), validators=[DataRequired(), strong_password])
@@ -36,12 +36,12 @@ class SignupForm(FlaskForm):
             raise ValidationError(_("That email is already registered."))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
     submit = SubmitField(_l("Send me a link"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PageForm):
     """Choose a password: accepting an invitation, or from a reset link."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), strong_password])
