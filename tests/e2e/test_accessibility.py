@@ -6,6 +6,7 @@ opens. Screenshots of every state at phone width go to test-artifacts/phone/.
 Swagger UI's own page (/docs) is held to the same rules except those its bundled markup breaks by
 itself (SWAGGER_UI_FAULTS below); our page around it adds nothing that fails.
 """
+import io
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ from webapp.accounts import links
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
 from webapp.models import VideoView
+from webapp.videos.caption_services import add_caption
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +41,13 @@ def walk_data(corporation, admin, guest, origin):
     in its title), a deleted one, views and activity; and Newco, a company signed up a minute ago."""
     factories.make_user(corporation, email="a-rather-long-address.for-testing@initech.example.com")
     clip = (DEMO_MEDIA / "colour-bars.mp4").read_bytes()
-    playable = factories.make_video(corporation, title="Colour bars", source_url=origin.add_file("colour.mp4", clip))
+    playable = factories.make_video(corporation, title="Colour bars", source_url=origin.add_file("colour.mp4", clip),
+                                    duration_seconds=8.0, status="ready")
+    add_caption(admin, playable, io.BytesIO(b"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nColour bars\n"), "en",
+                "English", True)
+    factories.make_watch(guest, playable, seconds_watched=3.0, position_seconds=3.2)
+    finished = factories.make_video(corporation, title="Watched to the end", duration_seconds=60.0, status="ready")
+    factories.make_watch(guest, finished, seconds_watched=60.0, position_seconds=60.0, completed=True)
     factories.make_video(corporation, title=RTL_TITLE,
                          source_url="https://videos.example.com/a/very/long/path/to/the/briefing.mp4")
     factories.make_video(corporation, title="Old onboarding", deleted_at=datetime.now(UTC) - timedelta(days=2),
@@ -178,6 +186,7 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     for name, path, button in [("add-url", "/videos/new", "Add video"), ("upload", "/videos/upload", "Upload video"),
                                ("edit", f"/videos/{video.id}/edit", "Save changes"),
                                ("add-member", "/members/new", "Add member"),
+                               ("captions", f"/videos/{video.id}/captions", "Add captions"),
                                ("reset-password", f"/members/{guest.id}/password", "Set the new password")]:
         page.goto(f"{base}{path}")
         walk.check(page, name)
@@ -220,6 +229,11 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
                        ("error-403", "/members/")]:
         page.goto(f"{base}{path}")
         walk.check(page, name)
+    page.goto(f"{base}/watch/{video.id}")
+    expect(page.get_by_test_id("resume-note")).to_be_visible()  # the guest left it at 0:03
+    page.locator("body").press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    walk.check(page, "guest-watch-shortcuts")
     context.close()
 
     # A company signed up a minute ago: the first-run checklist and every empty state.
