@@ -101,6 +101,7 @@
   function activates(element) {  // Space already means "press this" on these
     return element && ["BUTTON", "A", "SUMMARY", "INPUT"].indexOf(element.tagName) !== -1;
   }
+
   function seekBy(seconds) {
     var end = isFinite(video.duration) ? video.duration : Infinity;
     video.currentTime = Math.max(0, Math.min(end, video.currentTime + seconds));
@@ -129,15 +130,18 @@
     c: toggleCaptions,
     "?": openShortcuts
   };
-  document.addEventListener("keydown", function (event) {
+  // Capture phase, and the event goes no further: the focused player's own controls would otherwise
+  // also act on Space and the arrow keys (their steps differ from these).
+  window.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) { return; }
     if ((dialog && dialog.open) || isTyping(event.target)) { return; }
     var key = event.key.length === 1 && event.key !== "?" ? event.key.toLowerCase() : event.key;
     var action = actions[key];
     if (!action || (key === " " && activates(event.target))) { return; }
     event.preventDefault();
+    event.stopPropagation();
     action();
-  });
+  }, true);
 
   if (dialog) {
     var opener = document.getElementById("shortcuts-open");
