@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from webapp.accounts import sessions
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
-from webapp.accounts.services import authenticate, set_member_language, sign_up
+from webapp.accounts.services import authenticate, set_member_language
+from webapp.accounts.signup import request_sign_up
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
 from webapp.core.i18n import browser_zone, is_locale, remember_in_session
@@ -45,14 +46,12 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            _company, admin = sign_up(form.name.data, form.email.data, form.password.data,
-                                      timezone=browser_zone(form.timezone.data), locale=str(get_locale()))
+            request_sign_up(form.name.data, form.email.data, form.password.data,
+                            timezone=browser_zone(form.timezone.data), locale=str(get_locale()))
         except DomainError as error:
             flash(error.message, "error")
             return render_template("auth/signup.html", form=form), error.status
-        sessions.start_browser_session(admin)
-        flash(_("Welcome! Your company is set up on the free plan."), "success")
-        return redirect(url_for("main.index"))
+        return render_template("auth/signup_sent.html", email=form.email.data)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 
