@@ -1,16 +1,26 @@
-"""gunicorn settings, from the environment. gthread workers: streams must not hit a sync timeout."""
+"""gunicorn settings, from the environment. gevent workers (serving.Worker): a viewer costs a
+connection, not a thread, so hundreds of long streams and the pages share a few processes."""
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-worker_class = "gthread"
+# "gevent" (default): serving.Worker, gunicorn's gevent worker with psycogreen and client timeouts.
+# "gthread": the thread-per-request worker of earlier versions, kept for comparison (bench/).
+WORKER_CLASSES = {"gevent": "serving.Worker", "gthread": "gthread"}
+if os.environ.get("WEB_WORKER_CLASS", "gevent") not in WORKER_CLASSES:
+    raise RuntimeError(f"WEB_WORKER_CLASS must be one of {', '.join(WORKER_CLASSES)}")
+worker_class = WORKER_CLASSES[os.environ.get("WEB_WORKER_CLASS", "gevent")]
 workers = int(os.environ.get("WEB_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("WEB_THREADS", "8"))
-# With gthread this is the worker's heartbeat, not a per-request limit: a long stream never trips it.
+# gevent: connections one worker serves at once (viewers, pages, API calls); each relayed viewer
+# also holds an origin connection, so a worker needs about 2 file descriptors per viewer.
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))
+threads = int(os.environ.get("WEB_THREADS", "8"))  # gthread only
+# The worker's heartbeat, not a per-request limit: a long stream never trips it.
 timeout = int(os.environ.get("WEB_TIMEOUT", "120"))
 # On a restart or `docker compose stop`, running requests (streams) get this long to finish.
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "120"))
 # Kept above nginx's upstream keepalive_timeout (4 s) so nginx never reuses a closing connection.
+# With gevent it is also the time a request's line and headers have to arrive (serving.py).
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 # Request size limits, set just above nginx's (large_client_header_buffers 4 8k in nginx/nginx.conf),
 # so that behind nginx an over-long request line or header is refused by nginx with the JSON / HTML

@@ -62,10 +62,11 @@ def wait_for_http(url, process: Process, timeout=30):
 
 @contextlib.contextmanager
 def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_accel_redirect=True,
-                  processes=("web", "worker", "scheduler"), **settings):
+                  processes=("web", "worker", "scheduler"), nginx_in_front=True, **settings):
     """gunicorn (gunicorn.conf.py, APP_ENV=production) against the run's database and a throwaway
-    Redis, the other Procfile `processes`, and nginx in front; yields where everything is, inside
-    an app context of a setup app on the same database and media (tables emptied at the end)."""
+    Redis, the other Procfile `processes`, and nginx in front (unless `nginx_in_front` is false:
+    then `url` is gunicorn's own); yields where everything is, inside an app context of a setup app
+    on the same database and media (tables emptied at the end)."""
     logs, media = root / "logs", root / "media"
     logs.mkdir()
     media.mkdir()
@@ -97,7 +98,13 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
                                            # signed playback URLs and tokens made here are valid there
                                            "SECRET_KEY": env["SECRET_KEY"], "JWT_SECRET_KEY": env["SECRET_KEY"]})
     try:
-        wait_for_http(f"http://127.0.0.1:{web_port}/healthz", started["web"])
+        web_url = f"http://127.0.0.1:{web_port}"
+        wait_for_http(f"{web_url}/healthz", started["web"])
+        if not nginx_in_front:
+            with setup_app.app_context():
+                yield SimpleNamespace(url=web_url, web_url=web_url, redis=redis, processes=started, nginx=None,
+                                      logs=logs, media=media, app=setup_app, origin=origin_server, run_dir=None)
+            return
         config = render_nginx_config(root / "nginx", {
             "NGINX_LISTEN": f"127.0.0.1:{nginx_port}",
             "WEB_UPSTREAM": f"127.0.0.1:{web_port}",
@@ -112,8 +119,8 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
         url = f"http://127.0.0.1:{nginx_port}"
         wait_for_http(f"{url}/healthz", nginx)
         with setup_app.app_context():
-            yield SimpleNamespace(url=url, redis=redis, processes=started, nginx=nginx, logs=logs, media=media,
-                                  app=setup_app, origin=origin_server, run_dir=root / "nginx")
+            yield SimpleNamespace(url=url, web_url=web_url, redis=redis, processes=started, nginx=nginx, logs=logs,
+                                  media=media, app=setup_app, origin=origin_server, run_dir=root / "nginx")
     finally:
         for process in [nginx, *started.values()]:
             if process:

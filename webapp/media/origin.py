@@ -21,6 +21,11 @@ FORWARDED_REQUEST_HEADERS = ("Range", "If-Range")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 VIDEO_BYTES = (200, 206)
 # What an origin may announce for video bytes; anything else (HTML, SVG, scripts, JSON...) is refused.
+# Relay pieces: MIN_PIECE, and for a viewer that has taken WARM_UP bytes about what it takes in
+# PIECE_SECONDS at its pace so far (see piece_size).
+MIN_PIECE = 64 * 1024
+WARM_UP = 8 * 1024 * 1024
+PIECE_SECONDS = 0.1
 VIDEO_BODY_TYPES = ("application/octet-stream", "binary/octet-stream", "application/mp4")
 
 _session = None
@@ -62,6 +67,18 @@ def announces_video(headers) -> bool:
     return not content_type or content_type.startswith("video/") or content_type in VIDEO_BODY_TYPES
 
 
+def piece_size(taken: int, seconds: float, chunk_size: int) -> int:
+    """The next relay piece for a viewer that took `taken` bytes in `seconds` since its first piece:
+    MIN_PIECE until it has taken WARM_UP bytes (kernel buffers swallow the first pieces at once,
+    whatever the viewer's pace), then what it takes in PIECE_SECONDS, between MIN_PIECE and chunk_size."""
+    floor = min(MIN_PIECE, chunk_size)
+    if taken < WARM_UP:
+        return floor
+    if seconds <= 0:
+        return chunk_size
+    return max(floor, min(chunk_size, int(taken / seconds * PIECE_SECONDS)))
+
+
 class OriginCut(Exception):
     """The origin stopped sending in the middle of a body: the viewer's connection must be closed."""
 
@@ -84,6 +101,12 @@ class Upstream:
     def iter_body(self, chunk_size: int, min_bytes: int = 0, window: float = 0):
         """Yield the body as it arrives (at most chunk_size bytes a piece, never waiting for a full one).
 
+        The piece size follows the viewer's pace (`piece_size`): a fast reader gets pieces of up to
+        chunk_size, a viewer at 5 Mbit/s (or one that stopped reading early) pieces of MIN_PIECE, so
+        it holds about 64 KiB of the process's memory while it waits, not chunk_size. After each
+        piece the relay yields to the server's other connections (`time.sleep(0)`: a cooperative
+        switch under gevent, nothing under threads).
+
         An origin that sends less than `min_bytes` in `window` seconds of waiting for it is cut (time
         spent waiting for the viewer does not count). A body that ends early raises OriginCut after
         the bytes received, so that the server closes the viewer's connection instead of leaving the
@@ -91,11 +114,12 @@ class Upstream:
         """
         read = self.response.raw.read1
         waited, received = 0.0, 0
+        size, taken, first = min(MIN_PIECE, chunk_size), 0, None
         try:
             while True:
                 started = time.monotonic()
                 try:
-                    data = read(chunk_size)
+                    data = read(size)
                 except (Urllib3Error, OSError) as error:
                     log.warning("origin stopped sending %s: %s", self.url, error.__class__.__name__)
                     raise OriginCut(self.url) from None
@@ -108,7 +132,11 @@ class Upstream:
                 elif window and waited >= window:
                     log.warning("origin too slow, cut %s: %d bytes in %.0f s", self.url, received, waited)
                     raise OriginCut(self.url)
+                first = first or time.monotonic()
                 yield data
+                taken += len(data)
+                size = piece_size(taken, time.monotonic() - first, chunk_size)
+                time.sleep(0)
         finally:
             self.close()
 

@@ -1,8 +1,11 @@
 """Who a request is made by: Flask-Login's user loader (browser sessions) and the access-token user lookup (API)."""
-from webapp.accounts.sessions.tokens import session_is_live
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager
+
+from webapp.accounts.sessions.tokens import is_family_id
 from webapp.core.extensions import db
 from webapp.core.ids import MAX_ID
-from webapp.models import User
+from webapp.models import Corporation, RefreshToken, User
 
 
 def load_user(session_id: str):
@@ -11,23 +14,28 @@ def load_user(session_id: str):
     The session names a user id and a session version: bumping the version ends the session.
     """
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or int(user_id) > MAX_ID or int(version) > MAX_ID:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
+    return db.session.scalar(_active_user(int(user_id)).where(User.session_version == int(version)))
+
+
+def _active_user(user_id: int):
+    """The query of an active user (not deleted, company not deleted), loaded with the company in
+    the same SELECT: every page and API call reads both."""
+    return (select(User).join(User.corporation).options(contains_eager(User.corporation))
+            .where(User.id == user_id, User.deleted_at.is_(None), Corporation.deleted_at.is_(None)))
 
 
 def load_token_user(claims: dict) -> User | None:
     """The active user an access token names, or None when they, their company, the token's session
-    version or its session (logged out, ended by reuse detection) are gone (then 401)."""
-    subject = claims.get("sub")
+    version or its session (logged out, ended by reuse detection) are gone (then 401).
+
+    One query checks all of it and loads the company with the user (every API call reads it).
+    """
+    subject, version, family = claims.get("sub"), claims.get("sv"), claims.get("fam")
     if not isinstance(subject, str) or not subject.isdigit() or int(subject) > MAX_ID:
         return None
-    user = db.session.get(User, int(subject))
-    if user is None or not user.is_active or claims.get("sv") != user.session_version:
+    if type(version) is not int or not 0 <= version <= MAX_ID or not is_family_id(family):
         return None
-    if not session_is_live(claims.get("fam")):
-        return None
-    return user
+    session_live = exists().where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
+    return db.session.scalar(_active_user(int(subject)).where(User.session_version == version, session_live))

@@ -169,10 +169,15 @@ def active_sessions_query(user: User):
     )
 
 
+def is_family_id(value) -> bool:
+    """Could this be a session (refresh-token family) id? (Claims are checked before any query.)"""
+    return isinstance(value, str) and 0 < len(value) <= 36
+
+
 def session_is_live(family_id) -> bool:
     """Is this API session (refresh-token family) still open? Access tokens and playback URLs
     descended from it die with it: logout and reuse detection revoke every token of the family."""
-    if not isinstance(family_id, str) or not 0 < len(family_id) <= 36:
+    if not is_family_id(family_id):
         return False
     return db.session.scalar(
         select(RefreshToken.id)

@@ -1,0 +1,319 @@
+"""Many simultaneous viewers, gunicorn reached directly (relay mode): the gevent worker vs gthread.
+
+Starts nginx as the video origin (one 300 MB file), a throwaway PostgreSQL database with one
+company, one guest and the file as a URL-source video, and for each worker class
+(`WEB_WORKER_CLASS`, same gunicorn.conf.py otherwise: 4 workers; gthread with 8 threads each):
+
+1. N viewers at once, each reading at 5 Mbit/s (625,000 B/s) for --seconds: how many get their rate
+   (>= 95 % of it from their first byte on), the slowest first byte, and meanwhile the latency of
+   /healthz and of a logged-in page (the library, `/`), probed by a separate process;
+2. the workers' memory per idle viewer: N viewers that read the headers, then nothing;
+3. 200 half-sent requests plus 200 streams that read nothing, all at once: /login's latency
+   meanwhile, and how long until the server has closed them.
+
+Viewers are asyncio connections in this process (64 KiB receive buffer each); all on 127.0.0.1.
+
+    .venv/bin/python bench/viewers.py [--viewers 60,200] [--seconds 20] [--modes gthread,gevent]
+"""
+import argparse
+import asyncio
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stream import BIN, ROOT, free_port, login, rss_kib, setup_database, wait_for  # noqa: E402
+
+RATE = 625_000  # 5 Mbit/s
+ORIGIN_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off; sendfile on; tcp_nopush on;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  types {{ video/mp4 mp4; }}
+  server {{ listen 127.0.0.1:{origin_port}; root {tmp}/origin; }}
+}}
+"""
+
+
+class Server:
+    """gunicorn with gunicorn.conf.py and the given worker class (4 workers, as on a 2-core host)."""
+
+    def __init__(self, worker_class, port, workers=4):
+        self.port = port
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
+            env={**os.environ, "WEB_WORKER_CLASS": worker_class, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                 "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "/dev/null",
+                 "GUNICORN_ERROR_LOG": "/dev/null"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+
+    def rss_kib(self):
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                                  capture_output=True, text=True).stdout.split()
+        return sum(rss_kib(int(pid)) for pid in children)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+async def open_stream(port, path, cookie, rcvbuf=64 * 1024):
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+    return reader, writer
+
+
+async def viewer(port, path, cookie, seconds, rate, delay=0.0):
+    """After `delay`, read at `rate` for `seconds`; (first byte delay, bytes a second since the first
+    byte) or None."""
+    await asyncio.sleep(delay)
+    started = time.monotonic()
+    try:
+        reader, writer = await open_stream(port, path, cookie)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=seconds + 30)
+    except (TimeoutError, OSError, asyncio.IncompleteReadError):
+        return None
+    first = time.monotonic()
+    if not head.startswith(b"HTTP/1.1 200"):
+        writer.close()
+        return None
+    received, end = 0, first + seconds
+    try:
+        while (now := time.monotonic()) < end:
+            due = rate * (now - first) - received
+            if due <= 0:
+                await asyncio.sleep(min(0.05, -due / rate + 0.001))
+                continue
+            data = await asyncio.wait_for(reader.read(min(int(due) + 1, 256 * 1024)), timeout=end - now + 1)
+            if not data:
+                break
+            received += len(data)
+    except (TimeoutError, OSError):
+        pass
+    writer.close()
+    return first - started, received / (time.monotonic() - first)
+
+
+def probe(base, cookie, seconds, results):
+    """A separate process: GET /healthz and the library page every 50 ms, new connection each time."""
+    timings = {"/healthz": [], "/": []}
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for path, times in timings.items():
+            start = time.monotonic()
+            try:
+                status = requests.get(base + path, headers={"Cookie": cookie}, timeout=10).status_code
+            except requests.RequestException:
+                status = None
+            times.append((time.monotonic() - start) * 1000 if status == 200 else 10_000)
+        time.sleep(0.05)
+    results.put(timings)
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * share))] if values else float("nan")
+
+
+def probing(base, cookie, seconds):
+    results = multiprocessing.Queue()
+    process = multiprocessing.Process(target=probe, args=(base, cookie, seconds, results))
+    process.start()
+    return process, results
+
+
+def viewers_step(server, path, cookie, count, seconds, ramp):
+    """`count` viewers arriving evenly over `ramp` seconds (0: all at once), each watching `seconds`."""
+    base = f"http://127.0.0.1:{server.port}"
+    process, results = probing(base, cookie, seconds + ramp)
+
+    async def run():
+        return await asyncio.gather(*(viewer(server.port, path, cookie, seconds, RATE, ramp * n / count)
+                                      for n in range(count)))
+
+    outcomes = asyncio.run(run())
+    timings = results.get()
+    process.join()
+    served = [o for o in outcomes if o is not None]
+    at_rate = sum(1 for _, got in served if got >= 0.95 * RATE)
+    first_bytes = [first for first, _ in served]
+    return {
+        "at_rate": at_rate,
+        "failed": count - len(served),
+        "first_byte_max": max(first_bytes) if first_bytes else float("nan"),
+        "first_byte_median": statistics.median(first_bytes) if first_bytes else float("nan"),
+        "healthz_p99": percentile(timings["/healthz"], 0.99),
+        "page_p99": percentile(timings["/"], 0.99),
+        "page_median": statistics.median(timings["/"]),
+    }
+
+
+def idle_cost(server, path, cookie, count):
+    """KiB of worker memory per viewer that took the headers and then reads nothing."""
+    async def run():
+        before = server.rss_kib()
+        streams = []
+        for _ in range(count):
+            reader, writer = await open_stream(server.port, path, cookie)
+            streams.append((reader, writer))
+        for reader, _ in streams:
+            await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=60)
+        await asyncio.sleep(3)
+        during = server.rss_kib()
+        for _, writer in streams:
+            writer.close()
+        return (during - before) / count
+
+    return asyncio.run(run())
+
+
+def established_to(port):
+    """Server-side TCP connections of 127.0.0.1:port in ESTABLISHED state (from /proc/net/tcp)."""
+    local = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        return sum(1 for line in table.readlines()[1:] if line.split()[1] == local and line.split()[3] == "01")
+
+
+def attack(server, path, cookie, count, seconds):
+    """count half-sent requests + count non-reading streams; /login latency meanwhile and closing times."""
+    base = f"http://127.0.0.1:{server.port}"
+
+    async def half_closed(reader, started):
+        try:
+            while await asyncio.wait_for(reader.read(1 << 20), timeout=seconds):
+                pass
+            return time.monotonic() - started
+        except (TimeoutError, OSError):
+            return None
+
+    async def streams_closed(started):
+        """Seconds until the server holds none of the streams (it closed them without their reading)."""
+        while time.monotonic() - started < seconds:
+            if established_to(server.port) == 0:
+                return time.monotonic() - started
+            await asyncio.sleep(0.5)
+        return None
+
+    async def run():
+        started = time.monotonic()
+        half, streams = [], []
+        for _ in range(count):
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ")
+            half.append((reader, writer))
+            streams.append(await open_stream(server.port, path, cookie, rcvbuf=16 * 1024))
+        loop = asyncio.get_running_loop()
+        login_times = []
+
+        def login_probe():
+            end = time.monotonic() + 10
+            while time.monotonic() < end:
+                start = time.monotonic()
+                try:
+                    ok = requests.get(base + "/login", timeout=5).status_code == 200
+                except requests.RequestException:
+                    ok = False
+                login_times.append((time.monotonic() - start) * 1000 if ok else 5000)
+                time.sleep(0.1)
+
+        probe_task = loop.run_in_executor(None, login_probe)
+        half_times = await asyncio.gather(*(half_closed(r, started) for r, _ in half))
+        await probe_task
+        stream_time = await streams_closed(started)
+        for _, writer in half + streams:
+            writer.close()
+        return login_times, half_times, stream_time
+
+    login_times, half_times, stream_time = asyncio.run(run())
+    cut = [t for t in half_times if t is not None]
+    return {
+        "login_max": max(login_times), "login_p99": percentile(login_times, 0.99),
+        "half_closed": len(cut), "half_closed_after": max(cut) if cut else float("nan"),
+        "streams_closed_after": stream_time if stream_time is not None else float("nan"),
+    }
+
+
+def load():
+    return open("/proc/loadavg").read().split()[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", default="60,200", help="comma-separated viewer counts")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--ramps", default="0,10", help="seconds over which the viewers arrive (0: all at once)")
+    parser.add_argument("--modes", default="gthread,gevent")
+    parser.add_argument("--attack", type=int, default=200, help="half-sent requests (and as many idle streams)")
+    parser.add_argument("--idle", type=int, default=200, help="idle viewers for the memory figure")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="reelhouse-viewers-"))
+    tmp.chmod(0o755)
+    (tmp / "origin").mkdir()
+    (tmp / "media").mkdir()
+    block = os.urandom(1 << 20)
+    with open(tmp / "origin" / "big.mp4", "wb") as out:
+        for _ in range(300):
+            out.write(block)
+    origin_port = free_port()
+    (tmp / "nginx.conf").write_text(ORIGIN_CONF.format(tmp=tmp, origin_port=origin_port))
+    nginx = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"])
+    drop = None
+    try:
+        (relay_id, _upload_id), drop = setup_database(tmp, origin_port, 300 << 20)
+        path = f"/videos/{relay_id}/stream"
+        print(f"relay mode, gunicorn reached directly, 4 workers; viewers at {RATE * 8 / 1e6:.0f} Mbit/s for "
+              f"{args.seconds} s; nproc={os.cpu_count()}")
+        for mode in args.modes.split(","):
+            server = Server(mode, free_port())
+            try:
+                cookie = login(f"http://127.0.0.1:{server.port}", "viewer@bench.example")
+                steps = [(int(n), float(ramp)) for n in args.viewers.split(",") if n for ramp in args.ramps.split(",")]
+                for count, ramp in steps:
+                    load_before = load()
+                    r = viewers_step(server, path, cookie, count, args.seconds, ramp)
+                    print(f"{mode:8} {count:4} viewers arriving over {ramp:2.0f} s: {r['at_rate']:4} at rate, "
+                          f"{r['failed']} failed; first byte "
+                          f"median {r['first_byte_median'] * 1000:.0f} ms, max {r['first_byte_max'] * 1000:.0f} ms; "
+                          f"p99 /healthz {r['healthz_p99']:.0f} ms, library page {r['page_p99']:.0f} ms "
+                          f"(median {r['page_median']:.0f}); load {load_before}->{load()}")
+                    time.sleep(2)
+                if mode == "gevent" and args.idle:
+                    print(f"{mode:8} idle viewers: {idle_cost(server, path, cookie, args.idle):.0f} KiB of worker "
+                          f"memory each ({args.idle} viewers that read nothing)")
+                if args.attack:
+                    r = attack(server, path, cookie, args.attack, 60)
+                    print(f"{mode:8} {args.attack} half-sent + {args.attack} non-reading: /login p99 "
+                          f"{r['login_p99']:.0f} ms, max {r['login_max']:.0f} ms (5000 = failed); closed by the "
+                          f"server: {r['half_closed']} half-sent (last after {r['half_closed_after']:.1f} s), "
+                          f"all streams after {r['streams_closed_after']:.1f} s (nan: not within 60 s)")
+            finally:
+                server.stop()
+    finally:
+        nginx.terminate()
+        if drop:
+            drop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The web server's worker class: gunicorn's gevent worker, with psycopg2 made cooperative and a
+timeout on every client socket. Named by gunicorn.conf.py (`worker_class`); the app never imports it.
+
+One worker process serves up to `worker_connections` connections at once, each in a greenlet: a
+viewer reading a stream at 5 Mbit/s costs a socket and one relay piece, not a thread. Everything
+that waits (client and origin sockets, DNS, Redis, PostgreSQL through psycogreen) lets the other
+greenlets run meanwhile.
+
+Slow and half-open clients (a server reached without nginx in front) are cut by two timeouts:
+- a request's line and headers must arrive within `keepalive` seconds (gunicorn's gevent worker
+  reads them under `gevent.Timeout(keepalive)`; WEB_KEEPALIVE, 5 s): a half-sent request is closed;
+- every read of a request body and every write of an answer piece must make progress within
+  WEB_CLIENT_TIMEOUT seconds (30 s, a timeout on the client socket): a viewer that takes nothing
+  for that long is disconnected, and the relay closes its origin connection.
+"""
+import os
+
+import gevent
+from gunicorn.workers.base_async import AsyncWorker
+from gunicorn.workers.ggevent import GeventWorker
+
+CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
+
+
+class Worker(GeventWorker):
+    """gunicorn's gevent worker plus psycogreen and the client socket timeout (module docstring)."""
+
+    def patch(self):
+        """Monkey-patch (in the worker process, before the app and so requests, ssl and psycopg2 load)."""
+        super().patch()
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()
+
+    def handle(self, listener, client, addr):
+        """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress."""
+        client.settimeout(CLIENT_TIMEOUT)  # gunicorn's own handle() would make it blocking forever
+        AsyncWorker.handle(self, listener, client, addr)
+
+    def handle_request(self, listener_name, req, sock, addr):
+        """Serve one request, then yield to the other connections (fairness between keep-alive
+        clients); a client that stopped reading (or sending its body) is closed with one log line,
+        not a traceback."""
+        try:
+            return super().handle_request(listener_name, req, sock, addr)
+        except TimeoutError:
+            self.log.info("closed %s %s for %s: no progress in %.0f s", req.method, req.path,
+                          addr[0] if isinstance(addr, tuple) else addr, CLIENT_TIMEOUT)
+            raise StopIteration() from None
+        finally:
+            # A keep-alive client whose next request is already there would be served again at once:
+            # let the other connections have their turn first.
+            gevent.sleep(0)
