@@ -20,10 +20,11 @@ def load_user(session_id: str):
 
 
 def _active_user(user_id: int):
-    """The query of an active user (not deleted, company not deleted), loaded with the company in
-    the same SELECT: every page and API call reads both."""
+    """The query of an active user (not deleted; company not deleted, sign-up confirmed), loaded with
+    the company in the same SELECT: every page and API call reads both."""
     return (select(User).join(User.corporation).options(contains_eager(User.corporation))
-            .where(User.id == user_id, User.deleted_at.is_(None), Corporation.deleted_at.is_(None)))
+            .where(User.id == user_id, User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
+                   Corporation.activated_at.is_not(None)))
 
 
 def load_token_user(claims: dict) -> User | None:
