@@ -95,6 +95,8 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = env_int("PER_PAGE", 20)
+        # Seconds during which the admin who deleted a video may undo it from the flash (every plan).
+        self.UNDO_DELETE_SECONDS = env_int("UNDO_DELETE_SECONDS", 120)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", self.REDIS_URL)
         # Redis must answer within REDIS_TIMEOUT seconds. After a failure the rate limiter leaves it
         # alone (circuit breaker): it counts in memory, per process, and tries Redis again after

@@ -13,6 +13,7 @@ from webapp.core.health import bp as health_bp
 from webapp.core.main import bp as main_bp
 from webapp.insights.activity import bp as activity_bp
 from webapp.insights.analytics import bp as analytics_bp
+from webapp.insights.onboarding import first_run_progress
 from webapp.videos.library import bp as library_bp
 from webapp.videos.manage import bp as videos_bp
 from webapp.videos.player import bp as player_bp
@@ -32,3 +33,4 @@ def register_blueprints(app):
 def register_template_helpers(app):
     """Values and filters every template can use."""
     templating.register(app)
+    app.jinja_env.globals["first_run_progress"] = first_run_progress  # the home page's checklist

@@ -32,16 +32,11 @@
   function failed() {
     if (note) { note.textContent = video.dataset.msgFailed || ""; }
   }
-  var source = video.querySelector("source");
-  if (source) { source.addEventListener("error", failed); }
+  // Only a real error says the video could not be loaded: the element's error event, or its error
+  // attribute when the failure came before this script ran (never a guess from networkState, which
+  // passes through NETWORK_NO_SOURCE while the browser is still choosing its source).
   video.addEventListener("error", failed);
-  // The stream may have failed before this script ran (its error event is then gone). Look once the
-  // page has loaded: a <video> holds the load event until it has data or has failed, while right
-  // after parsing (this script cached, so run at once) NETWORK_NO_SOURCE is only a passing state.
-  function failedEarlier() {
-    if (video.error || video.networkState === HTMLMediaElement.NETWORK_NO_SOURCE) { failed(); }
-  }
-  if (document.readyState === "complete") { failedEarlier(); } else { window.addEventListener("load", failedEarlier); }
+  if (video.error) { failed(); }
 
   video.addEventListener("playing", function () {
     if (settled || polling) { return; }

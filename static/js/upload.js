@@ -1,7 +1,9 @@
 // Upload forms (form[data-upload]) are sent with XMLHttpRequest so a <progress> bar can follow
 // the bytes. Without JavaScript the same form posts normally. The server answers 201 with
 // {"location": ...} when the video is stored, or the form page again (4xx) with its errors.
-// Messages come translated from the form's data-msg-* attributes; {status} is filled in here.
+// Messages come translated from the form's data-msg-* attributes; {placeholders} are filled in here.
+// While the upload runs: the button is disabled and says so, the speed and time left are shown,
+// screen readers hear each quarter (not every percent), and leaving the page asks first.
 (function () {
   "use strict";
 
@@ -34,6 +36,20 @@
     return true;
   }
 
+  function clock(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  var uploading = false;
+  window.addEventListener("beforeunload", function (event) {
+    if (!uploading) { return; }
+    event.preventDefault();
+    event.returnValue = "";  // the browser asks "Leave site?": the upload would be lost
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-upload") || event.defaultPrevented) { return; }
@@ -50,42 +66,64 @@
 
     var box = form.querySelector(".upload-progress");
     var bar = form.querySelector("progress");
-    var percent = form.querySelector(".upload-percent");
+    var stats = form.querySelector(".upload-stats");
+    var announce = form.querySelector(".upload-announce");
     var button = form.querySelector("[type=submit]");
+    var buttonLabel = button ? button.value || button.textContent : "";
     var errorBox = form.querySelector(".upload-error");
+    var started = Date.now();
+    var quarter = 0;
+
+    function busy(on) {
+      uploading = on;
+      if (box) { box.hidden = !on; }
+      if (!button) { return; }
+      button.disabled = on;
+      var label = on ? message(form, "busy") : buttonLabel;
+      if (button.tagName === "INPUT") { button.value = label; } else { button.textContent = label; }
+    }
+
     if (errorBox) { errorBox.hidden = true; }
-    if (box) { box.hidden = false; }
-    if (button) { button.disabled = true; }
+    busy(true);
 
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.getAttribute("action") || window.location.href);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.addEventListener("progress", function (progress) {
       if (!bar) { return; }
-      if (progress.lengthComputable) {
-        var value = Math.round((progress.loaded / progress.total) * 100);
-        bar.value = value;
-        bar.textContent = value + "%";
-        if (percent) { percent.textContent = value + "%"; }
-      } else {
-        bar.removeAttribute("value");
+      if (!progress.lengthComputable) { bar.removeAttribute("value"); return; }
+      var value = Math.round((progress.loaded / progress.total) * 100);
+      bar.value = value;
+      bar.textContent = value + "%";
+      var seconds = (Date.now() - started) / 1000;
+      var speed = seconds > 0 ? progress.loaded / seconds : 0;
+      if (stats && speed > 0) {
+        stats.textContent = message(form, "stats", {
+          percent: String(value),
+          speed: (speed / 1048576).toFixed(1),
+          time: clock((progress.total - progress.loaded) / speed),
+        });
+      }
+      var reached = Math.floor(value / 25);
+      if (announce && reached > quarter) {
+        quarter = reached;
+        announce.textContent = message(form, "announce", {percent: String(quarter * 25)});
       }
     });
     xhr.addEventListener("load", function () {
+      uploading = false;
       if (xhr.status === 201) {
         var answer = JSON.parse(xhr.responseText);
         window.location.assign(answer.location);
         return;
       }
       if (!replaceMain(xhr.responseText)) {
-        if (box) { box.hidden = true; }
-        if (button) { button.disabled = false; }
+        busy(false);
         showError(form, message(form, "failed", {status: xhr.status}));
       }
     });
     xhr.addEventListener("error", function () {
-      if (box) { box.hidden = true; }
-      if (button) { button.disabled = false; }
+      busy(false);
       showError(form, message(form, "lost"));
     });
     xhr.send(new FormData(form));

@@ -40,7 +40,7 @@ def test_my_account_shows_points_and_watch_history(app, guest_client, guest, cor
     db.session.commit()
     page = guest_client.get("/account/").get_data(as_text=True)
     assert '<strong data-testid="account-points">30</strong>' in page
-    assert "Page 1 of 2" in page and "<td>10</td>" in page
+    assert "Page 1 of 2" in page and ">10</td>" in page
     both = page + guest_client.get("/account/?page=2").get_data(as_text=True)
     assert all(title in both for title in ("First", "Second", "Third"))
 

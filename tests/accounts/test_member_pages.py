@@ -41,7 +41,7 @@ def test_a_short_initial_password_is_refused(admin_client, admin):
 
 
 def test_the_last_admin_cannot_be_demoted(admin_client, admin):
-    response = post_page(admin_client, f"/members/{admin.id}/role", {f"m{admin.id}-role": "guest"})
+    response = post_page(admin_client, f"/members/{admin.id}/role", {f"m{admin.id}-role": "guest", "confirmed": "1"})
     assert response.status_code == 302
     assert "A company must keep at least one admin." in admin_client.get("/members/").get_data(as_text=True)
     db.session.refresh(admin)
@@ -49,7 +49,7 @@ def test_the_last_admin_cannot_be_demoted(admin_client, admin):
 
 
 def test_the_last_admin_cannot_be_removed(admin_client, admin, guest):
-    response = post_page(admin_client, f"/members/{admin.id}/remove")
+    response = post_page(admin_client, f"/members/{admin.id}/remove", {"confirmed": "1"})
     assert response.status_code == 302
     assert "A company must keep at least one admin." in admin_client.get("/members/").get_data(as_text=True)
     db.session.refresh(admin)
@@ -61,13 +61,13 @@ def test_with_two_admins_one_can_be_demoted_and_then_the_other_cannot(admin_clie
     post_page(admin_client, f"/members/{second.id}/role", {f"m{second.id}-role": "guest"})
     db.session.refresh(second)
     assert second.role == "guest"
-    post_page(admin_client, f"/members/{admin.id}/role", {f"m{admin.id}-role": "guest"})
+    post_page(admin_client, f"/members/{admin.id}/role", {f"m{admin.id}-role": "guest", "confirmed": "1"})
     db.session.refresh(admin)
     assert admin.role == "admin"
 
 
 def test_a_removed_member_can_no_longer_log_in(admin_client, guest):
-    assert post_page(admin_client, f"/members/{guest.id}/remove").status_code == 302
+    assert post_page(admin_client, f"/members/{guest.id}/remove", {"confirmed": "1"}).status_code == 302
     assert authenticate(guest.email, PASSWORD) is None
     page = admin_client.get("/members/").get_data(as_text=True)
     assert f"{guest.email} was removed." in page

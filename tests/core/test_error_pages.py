@@ -3,7 +3,7 @@ import pytest
 
 from tests.support.pages import post_upload, upload_data
 
-LAYOUT_MARKS = ('class="skip-link"', '<nav aria-label="Main">', 'data-testid="plan-badge"')
+LAYOUT_MARKS = ('class="skip-link"', '<nav class="main-nav" aria-label="Main">', 'data-testid="plan-badge"')
 
 
 def assert_in_layout(response, status, message):

@@ -21,7 +21,7 @@ ROUTES = [
     ("GET", "/members/{member}/password", True, None),
     ("POST", "/members/{member}/password", True,
      lambda ids: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}),
-    ("POST", "/members/{member}/remove", True, lambda ids: {}),
+    ("POST", "/members/{member}/remove", True, lambda ids: {"confirmed": "1"}),
     ("POST", "/members/invitations", True, lambda ids: {"email": "invited@initech.example.com", "role": "guest"}),
     ("POST", "/members/invitations/{invitation}/resend", True, lambda ids: {}),
     ("POST", "/members/invitations/{invitation}/revoke", True, lambda ids: {}),
@@ -35,9 +35,10 @@ ROUTES = [
     ("POST", "/videos/{video}/edit", True,
      lambda ids: {"title": "Renamed", "source_url": ids["origin_url"]}),
     ("POST", "/videos/{video}/delete", True, lambda ids: {}),
+    ("POST", "/videos/{trashed}/undo-delete", True, lambda ids: {}),
     ("GET", "/trash/", True, None),
     ("POST", "/trash/{trashed}/restore", True, lambda ids: {}),
-    ("POST", "/trash/{trashed}/purge", True, lambda ids: {}),
+    ("POST", "/trash/{trashed}/purge", True, lambda ids: {"confirmed": "1"}),
     ("GET", "/plan/", True, None),
     ("POST", "/plan/upgrade", True, lambda ids: {"plan_expires_at": days_from_today(60).isoformat()}),
     ("POST", "/plan/free", True, lambda ids: {}),
@@ -124,7 +125,7 @@ def test_the_matrix_covers_every_page_route(app):
             path = rule.rule.replace("<int:member_id>", "{member}").replace("<int:video_id>", "{video}")
             path = path.replace("<int:invitation_id>", "{invitation}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
-                if rule.endpoint.startswith("trash."):
+                if rule.endpoint.startswith("trash.") or rule.endpoint == "videos.undo_delete":
                     path = path.replace("{video}", "{trashed}")
                 routes.add((method, path))
     assert routes == covered

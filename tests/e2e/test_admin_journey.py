@@ -86,7 +86,7 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     # Delete it (after confirming): it moves to the trash.
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("row", name=re.compile("Safety briefing")).get_by_role("button", name="Delete").click()
-    expect(flash(page)).to_have_text("“Safety briefing” was moved to the trash.")
+    expect(flash(page).locator("p")).to_have_text("“Safety briefing” was moved to the trash.")
 
     # On the free plan, the trash explains why restore is unavailable.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Trash").click()
@@ -129,6 +129,7 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
         "href", re.compile(r"^/watch/\d+$"))
     screenshot("library")
     page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_test_id("menu").get_by_text("Menu").click()  # on a phone the navigation sits behind Menu
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
     screenshot("account-phone")
 

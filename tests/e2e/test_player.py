@@ -63,3 +63,16 @@ def test_a_broken_source_says_so_and_earns_nothing(page, live_server, browser_lo
     page.goto(f"{live_server.url}/watch/{video.id}")
     page.get_by_text("This video could not be loaded.").wait_for(timeout=10000)
     assert points_of(guest) == 0
+
+
+def test_a_playable_video_never_says_it_could_not_be_loaded(page, live_server, browser_login, guest, corporation,
+                                                           origin):
+    """The failure message follows a real error event only, not a guess made while the browser is still
+    choosing its source (which used to show it under a video that then played)."""
+    video = factories.make_video(corporation, title="Reloaded clip", source_url=origin.add_file(
+        "reloaded.mp4", (DEMO_MEDIA / "colour-bars.mp4").read_bytes()))
+    browser_login(guest.email)
+    for _ in range(5):
+        page.goto(f"{live_server.url}/watch/{video.id}")
+        page.wait_for_function("() => document.getElementById('player').readyState >= 2", timeout=10000)
+        assert "could not be loaded" not in page.get_by_test_id("points-note").inner_text()

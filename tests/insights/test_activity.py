@@ -16,7 +16,7 @@ def test_admins_see_who_did_what_to_what_when_and_from_where(admin_client, audit
     assert table_rows(response) == [
         [when(2026, 3, 9, 12, 0), guest.email, "Sessions logged out", f"Member “{guest.email}” (#{guest.id})", "",
          "198.51.100.7"],
-        [when(2026, 3, 5, 0, 5), "System", "Plan expired", f"Company #{admin.corporation_id}",
+        [when(2026, 3, 5, 0, 5), "System", "Plan expired", f"Company “Initech” (#{admin.corporation_id})",
          "expired on 2026-03-04", ""],
         [when(2026, 3, 1, 9, 30), admin.email, "Member added", f"Member “{guest.email}” (#{guest.id})", "",
          "198.51.100.7"],

@@ -70,9 +70,9 @@ def test_delete_forever_removes_the_row_and_the_file_on_a_free_plan(app, admin_c
     media_path("abc123.mp4").write_bytes(b"\0\0\0\x18ftypmp42 stored bytes")
     video = trashed_video(corporation, admin, source_url=None, file_key="abc123.mp4")
     page = admin_client.get("/trash/").get_data(as_text=True)
-    assert 'data-confirm="Delete “Old onboarding” forever? This cannot be undone."' in page
+    assert 'data-confirm="Delete “\u2068Old onboarding\u2069” forever? This cannot be undone."' in page
     video_id = video.id
-    response = post_page(admin_client, f"/trash/{video_id}/purge")
+    response = post_page(admin_client, f"/trash/{video_id}/purge", {"confirmed": "1"})
     assert response.status_code == 302
     db.session.expunge_all()
     assert db.session.get(Video, video_id) is None

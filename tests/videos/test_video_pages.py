@@ -24,7 +24,7 @@ def test_uploading_an_mp4_stores_it_under_media_root(app, admin_client):
                                                                     DEMO_MP4.stat().st_size)
     assert media_path(video.file_key).read_bytes() == DEMO_MP4.read_bytes()
     assert stored_files(app) == [media_path(video.file_key)]
-    assert "“Colour bars” was uploaded." in admin_client.get("/videos/").get_data(as_text=True)
+    assert "“<bdi>Colour bars</bdi>” was uploaded." in admin_client.get("/videos/").get_data(as_text=True)
 
 
 def test_the_progress_bar_script_gets_a_location_to_go_to(admin_client):

@@ -1,5 +1,7 @@
 """App-wide error handlers: JSON under /api, HTML pages in the shared layout elsewhere."""
-from flask import current_app, jsonify, make_response, render_template, request
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -7,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from webapp.core.exceptions import DomainError
 from webapp.core.extensions import db
+from webapp.core.kept_forms import keep_submitted_form
 from webapp.core.ratelimit import retry_after_seconds, retry_message
 
 FRIENDLY = {
@@ -34,6 +37,24 @@ CSRF_MESSAGES = {
     "The CSRF tokens do not match.": _l("The CSRF tokens do not match."),
 }
 CSRF_ADVICE = _l("Go back, reload the page and send the form again.")
+# The CSRF failures of a session that ended (logged out after idle time, expired, cookie gone) or of
+# a page left open too long: the form is kept and shown again (after a new login when needed).
+SESSION_ENDED = ("The CSRF session token is missing.", "The CSRF token has expired.")
+
+
+def keep_form_and_return(error):
+    """Instead of an error page: keep what was typed, then lead back to the form (via the login page
+    when the session has ended)."""
+    from flask_login import current_user
+
+    page = keep_submitted_form()
+    if current_user.is_authenticated or urlsplit(page).path in (url_for("auth.login"), url_for("auth.signup")):
+        flash(_("The page had been open too long, so the form was not sent. Check it and send it again."),
+              "warning")
+        return redirect(page, 303)
+    flash(_("Your session had ended, so the form was not sent. Log in again and it will be shown "
+            "again with what you typed (passwords and files must be entered again)."), "warning")
+    return redirect(url_for("auth.login", next=page), 303)
 
 
 def wants_json() -> bool:
@@ -98,6 +119,9 @@ def register(app):
         if message == type(error).description:  # Werkzeug's default text: ours is translated
             message = None
         if isinstance(error, CSRFError):
+            if error.description in SESSION_ENDED and not wants_json() and request.method == "POST" \
+                    and request.form:
+                return keep_form_and_return(error)
             message = f"{CSRF_MESSAGES.get(error.description, FRIENDLY[400])} {CSRF_ADVICE}"
         if status == 413:
             message = too_large_message()

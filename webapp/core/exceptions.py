@@ -113,6 +113,10 @@ class NotInTrash(Conflict):
     code = "not_in_trash"
 
 
+class UndoExpired(Conflict):
+    code = "undo_expired"
+
+
 class OriginFailed(DomainError):
     status = 502
     code = "origin_unavailable"

@@ -1,13 +1,17 @@
 """Helpers shared by the server-rendered pages: the search box, the current page of a list, service
-errors, safe redirects."""
+errors, safe redirects, confirmations that work without JavaScript, bidi-safe titles in messages."""
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, request
+from flask import current_app, flash, render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.urls import iri_to_uri
 
 from webapp.core import limits
 from webapp.core.pagination import Page, paginate
+
+JUST_SIGNED_UP = "_just_signed_up"  # session flag: the next home page greets a new admin
 
 # Page numbers above this show an empty page; larger ones would overflow the database's OFFSET.
 MAX_PAGE = 2**31 - 1
@@ -64,3 +68,32 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or target.startswith("//") or "\\" in target:
         return None
     return iri_to_uri(target)
+
+
+FSI, PDI = "\u2068", "\u2069"  # first strong isolate ... pop directional isolate
+
+
+def isolate(text) -> str:
+    """`text` as an isolated run for plain-text places (<title>, attributes, confirm questions): a
+    right-to-left override inside a title cannot reorder the words around it. In HTML, <bdi>."""
+    return f"{FSI}{text}{PDI}"
+
+
+def with_bdi(message: str, **values) -> Markup:
+    """A translated message (`_()` called without values) with each value escaped inside <bdi>:
+    flashes and questions that name a title or an email."""
+    return Markup(message) % {key: Markup("<bdi>%s</bdi>") % value for key, value in values.items()}
+
+
+def confirmed() -> bool:
+    """Was the action confirmed: the confirm page's button, or static/js/confirm.js after its question?"""
+    return request.form.get("confirmed") == "1"
+
+
+def confirm_page(question, button: str, cancel_url: str):
+    """Without JavaScript nothing asked the question yet: ask it on a page of its own, whose button
+    sends the same form again (its fields kept, a fresh CSRF token) with confirmed=1."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in ("csrf_token", "confirmed")]
+    return render_template("confirm.html", question=question, button=button, cancel_url=cancel_url,
+                           fields=fields, title=_("Please confirm"))

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.core import limits
 from webapp.core.clock import plan_today, plan_zone
 from webapp.core.i18n import LANGUAGES, company_zone_name, format_day, format_moment, role_name
+from webapp.core.pages import isolate
 
 
 def plan_badge(corporation):
@@ -95,7 +96,9 @@ def register(app):
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["isolate"] = isolate
 
     @app.context_processor
     def inject_settings():
-        return {"view_points": current_app.config["VIEW_POINTS"]}
+        return {"view_points": current_app.config["VIEW_POINTS"],
+                "undo_seconds": current_app.config["UNDO_DELETE_SECONDS"]}

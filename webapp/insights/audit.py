@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.core.extensions import db
-from webapp.models import AuditEvent, User
+from webapp.models import AuditEvent, Corporation, User
 
 SYSTEM = "system"  # the actor filter value for events written by scheduled jobs
 
@@ -120,6 +120,9 @@ def target_label(event: AuditEvent) -> str:
     kind, name_key = TARGET_NAMES.get(event.target_type, (event.target_type.capitalize(), None))
     details = event.details or {}
     name = details.get(name_key) or details.get("new_name") if name_key else None
+    if not name and event.target_type == "corporation":  # events of the company itself: its current name
+        corporation = db.session.get(Corporation, event.corporation_id)
+        name = corporation.name if corporation is not None else None
     number = f"#{event.target_id}" if event.target_id is not None else ""
     if name:
         return _("%(kind)s “%(name)s” (%(number)s)", kind=kind, name=name, number=number)

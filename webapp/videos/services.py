@@ -1,10 +1,12 @@
 """Video use cases: add, edit, trash, restore (paid plans only), purge, and the sweep of orphaned files."""
+from datetime import UTC
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.core import limits
 from webapp.core.clock import utcnow
-from webapp.core.exceptions import NotInTrash, PlanRequired, ValidationFailed
+from webapp.core.exceptions import NotInTrash, PlanRequired, UndoExpired, ValidationFailed
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
@@ -98,6 +100,23 @@ def restore_video(actor: User, video: Video) -> Video:
         video.deleted_at = None
         video.deleted_by_id = None
         audit.record(video.corporation_id, actor, "video.restored", video, title=video.title)
+    return video
+
+
+def undo_trash(actor: User, video: Video, window_seconds: int) -> Video:
+    """Take back one's own delete from the flash's Undo: on every plan, but only for the admin who
+    deleted the video and only within `window_seconds` (later, restoring is the paid plans' Restore)."""
+    with unit_of_work():
+        lock(video)
+        if video.deleted_at is None:
+            raise NotInTrash(_("That video is not in the trash."))
+        deleted_at = video.deleted_at if video.deleted_at.tzinfo else video.deleted_at.replace(tzinfo=UTC)
+        if video.deleted_by_id != actor.id or (utcnow() - deleted_at).total_seconds() > window_seconds:
+            raise UndoExpired(_("This delete can no longer be undone: Undo works for %(seconds)s seconds after "
+                                "you delete a video.", seconds=window_seconds))
+        video.deleted_at = None
+        video.deleted_by_id = None
+        audit.record(video.corporation_id, actor, "video.restored", video, title=video.title, undo=True)
     return video
 
 

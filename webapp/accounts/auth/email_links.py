@@ -1,6 +1,6 @@
 """Pages reached from mailed links: confirm a sign-up, accept an invitation, ask for a password reset,
 set a new password."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp.accounts import invitations, password_reset, sessions, signup
@@ -8,7 +8,7 @@ from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import ConfirmForm, ForgotPasswordForm, NewPasswordForm
 from webapp.accounts.throttling import reset_per_address, reset_per_ip
 from webapp.core.exceptions import DomainError
-from webapp.core.pages import show_domain_error
+from webapp.core.pages import JUST_SIGNED_UP, show_domain_error
 
 
 def link_token() -> str:
@@ -91,6 +91,7 @@ def confirm_signup():
         except DomainError as error:
             return refused_link(error)
         sessions.start_browser_session(admin)
+        session[JUST_SIGNED_UP] = True  # the home page greets a new admin, not a returning one
         flash(_("Welcome! Your company is set up on the free plan.") if not admin.corporation.is_paid()
               else _("Welcome! %(company)s is active.", company=admin.corporation.name), "success")
         return redirect(url_for("main.index"))

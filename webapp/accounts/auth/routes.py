@@ -26,7 +26,7 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             flash(_("Wrong email or password."), "error")
-            return render_template("auth/login.html", form=form), 401
+            return render_template("auth/login.html", form=form, wrong_password=True), 401
         sessions.start_browser_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200

@@ -5,12 +5,13 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, Submit
 from wtforms.validators import DataRequired, EqualTo
 
 from webapp.accounts.form_checks import strong_password, valid_email
+from webapp.core.kept_forms import PageForm
 
 ROLE_CHOICES = [SelectChoice("guest", _l("Guest (watches videos)")),
                 SelectChoice("admin", _l("Admin (manages the company)"))]
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(PageForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="guest")
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), strong_password])
@@ -18,7 +19,7 @@ class AddMemberForm(FlaskForm):
     # A taken address is the service's answer (409), which also tells its owner (membership.add_member).
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PageForm):
     """The invitation form that leads the Members page."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
@@ -31,7 +32,7 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Change role"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), strong_password])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])

@@ -13,7 +13,7 @@ from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
 from webapp.core.extensions import db
 from webapp.core.i18n import role_name
-from webapp.core.pages import current_page, search_term, show_domain_error
+from webapp.core.pages import confirm_page, confirmed, current_page, search_term, show_domain_error
 
 
 def role_form_for(member):
@@ -91,6 +91,11 @@ def change_role(member_id):
     if not form.validate_on_submit():
         flash(_("Choose admin or guest."), "error")
         return redirect(url_for("members.index"))
+    demoting_myself = member.id == current_user.id and member.is_admin and form.role.data != "admin"
+    if demoting_myself and not confirmed():
+        return confirm_page(_("Make yourself a guest? You will no longer be able to manage members, videos or "
+                              "the plan, and another admin must make you admin again."),
+                            _("Make me a guest"), url_for("members.index"))
     try:
         membership.change_role(current_user, member, form.role.data)
     except DomainError as error:
@@ -125,6 +130,9 @@ def reset_password(member_id):
 @admin_required
 def remove(member_id):
     member = scoped_member_or_404(current_user, member_id)
+    if not confirmed():
+        return confirm_page(_("Remove %(email)s? They will no longer be able to log in.", email=member.email),
+                            _("Remove"), url_for("members.index"))
     try:
         membership.remove_member(current_user, member)
     except DomainError as error:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.core.i18n import SESSION_KEY, remember_in_session
+from webapp.core.kept_forms import KEPT_KEY
 from webapp.core.transactions import unit_of_work
 from webapp.models import EndedSession
 
@@ -25,8 +26,11 @@ SESSION_ID_KEY = "_sid"
 
 def start(user) -> None:
     """Log the user in with a fresh session (no fixation: the old session data is dropped, except the
-    language chosen before logging in)."""
+    language chosen before logging in and a form kept when the last session ended)."""
+    kept_form = session.get(KEPT_KEY)
     clear_keeping_language()
+    if kept_form is not None:
+        session[KEPT_KEY] = kept_form
     login_user(user)
     session.permanent = True
     now = int(time.time())

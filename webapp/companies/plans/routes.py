@@ -14,6 +14,7 @@ from webapp.core.clock import plan_today
 from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
 from webapp.core.i18n import format_day
+from webapp.core.kept_forms import kept_form_data
 from webapp.core.pages import current_page, show_domain_error
 from webapp.models import PLAN_FREE, PLAN_PAID
 
@@ -21,11 +22,15 @@ from webapp.models import PLAN_FREE, PLAN_PAID
 def render_plan_page(upgrade_form=None, rename_form=None, settings_form=None, status=200):
     """The plan page with its forms (any of them may carry errors from the last POST)."""
     corporation = current_user.corporation
+    # Each form shows the company's values, or what was typed when the session ended (kept_forms).
     upgrade_form = upgrade_form or UpgradeForm(
-        formdata=None, data={"plan_expires_at": corporation.plan_expires_at if corporation.is_paid() else None})
-    rename_form = rename_form or RenameForm(formdata=None, data={"name": corporation.name})
+        formdata=kept_form_data(url_for("plans.upgrade")),
+        data={"plan_expires_at": corporation.plan_expires_at if corporation.is_paid() else None})
+    rename_form = rename_form or RenameForm(formdata=kept_form_data(url_for("plans.rename")),
+                                            data={"name": corporation.name})
     settings_form = settings_form or SettingsForm(
-        formdata=None, data={"locale": corporation.locale, "timezone": corporation.timezone})
+        formdata=kept_form_data(url_for("plans.settings")),
+        data={"locale": corporation.locale, "timezone": corporation.timezone})
     history = current_page(plan_history_query(corporation.id))
     return render_template("plans/index.html", corporation=corporation, upgrade_form=upgrade_form,
                            rename_form=rename_form, settings_form=settings_form, history=history,

@@ -1,4 +1,4 @@
-"""Horizontal bar charts drawn as inline SVG on the server (no script, no style attributes).
+"""Horizontal bar charts, drawn by the page as labelled <meter> rows (no script, no style attributes).
 
 Labels are measured, not counted: a Hangul or CJK character is about twice as wide as a Latin
 letter, so "30 characters" is a different width in Korean and in English. The label column is as
@@ -40,6 +40,11 @@ class BarChart:
     title: str
     bars: list
     label_width: int = MIN_LABEL_WIDTH
+
+    @property
+    def largest(self):
+        """The largest value: every bar's <meter> runs from 0 to it."""
+        return max((bar.value for bar in self.bars), default=0) or 1
 
     @property
     def width(self):

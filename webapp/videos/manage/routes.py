@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
-from webapp.core.pages import current_page, search_term, show_domain_error
+from webapp.core.pages import current_page, search_term, show_domain_error, with_bdi
 from webapp.videos import services
 from webapp.videos.manage import bp
 from webapp.videos.manage.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
@@ -22,7 +22,7 @@ def wants_upload_json() -> bool:
 def index():
     q = search_term()
     page = current_page(library_query(current_user.corporation_id, q))
-    return render_template("videos/index.html", page=page, q=q)
+    return render_template("videos/index.html", page=page, q=q, can_restore=current_user.corporation.is_paid())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -35,7 +35,7 @@ def add_url():
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/add_url.html", form=form), error.status
-        flash(_("“%(title)s” was added.", title=video.title), "success")
+        flash(with_bdi(_("“%(title)s” was added."), title=video.title), "success")
         return redirect(url_for("videos.index"))
     return render_template("videos/add_url.html", form=form), 400 if form.errors else 200
 
@@ -52,7 +52,7 @@ def upload():
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/upload.html", form=form, limit_mb=limit_mb), error.status
-        flash(_("“%(title)s” was uploaded.", title=video.title), "success")
+        flash(with_bdi(_("“%(title)s” was uploaded."), title=video.title), "success")
         if wants_upload_json():
             return {"location": url_for("videos.index")}, 201
         return redirect(url_for("videos.index"))
@@ -72,7 +72,7 @@ def edit(video_id):
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("videos/edit.html", form=form, video=video), error.status
-        flash(_("“%(title)s” was saved.", title=video.title), "success")
+        flash(with_bdi(_("“%(title)s” was saved."), title=video.title), "success")
         return redirect(url_for("videos.index"))
     return render_template("videos/edit.html", form=form, video=video), 400 if form.errors else 200
 
@@ -82,5 +82,20 @@ def edit(video_id):
 def delete(video_id):
     video = scoped_video_or_404(current_user, video_id)
     services.trash_video(current_user, video)
-    flash(_("“%(title)s” was moved to the trash.", title=video.title), "success")
+    # The flash carries an Undo button (base.html): the server allows it for UNDO_DELETE_SECONDS.
+    flash({"text": with_bdi(_("“%(title)s” was moved to the trash."), title=video.title),
+           "undo": url_for("videos.undo_delete", video_id=video.id), "title": video.title}, "success")
+    return redirect(url_for("videos.index"))
+
+
+@bp.post("/<int:video_id>/undo-delete")
+@admin_required
+def undo_delete(video_id):
+    video = scoped_video_or_404(current_user, video_id, include_trash=True)
+    try:
+        services.undo_trash(current_user, video, current_app.config["UNDO_DELETE_SECONDS"])
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("videos.index"))
+    flash(with_bdi(_("“%(title)s” is back in the library."), title=video.title), "success")
     return redirect(url_for("videos.index"))

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.decorators import admin_required
-from webapp.core.pages import current_page
+from webapp.core.pages import confirm_page, confirmed, current_page, with_bdi
 from webapp.videos import services
 from webapp.videos.queries import scoped_trashed_video_or_404, trash_query
 from webapp.videos.trash import bp
@@ -22,7 +22,7 @@ def index():
 def restore(video_id):
     video = scoped_trashed_video_or_404(current_user, video_id)
     services.restore_video(current_user, video)  # PlanRequired -> the 403 page, nothing changed
-    flash(_("“%(title)s” was restored to the library.", title=video.title), "success")
+    flash(with_bdi(_("“%(title)s” was restored to the library."), title=video.title), "success")
     return redirect(url_for("trash.index"))
 
 
@@ -31,6 +31,9 @@ def restore(video_id):
 def purge(video_id):
     video = scoped_trashed_video_or_404(current_user, video_id)
     title = video.title
+    if not confirmed():
+        return confirm_page(with_bdi(_("Delete “%(title)s” forever? This cannot be undone."), title=title),
+                            _("Delete forever"), url_for("trash.index"))
     services.purge_video(current_user, video)
-    flash(_("“%(title)s” was deleted forever.", title=title), "success")
+    flash(with_bdi(_("“%(title)s” was deleted forever."), title=title), "success")
     return redirect(url_for("trash.index"))
