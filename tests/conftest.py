@@ -183,6 +183,20 @@ def origin_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def media_clips(tmp_path_factory):
+    """Real tiny clips made once per run with PyAV (tests/support/clips.py), by name."""
+    from tests.support.clips import make_clips
+
+    return make_clips(tmp_path_factory.mktemp("clips"))
+
+
+@pytest.fixture
+def clip_url(origin, media_clips):
+    """Put a clip on the origin server: `clip_url("faststart.mp4")` is its URL."""
+    return lambda name, as_name=None: origin.add_file(as_name or name, media_clips[name].read_bytes())
+
+
 @pytest.fixture
 def origin(origin_server):
     origin_server.requests.clear()

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -35,11 +37,17 @@ PLAN_EXPIRED = "expired"  # a plan_state, not a plan: paid, but past its expiry 
 ROLE_ADMIN = "admin"
 ROLE_GUEST = "guest"
 ROLES = (ROLE_ADMIN, ROLE_GUEST)
+# A video's media processing (webapp/videos/processing.py): probed and given a poster by the worker.
+STATUS_PROCESSING = "processing"
+STATUS_READY = "ready"
+STATUS_FAILED = "failed"
+VIDEO_STATUSES = (STATUS_PROCESSING, STATUS_READY, STATUS_FAILED)
+STATUS_DETAIL_MAX = 500  # the reason shown to people (cut to fit)
 
 # Non-native enums stored as short strings plus a CHECK (see STACK-NOTES on PostgreSQL enums).
-def string_enum(values, name):
+def string_enum(values, name, length=8):
     """A VARCHAR column limited to `values` by a named CHECK constraint."""
-    return Enum(*values, name=name, native_enum=False, length=8, create_constraint=True)
+    return Enum(*values, name=name, native_enum=False, length=length, create_constraint=True)
 
 Timestamp = DateTime(timezone=True)
 
@@ -196,6 +204,9 @@ class Video(TimestampMixin, db.Model):
         CheckConstraint(
             "(deleted_at IS NULL) OR (deleted_by_id IS NOT NULL)", name="deleted_has_actor"
         ),
+        CheckConstraint("status <> 'failed' OR status_detail IS NOT NULL", name="failed_has_reason"),
+        CheckConstraint("source_version >= 1", name="source_version_positive"),
+        Index("ix_videos_status_processed_at", "status", "processed_at"),
         Index("ix_videos_corporation_id_deleted_at_created_at",
               "corporation_id", "deleted_at", "created_at"),
         # Substring search on the normalised title: a trigram index on PostgreSQL (pg_trgm), so
@@ -217,6 +228,24 @@ class Video(TimestampMixin, db.Model):
     size_bytes: Mapped[int | None] = mapped_column(db.BigInteger)
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Media facts written by the probe job (all NULL until it has run). source_version is bumped on
+    # every change of the source: a job's result is written only for the version it was queued for.
+    status: Mapped[str] = mapped_column(string_enum(VIDEO_STATUSES, "video_status", length=10), nullable=False,
+                                        default=STATUS_PROCESSING, server_default=STATUS_PROCESSING)
+    status_detail: Mapped[str | None] = mapped_column(String(STATUS_DETAIL_MAX))
+    source_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    container: Mapped[str | None] = mapped_column(String(16))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    video_codec: Mapped[str | None] = mapped_column(String(32))
+    audio_codec: Mapped[str | None] = mapped_column(String(32))
+    bitrate: Mapped[int | None] = mapped_column(db.BigInteger)
+    supports_range: Mapped[bool | None] = mapped_column(Boolean)
+    faststart: Mapped[bool | None] = mapped_column(Boolean)
+    poster_key: Mapped[str | None] = mapped_column(String(80))
+    queued_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    processed_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     corporation = relationship("Corporation")
     deleted_by = relationship("User", foreign_keys=[deleted_by_id])
@@ -233,6 +262,18 @@ class Video(TimestampMixin, db.Model):
     @property
     def in_trash(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == STATUS_READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == STATUS_FAILED
+
+    @property
+    def is_processing(self) -> bool:
+        return self.status == STATUS_PROCESSING
 
     def __repr__(self):
         return f"<Video {self.id} {self.title!r}>"

@@ -2,7 +2,7 @@
 import click
 
 from webapp.demo import DEMO_PASSWORD, seed_demo_data
-from worker import commands, plan_commands
+from worker import commands, plan_commands, video_commands
 
 
 @click.command("seed-demo")
@@ -19,3 +19,4 @@ def register_commands(app):
     app.cli.add_command(seed_demo)
     plan_commands.register(app)
     commands.register(app)
+    video_commands.register(app)

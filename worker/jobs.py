@@ -2,10 +2,15 @@
 import logging
 
 from flask import current_app
+from rq import Queue, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from webapp.accounts import password_reset, signup
 from webapp.companies import services as plan_services
 from webapp.core import mail
+from webapp.core.redis_conn import redis_connection
+from webapp.videos import processing
 from webapp.videos import services as video_services
 
 log = logging.getLogger(__name__)
@@ -63,3 +68,47 @@ def purge_unconfirmed_signups():
         log.info("purge_unconfirmed_signups: removed %s (#%s), never confirmed", company["name"], company["id"])
     log.info("purge_unconfirmed_signups: removed %d unconfirmed sign-up(s)", len(removed))
     return {"removed": len(removed), "corporations": removed}
+
+
+def _last_attempt() -> bool:
+    """True when the running job has no retry left (or runs outside rq, e.g. from the CLI)."""
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+def probe_video(video_id: int, version: int):
+    """Probe a video, make its poster, record ready or failed (webapp.videos.processing)."""
+    return processing.process_video(video_id, version, last_attempt=_last_attempt())
+
+
+def probe_backfill():
+    """Queue every video still processing whose probe is not waiting or running (videos from before
+    processing existed, or whose job could not be queued); a video whose last attempt ended in rq's
+    failed registry without a word (its process was killed) is marked failed instead."""
+    queue = Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
+    queued = failed = waiting = 0
+    for video_id, version in processing.videos_waiting():
+        job_id = processing.probe_job_id(video_id, version)
+        try:
+            status = Job.fetch(job_id, connection=queue.connection).get_status()
+        except NoSuchJobError:
+            status = None
+        if status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+            waiting += 1
+        elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            processing.fail_stopped(video_id, version)
+            failed += 1
+        else:
+            processing.enqueue_probe(video_id, version)
+            queued += 1
+    log.info("probe_backfill: queued %d video(s), %d already waiting, %d failed without a result",
+             queued, waiting, failed)
+    return {"queued": queued, "waiting": waiting, "failed": failed}
+
+
+def probe_killed(job: Job) -> None:
+    """The worker's hook for a job whose process was killed: the last attempt of a probe leaves its
+    video failed with a reason, never processing forever."""
+    if job.func_name == processing.PROBE_JOB and not job.retries_left:
+        video_id, version = job.args[:2]
+        processing.fail_stopped(video_id, version)

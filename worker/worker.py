@@ -4,13 +4,25 @@ from rq import Queue, Worker
 
 from worker.compat import shutdown_requested
 from worker.context import AppContextJob, get_app, redis_from_app
+from worker.jobs import probe_killed
 from worker.runtime import REDIS_ERRORS, configure_logging, keep_running
+
+
+def horse_killed(app):
+    """rq's hook for a job whose work horse was killed (SIGKILL, out of memory), in the worker itself."""
+
+    def handler(job, pid, status, rusage):
+        with app.app_context():
+            probe_killed(job)
+
+    return handler
 
 
 def run_worker(app, connection) -> bool:
     """Work until asked to stop; False when the worker loop ended on its own (e.g. Redis lost)."""
     queue = Queue(app.config["RQ_QUEUE"], connection=connection, job_class=AppContextJob)
-    worker = Worker([queue], connection=connection, job_class=AppContextJob)
+    worker = Worker([queue], connection=connection, job_class=AppContextJob,
+                    work_horse_killed_handler=horse_killed(app))
     try:
         worker.work(with_scheduler=True, logging_level="INFO")
     except REDIS_ERRORS:

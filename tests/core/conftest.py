@@ -17,6 +17,7 @@ from tests.support.media import aged
 from webapp import create_app
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
+from webapp.videos import processing
 
 
 @pytest.fixture
@@ -44,11 +45,12 @@ def sqlite_corporation(sqlite_app):
 
 
 @pytest.fixture
-def ids(corporation, admin, guest, origin):
-    """A paid corporation with a member, a live video and a video in the trash."""
+def ids(corporation, admin, guest, origin, clip_url):
+    """A paid corporation with a member, a live (probed, ready) video and a video in the trash."""
     corporation.plan, corporation.plan_expires_at = "paid", days_from_today(30)
     target = make_user(corporation, email="target@initech.example.com")
-    video = make_video(corporation, title="Live video", source_url=origin.add_file("a.mp4", b"x"))
+    video = make_video(corporation, title="Live video", source_url=clip_url("faststart.mp4", "a.mp4"))
+    processing.process_video(video.id, video.source_version)
     trashed = make_video(corporation, title="Trashed video", deleted_at=utcnow(), deleted_by_id=admin.id)
     invitation = make_invitation(corporation, email="invitee@initech.example.com", invited_by=admin)
     return {"member": target.id, "video": video.id, "trashed": trashed.id, "invitation": invitation.id,

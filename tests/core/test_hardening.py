@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from tests import factories
 from tests.factories import PASSWORD
 from tests.support.helpers import csrf_token, post_form
+from tests.support.media import aged
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, User, VideoView
@@ -225,3 +226,20 @@ def test_the_sweep_removes_stale_parts_and_orphans_beyond_the_margin_only(media)
     gone = {name for name, path in media.items() if not path.exists()}
     assert gone == {"old part", "old orphan"}
     assert sweep_media(24 * 3600) == []  # twice is harmless
+
+
+def test_the_sweep_removes_orphaned_posters_and_keeps_those_in_use(app, corporation):
+    folder = Path(app.config["MEDIA_ROOT"]) / "posters"
+    folder.mkdir(parents=True)
+    video = factories.make_video(corporation, poster_key="7-" + "a" * 16 + ".jpg")
+    files = {
+        "in use": aged(folder / video.poster_key, 48),
+        "replaced long ago": aged(folder / ("7-" + "b" * 16 + ".jpg"), 48, b"j" * 500),
+        "crashed write": aged(folder / ("7-" + "c" * 16 + ".jpg.part"), 48),
+        "just made": aged(folder / ("8-" + "d" * 16 + ".jpg"), 1),
+        "not ours": aged(folder / "cover.jpg", 100),
+    }
+    removed = {item["name"]: item["reason"] for item in sweep_media(24 * 3600)}
+    assert removed == {"posters/7-" + "b" * 16 + ".jpg": "no video uses this poster",
+                       "posters/7-" + "c" * 16 + ".jpg.part": "unfinished poster"}
+    assert {name for name, path in files.items() if path.exists()} == {"in use", "just made", "not ours"}

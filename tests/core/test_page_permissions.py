@@ -4,12 +4,16 @@ Anonymous visitors are sent to the login page, guests get 403 on admin pages, ad
 everything, and an admin of another corporation gets 404 for this corporation's ids, with
 nothing changed.
 """
+import io
+from pathlib import Path
+
 import pytest
 
 from tests.factories import PASSWORD, days_from_today
 from tests.support.pages import post_page, post_upload, state, upload_data
 
 NEW_PASSWORD = "another-long-password"
+POSTER_PNG = (Path(__file__).resolve().parents[2] / "rest_client" / "poster.png").read_bytes()
 
 # (method, path, admin only, form data). Paths name ids as {member}, {video}, {trashed}.
 ROUTES = [
@@ -36,6 +40,10 @@ ROUTES = [
      lambda ids: {"title": "Renamed", "source_url": ids["origin_url"]}),
     ("POST", "/videos/{video}/delete", True, lambda ids: {}),
     ("POST", "/videos/{trashed}/undo-delete", True, lambda ids: {}),
+    ("GET", "/videos/status", True, None),
+    ("GET", "/videos/{video}/poster", True, None),
+    ("POST", "/videos/{video}/poster/frame", True, lambda ids: {"at_seconds": "1"}),
+    ("POST", "/videos/{video}/poster/image", True, lambda ids: {"file": (io.BytesIO(POSTER_PNG), "poster.png")}),
     ("GET", "/trash/", True, None),
     ("POST", "/trash/{trashed}/restore", True, lambda ids: {}),
     ("POST", "/trash/{trashed}/purge", True, lambda ids: {"confirmed": "1"}),
@@ -64,6 +72,8 @@ def request(client, route, ids, logged_in=True):
         return client.get(url)
     if path == "/videos/upload":
         return post_upload(client, data(ids), logged_in=logged_in)
+    if path.endswith("/poster/image"):
+        return post_page(client, url, data(ids), logged_in=logged_in, content_type="multipart/form-data")
     return post_page(client, url, data(ids), logged_in=logged_in)
 
 

@@ -28,21 +28,28 @@ def korean_company(corporation, admin):
     corporation.timezone = "Asia/Seoul"
     db.session.commit()
     factories.make_user(corporation, email="kim.minjun.long-address@initech.example")
+    videos = []
     for title in ["신입사원을 위한 정보보안 및 개인정보 보호 필수 교육 과정", "분기 실적 발표", "Fire drill"]:
         video = factories.make_video(corporation, title=title)
         factories.make_audit_event(corporation, admin, "video.added", video, title=title)
+        videos.append(video)
+    videos[1].status, videos[1].status_detail = "failed", "Matroska(MKV) 파일은 브라우저에서 재생되지 않습니다."
+    videos[2].status, videos[2].duration_seconds, videos[2].width, videos[2].height = "ready", 3723, 1920, 1080
+    db.session.commit()
+    return videos
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_in_korean_hold_their_layout(page, live_server, admin, corporation, screenshot, width):
-    korean_company(corporation, admin)
+    videos = korean_company(corporation, admin)
+    pages = {**PAGES, "poster": f"/videos/{videos[2].id}/poster"}
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/login")
     page.get_by_label("이메일").fill(admin.email)
     page.get_by_label("비밀번호").fill(factories.PASSWORD)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(lambda url: "/login" not in url)
-    for name, path in PAGES.items():
+    for name, path in pages.items():
         page.goto(f"{live_server.url}{path}")
         assert page.locator("html").get_attribute("lang") == "ko", path
         if width == 390:  # on a phone the navigation sits behind the Menu button

@@ -61,6 +61,8 @@ def test_a_broken_source_says_so_and_earns_nothing(page, live_server, browser_lo
     video = factories.make_video(corporation, title="Broken", source_url="http://10.255.0.1/clip.mp4")
     browser_login(guest.email)
     page.goto(f"{live_server.url}/watch/{video.id}")
+    # preload="none": nothing is fetched before play (not awaited: a failing <source> never settles it)
+    page.locator("#player").evaluate("video => { video.play().catch(() => {}); }")
     page.get_by_text("This video could not be loaded.").wait_for(timeout=10000)
     assert points_of(guest) == 0
 
@@ -74,5 +76,8 @@ def test_a_playable_video_never_says_it_could_not_be_loaded(page, live_server, b
     browser_login(guest.email)
     for _ in range(5):
         page.goto(f"{live_server.url}/watch/{video.id}")
+        # preload="none": the browser chooses and loads its source once playback is asked for
+        page.evaluate("() => { const v = document.getElementById('player'); v.muted = true; "
+                      "v.play().catch(() => {}); }")
         page.wait_for_function("() => document.getElementById('player').readyState >= 2", timeout=10000)
         assert "could not be loaded" not in page.get_by_test_id("points-note").inner_text()

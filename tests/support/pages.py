@@ -24,7 +24,7 @@ def state():
             User.id, User.email, User.role, User.password_hash, User.deleted_at, User.session_version, User.locale
         ).order_by(User.id)).all(),
         "videos": db.session.execute(select(
-            Video.id, Video.title, Video.source_url, Video.file_key, Video.deleted_at
+            Video.id, Video.title, Video.source_url, Video.file_key, Video.deleted_at, Video.poster_key
         ).order_by(Video.id)).all(),
         "corporations": db.session.execute(select(
             Corporation.id, Corporation.name, Corporation.plan, Corporation.plan_expires_at, Corporation.locale,

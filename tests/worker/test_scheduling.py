@@ -16,6 +16,7 @@ from webapp.models import Corporation
 from worker.context import AppContextJob
 from worker.schedule import (
     EXPIRE_PLANS_JOB_ID,
+    PROBE_BACKFILL_JOB_ID,
     PURGE_SIGNUPS_JOB_ID,
     SWEEP_MEDIA_JOB_ID,
     ZonedScheduler,
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland", PLAN_EXPIR
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 
 
-RECURRING_IDS = sorted([EXPIRE_PLANS_JOB_ID, SWEEP_MEDIA_JOB_ID, PURGE_SIGNUPS_JOB_ID])
+RECURRING_IDS = sorted([EXPIRE_PLANS_JOB_ID, SWEEP_MEDIA_JOB_ID, PURGE_SIGNUPS_JOB_ID, PROBE_BACKFILL_JOB_ID])
 
 
 def utc(*args):

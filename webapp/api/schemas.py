@@ -14,7 +14,7 @@ from webapp.core.limits import (
     SOURCE_URL_MAX,
     TITLE_MAX,
 )
-from webapp.models import PLANS, ROLES
+from webapp.models import PLANS, ROLES, VIDEO_STATUSES
 
 
 class ErrorBodySchema(Schema):
@@ -67,6 +67,11 @@ def stream_url(video) -> str:
     return url_for("api_videos.stream", video_id=video.id, _external=True)
 
 
+def poster_url(video) -> str | None:
+    """Absolute URL of the API poster endpoint of a video, None while it has no poster."""
+    return url_for("api_videos.poster", video_id=video.id, _external=True) if video.poster_key else None
+
+
 class VideoSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -80,6 +85,19 @@ class VideoSchema(Schema):
     deleted_at = fields.DateTime(required=True, allow_none=True,
                                  metadata={"description": "Set while the video is in the trash"})
     stream_url = fields.Function(stream_url, required=True, metadata={"type": "string", "format": "uri"})
+    status = fields.String(required=True, validate=validate.OneOf(VIDEO_STATUSES),
+                           metadata={"description": "Media processing: processing, then ready or failed"})
+    status_detail = fields.String(required=True, allow_none=True, metadata={
+        "description": "Why the video failed, or a ready video's caveat (e.g. seeking will not work)"})
+    duration_seconds = fields.Float(required=True, allow_none=True)
+    width = fields.Integer(required=True, allow_none=True)
+    height = fields.Integer(required=True, allow_none=True)
+    video_codec = fields.String(required=True, allow_none=True, metadata={"example": "h264"})
+    audio_codec = fields.String(required=True, allow_none=True, metadata={"example": "aac"})
+    supports_range = fields.Boolean(required=True, allow_none=True, metadata={
+        "description": "Whether the source answers HTTP Range requests (seeking); null until probed"})
+    poster_url = fields.Function(poster_url, required=True, allow_none=True,
+                                 metadata={"type": "string", "format": "uri", "nullable": True})
 
 
 class ViewSchema(Schema):
@@ -164,6 +182,15 @@ class VideoCreateSchema(Schema):
 class VideoUploadSchema(Schema):
     title = text(TITLE_MAX, min_length=1, required=True)
     file = UploadedFile(required=True, metadata={"description": "An MP4 or WebM file"})
+
+
+class PosterFrameSchema(Schema):
+    at_seconds = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0),
+                              metadata={"description": "Time of the frame in the video, in seconds", "example": 12.5})
+
+
+class PosterUploadSchema(Schema):
+    file = UploadedFile(required=True, metadata={"description": "A JPEG, PNG or WebP image"})
 
 
 class VideoPatchSchema(Schema):

@@ -13,6 +13,8 @@ from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     PageArgsSchema,
     PlaybackUrlSchema,
+    PosterFrameSchema,
+    PosterUploadSchema,
     VideoCreateSchema,
     VideoListArgsSchema,
     VideoPatchSchema,
@@ -22,8 +24,9 @@ from webapp.api.schemas import (
 )
 from webapp.core.exceptions import UnsupportedContentType
 from webapp.core.ids import ID_RULE
+from webapp.media.posters import poster_response
 from webapp.media.streaming import stream_response
-from webapp.videos import services
+from webapp.videos import poster_services, services
 from webapp.videos.queries import (
     library_query,
     scoped_video_or_404,
@@ -167,6 +170,44 @@ class Stream(MethodView):
         """
         viewer = get_current_user()
         return stream_response(viewer, watchable_video_or_404(viewer, video_id))
+
+
+POSTER_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": PosterFrameSchema},
+        "multipart/form-data": {"schema": PosterUploadSchema},
+    },
+}
+POSTER_RESPONSES = {"200": {"description": "The poster", "content": {"image/jpeg": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+
+
+@blp.route(f"{VIDEO}/poster", endpoint="poster", tags=[TAG])
+class Poster(MethodView):
+    @bearer_required(blp)
+    @blp.doc(responses=POSTER_RESPONSES)
+    @documents_errors(blp, 404)
+    def get(self, video_id):
+        """The video's poster, a JPEG about 640 px wide (members); 404 while it has none."""
+        return poster_response(scoped_video_or_404(api_user, video_id))
+
+    @bearer_required(blp, admin=True)
+    @blp.doc(requestBody=POSTER_BODY)
+    @blp.response(200, VideoSchema)
+    @documents_errors(blp, 400, 404, 413, 415, 502)
+    def put(self, video_id):
+        """Change the poster (admins): JSON `{"at_seconds": 12.5}` takes the frame at that time of a
+        ready video; multipart/form-data with `file` takes a JPEG, PNG or WebP image (re-encoded as
+        JPEG). Anything else is a 400 with the reason."""
+        video = scoped_video_or_404(api_user, video_id)
+        if request.mimetype == "multipart/form-data":
+            data = parser.parse(PosterUploadSchema, location="form_and_files")
+            return poster_services.poster_from_image(api_user, video, data["file"].stream)
+        if request.mimetype and not request.is_json:
+            raise UnsupportedContentType(_("Send JSON or multipart/form-data."))
+        data = parser.parse(PosterFrameSchema, location="json")
+        return poster_services.poster_from_frame(api_user, video, data["at_seconds"])
 
 
 @blp.route(f"{VIDEO}/playback-url", endpoint="playback_url", tags=[TAG])

@@ -8,7 +8,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_time, get_locale
+from flask_babel import Babel, format_date, format_decimal, format_time, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -130,3 +131,24 @@ def format_day(value):
     if value is None:
         return ""
     return format_date(value, "long")
+
+
+def format_bytes(size):
+    """Human-readable size in the request's language: 1.5 MB."""
+    if size is None:
+        return _("unknown")
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            number = format_decimal(size, format="#,##0" if unit == "B" else "#,##0.0")
+            return f"{number} {unit}"
+        size /= 1024
+
+
+def format_duration(seconds):
+    """A video's length as players show it: m:ss, or h:mm:ss from an hour on; empty when unknown."""
+    if seconds is None:
+        return ""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -11,7 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.core import limits
 from webapp.core.clock import plan_today, plan_zone
-from webapp.core.i18n import LANGUAGES, company_zone_name, format_day, format_moment, role_name
+from webapp.core.i18n import (
+    LANGUAGES,
+    company_zone_name,
+    format_bytes,
+    format_day,
+    format_duration,
+    format_moment,
+    role_name,
+)
 from webapp.core.pages import isolate
 
 
@@ -32,17 +40,6 @@ def plan_name(plan, expires_on=None):
     if plan == "paid":
         return _("Paid until %(date)s", date=format_day(expires_on)) if expires_on else _("Paid")
     return _("Free")
-
-
-def format_bytes(size):
-    """Human-readable size in the request's language: 1.5 MB."""
-    if size is None:
-        return _("unknown")
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            number = format_decimal(size, format="#,##0" if unit == "B" else "#,##0.0")
-            return f"{number} {unit}"
-        size /= 1024
 
 
 def plan_end_moment(expires_on):
@@ -93,6 +90,7 @@ def register(app):
     app.jinja_env.globals["company_zone"] = company_zone_name
     app.jinja_env.globals["role_name"] = role_name
     app.jinja_env.filters["bytes"] = format_bytes
+    app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_decimal

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "video.trashed": _l("Video moved to the trash"),
     "video.restored": _l("Video restored from the trash"),
     "video.purged": _l("Video deleted forever"),
+    "video.poster_changed": _l("Video poster changed"),
     "plan.changed": _l("Plan changed"),
     "plan.expired": _l("Plan expired"),
     "invitation.sent": _l("Invitation sent"),

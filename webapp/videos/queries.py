@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 from webapp.core.exceptions import NotFound
 from webapp.core.extensions import db
 from webapp.core.text import title_key
-from webapp.models import User, Video, VideoView
+from webapp.models import STATUS_FAILED, User, Video, VideoView
 
 
 def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = False) -> Video:
@@ -37,9 +37,19 @@ def watchable_video_or_404(user: User | None, video_id: int) -> Video:
     return scoped_video_or_404(user, video_id)
 
 
-def library_query(corporation_id: int, title_search: str | None = None):
-    """Videos of a corporation that are not in the trash, newest first."""
+def videos_by_ids(user: User, video_ids: list[int]) -> list[Video]:
+    """The user's corporation's videos among `video_ids` (others' ids are simply not there)."""
+    if not video_ids:
+        return []
+    return list(db.session.scalars(select(Video).where(
+        Video.corporation_id == user.corporation_id, Video.id.in_(video_ids)).order_by(Video.id)))
+
+
+def library_query(corporation_id: int, title_search: str | None = None, *, include_failed: bool = True):
+    """Videos of a corporation that are not in the trash, newest first (without failed ones for guests)."""
     query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
+    if not include_failed:
+        query = query.where(Video.status != STATUS_FAILED)
     if title_search:
         query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
     return query.order_by(Video.created_at.desc(), Video.id.desc())

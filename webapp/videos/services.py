@@ -10,8 +10,9 @@ from webapp.core.exceptions import NotInTrash, PlanRequired, UndoExpired, Valida
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
-from webapp.media import storage
+from webapp.media import posters, storage
 from webapp.models import User, Video
+from webapp.videos.processing import start_processing
 from webapp.videos.sources import check_source_url
 
 
@@ -36,6 +37,7 @@ def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
         )
         db.session.add(video)
         db.session.flush()
+        start_processing(video, new=True)
         audit.record(actor.corporation_id, actor, "video.added", video, title=video.title)
     return video
 
@@ -50,6 +52,7 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
                           content_type=content_type, size_bytes=size)
             db.session.add(video)
             db.session.flush()
+            start_processing(video, new=True)
             audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
     except BaseException:
         storage.delete_file(file_key)
@@ -58,7 +61,8 @@ def add_video_from_upload(actor: User, title: str, stream) -> Video:
 
 
 def update_video(actor: User, video: Video, title: str | None = None, source_url: str | None = None) -> Video:
-    """Edit a video's title and, for URL videos, its source."""
+    """Edit a video's title and, for URL videos, its source (a new source is processed again)."""
+    old_poster = None
     with unit_of_work():
         lock(video)
         changes = {}
@@ -72,8 +76,11 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
             video.source_url = check_source_url(source_url)
             video.content_type = storage.type_from_url(video.source_url)
             changes["source_url"] = video.source_url
+            old_poster, video.poster_key = video.poster_key, None
+            start_processing(video)
         if changes:
             audit.record(video.corporation_id, actor, "video.edited", video, **changes)
+    posters.delete_poster(old_poster)
     return video
 
 
@@ -126,31 +133,39 @@ def purge_video(actor: User, video: Video) -> None:
         lock(video)
         if video.deleted_at is None:
             raise NotInTrash(_("Only videos in the trash can be deleted forever."))
-        file_key = video.file_key
+        file_key, poster_key = video.file_key, video.poster_key
         audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
         db.session.delete(video)
     storage.delete_file(file_key)
+    posters.delete_poster(poster_key)
 
 
 def sweep_media(margin_seconds: float) -> list[dict]:
-    """Remove what uploads left behind in MEDIA_ROOT: `.part` files of copies that crashed, and
-    stored files no video row references (trashed videos keep theirs). Only files untouched for
-    `margin_seconds` are considered, so an upload being copied or committed right now is safe.
-    Returns what was removed (name, size, reason).
+    """Remove what uploads and posters left behind in MEDIA_ROOT: `.part` files of copies that
+    crashed, stored files and posters no video row references (trashed videos keep theirs). Only
+    files untouched for `margin_seconds` are considered, so an upload or poster being written or
+    committed right now is safe. Returns what was removed (name, size, reason).
     """
-    candidates = storage.stored_files_older_than(margin_seconds)
+    removed = _sweep(storage.stored_files_older_than(margin_seconds), Video.file_key, "",
+                     ("unfinished upload", "no video refers to it"))
+    removed += _sweep(posters.poster_files_older_than(margin_seconds), Video.poster_key, f"{posters.FOLDER}/",
+                      ("unfinished poster", "no video uses this poster"))
+    return removed
+
+
+def _sweep(candidates, column, prefix: str, reasons: tuple[str, str]) -> list[dict]:
     finished = [path.name for path in candidates if not path.name.endswith(storage.PARTIAL_SUFFIX)]
     referenced = set()
     with unit_of_work():  # read-only, and over before the slow part
         for start in range(0, len(finished), 500):
             batch = finished[start:start + 500]
-            referenced.update(db.session.scalars(select(Video.file_key).where(Video.file_key.in_(batch))))
+            referenced.update(db.session.scalars(select(column).where(column.in_(batch))))
     removed = []
     for path in candidates:
         if path.name.endswith(storage.PARTIAL_SUFFIX):
-            reason = "unfinished upload"
+            reason = reasons[0]
         elif path.name not in referenced:
-            reason = "no video refers to it"
+            reason = reasons[1]
         else:
             continue
         try:
@@ -158,5 +173,5 @@ def sweep_media(margin_seconds: float) -> list[dict]:
             path.unlink()
         except FileNotFoundError:
             continue
-        removed.append({"name": path.name, "bytes": size, "reason": reason})
+        removed.append({"name": prefix + path.name, "bytes": size, "reason": reason})
     return removed

@@ -11,5 +11,5 @@ from webapp.videos.queries import library_query
 @login_required
 def index():
     q = search_term()
-    page = current_page(library_query(current_user.corporation_id, q))
+    page = current_page(library_query(current_user.corporation_id, q, include_failed=current_user.is_admin))
     return render_template("library/index.html", page=page, q=q)

@@ -1,15 +1,24 @@
 """Video pages (admins only): list and search, add from a URL or by upload, edit, move to the trash."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.core.decorators import admin_required
 from webapp.core.exceptions import DomainError
 from webapp.core.pages import current_page, search_term, show_domain_error, with_bdi
-from webapp.videos import services
+from webapp.videos import poster_services, services
 from webapp.videos.manage import bp
-from webapp.videos.manage.forms import EditVideoForm, UploadVideoForm, VideoFromUrlForm
-from webapp.videos.queries import library_query, scoped_video_or_404
+from webapp.videos.manage.forms import (
+    EditVideoForm,
+    PosterFrameForm,
+    PosterImageForm,
+    UploadVideoForm,
+    VideoFromUrlForm,
+)
+from webapp.videos.queries import library_query, scoped_video_or_404, videos_by_ids
+from webapp.videos.status import describe
+
+MAX_STATUS_IDS = 100
 
 
 def wants_upload_json() -> bool:
@@ -22,7 +31,64 @@ def wants_upload_json() -> bool:
 def index():
     q = search_term()
     page = current_page(library_query(current_user.corporation_id, q))
-    return render_template("videos/index.html", page=page, q=q, can_restore=current_user.corporation.is_paid())
+    return render_template("videos/index.html", page=page, q=q, describe=describe,
+                           can_restore=current_user.corporation.is_paid())
+
+
+@bp.get("/status")
+@admin_required
+def statuses():
+    """Processing status of the listed videos (`?ids=1,2,3`), polled by video-status.js."""
+    ids = [int(part) for part in request.args.get("ids", "").split(",")[:MAX_STATUS_IDS] if part.isdigit()]
+    videos = videos_by_ids(current_user, ids)
+    response = jsonify({"videos": [describe(video) for video in videos]})
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/<int:video_id>/poster")
+@admin_required
+def poster(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    return render_template("videos/poster.html", video=video, frame_form=PosterFrameForm(),
+                           image_form=PosterImageForm(), describe=describe)
+
+
+@bp.post("/<int:video_id>/poster/frame")
+@admin_required
+def poster_frame(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    frame_form = PosterFrameForm()
+    if frame_form.validate_on_submit():
+        try:
+            poster_services.poster_from_frame(current_user, video, frame_form.at_seconds.data)
+        except DomainError as error:
+            show_domain_error(frame_form, error)
+            return _poster_page(video, frame_form, PosterImageForm(), error.status)
+        flash(with_bdi(_("The poster of “%(title)s” was changed."), title=video.title), "success")
+        return redirect(url_for("videos.poster", video_id=video.id))
+    return _poster_page(video, frame_form, PosterImageForm(), 400)
+
+
+@bp.post("/<int:video_id>/poster/image")
+@admin_required
+def poster_image(video_id):
+    video = scoped_video_or_404(current_user, video_id)
+    image_form = PosterImageForm()
+    if image_form.validate_on_submit():
+        try:
+            poster_services.poster_from_image(current_user, video, image_form.file.data.stream)
+        except DomainError as error:
+            show_domain_error(image_form, error)
+            return _poster_page(video, PosterFrameForm(formdata=None), image_form, error.status)
+        flash(with_bdi(_("The poster of “%(title)s” was changed."), title=video.title), "success")
+        return redirect(url_for("videos.poster", video_id=video.id))
+    return _poster_page(video, PosterFrameForm(formdata=None), image_form, 400)
+
+
+def _poster_page(video, frame_form, image_form, status):
+    return render_template("videos/poster.html", video=video, frame_form=frame_form, image_form=image_form,
+                           describe=describe), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -5,16 +5,19 @@ from flask_login import current_user, login_required
 from webapp.accounts import sessions
 from webapp.core.extensions import login_manager
 from webapp.media.credit import view_status
+from webapp.media.posters import poster_response
 from webapp.media.streaming import stream_response
 from webapp.videos.player import bp
 from webapp.videos.queries import scoped_video_or_404, watchable_video_or_404
+from webapp.videos.status import describe
 
 
 @bp.get("/watch/<int:video_id>")
 @login_required
 def watch(video_id):
     video = scoped_video_or_404(current_user, video_id)
-    return render_template("player/watch.html", video=video, status=view_status(current_user, video))
+    return render_template("player/watch.html", video=video, status=view_status(current_user, video),
+                           describe=describe)
 
 
 @bp.get("/watch/<int:video_id>/status")
@@ -38,3 +41,11 @@ def stream(video_id):
     else:
         return login_manager.unauthorized()
     return stream_response(viewer, watchable_video_or_404(viewer, video_id))
+
+
+@bp.get("/videos/<int:video_id>/poster.jpg")
+@login_required
+def poster(video_id):
+    """The video's poster (JPEG); its URL carries the poster's key, so it may be cached."""
+    return poster_response(scoped_video_or_404(current_user, video_id))
+

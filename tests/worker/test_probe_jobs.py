@@ -1,0 +1,93 @@
+"""The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
+poster; a video nobody queued is picked up by the backfill; a killed last attempt leaves `failed`."""
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from tests import factories
+from tests.support.processes import wait_until
+from webapp.core.extensions import db
+from webapp.media.posters import poster_path
+from webapp.models import Video
+from webapp.videos import services
+from worker import jobs
+
+pytestmark = [pytest.mark.slow]
+
+
+def row(video_id) -> Video:
+    db.session.rollback()  # a fresh look at what the worker wrote
+    return db.session.scalar(select(Video).where(Video.id == video_id))
+
+
+def settled(video_id):
+    video = row(video_id)
+    return video if video.status != "processing" else None
+
+
+def start_worker(start, origin, **settings):
+    return start("worker", VIDEO_SOURCE_ALLOWED_HOSTS=f"127.0.0.1:{origin.port}", **settings)
+
+
+def test_the_worker_probes_a_video_added_by_url_and_the_backfill_finds_forgotten_ones(
+        app, admin, corporation, start, origin, clip_url):
+    worker = start_worker(start, origin)
+    video = services.add_video_from_url(admin, "Product tour", clip_url("faststart.mp4", "tour.mp4"))
+
+    done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
+    assert done.status == "ready", done.status_detail
+    assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
+    with Image.open(poster_path(done.poster_key)) as poster:
+        assert poster.format == "JPEG" and poster.width == 160
+    worker.wait_for_log(f"probe of video {video.id} v1: ready")
+
+    # A video written without a job (from before processing existed, or while Redis was away).
+    forgotten = factories.make_video(corporation, title="Old one", source_url=clip_url("vp9.webm", "old.webm"))
+    assert jobs.probe_backfill()["queued"] == 1
+    assert wait_until(lambda: settled(forgotten.id), deadline=60).container == "webm"
+    assert jobs.probe_backfill() == {"queued": 0, "waiting": 0, "failed": 0}
+
+
+@pytest.mark.app_config(JOB_RETRY_DELAYS=[])
+def test_a_killed_last_attempt_leaves_the_video_failed_with_a_reason(app, admin, start, origin, tmp_path):
+    worker = start_worker(start, origin, JOB_RETRY_DELAYS="")
+    url = origin.add_trickle("stuck.mp4", 2000, 0.05)  # the probe hangs reading it
+    worker.wait_for_log("Scheduler for default started")  # rq's scheduler runs in a child process too
+    before = children(worker.popen.pid)
+    video = services.add_video_from_url(admin, "Stuck", url)
+    horse = wait_until(lambda: (children(worker.popen.pid) - before or {None}).pop(), deadline=30,
+                       message="the job's work horse to start")
+    wait_until(lambda: any(entry[1] == "/stuck.mp4" for entry in origin.requests), message="the probe to read")
+    os.kill(horse, signal.SIGKILL)
+
+    done = wait_until(lambda: settled(video.id), deadline=30, message="the video to leave processing")
+    assert done.status == "failed"
+    assert "Processing stopped unexpectedly" in done.status_detail
+    assert worker.alive()
+
+
+def children(pid: int) -> set[int]:
+    """Child processes of a process (rq forks a work horse per job)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def test_flask_videos_probe_runs_the_probe_by_hand(app, corporation, clip_url):
+    ready = factories.make_video(corporation, title="Tour", source_url=clip_url("faststart.mp4", "cli.mp4"))
+    broken = factories.make_video(corporation, title="Sound", source_url=clip_url("audio-only.mp4", "cli.m4a"))
+    result = app.test_cli_runner().invoke(args=["videos", "probe", str(ready.id), str(broken.id)])
+    assert result.exit_code == 0, result.output
+    assert f"#{ready.id}: ready" in result.output
+    assert f"#{broken.id}: failed: The file has sound only" in result.output
+    assert row(ready.id).source_version == 2  # probed again as a new version: no older job can overwrite it
+    everything = app.test_cli_runner().invoke(args=["videos", "probe", "--all"])
+    assert everything.exit_code == 0 and everything.output.count(": ready") == 1
+    assert app.test_cli_runner().invoke(args=["videos", "probe"]).exit_code == 2
+    missing = app.test_cli_runner().invoke(args=["videos", "probe", "999999"])
+    assert missing.exit_code == 1 and "#999999: no such video" in missing.output

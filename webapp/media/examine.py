@@ -1,0 +1,76 @@
+"""One look at a video's source: open it (guarded Range reads or the stored file), probe it, decide
+whether browsers play it, make the poster, and remux an upload whose index is at the end."""
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from webapp.media import posters, remux
+from webapp.media.probe import MP4, MediaFacts, Unplayable, playability_problem, probe
+from webapp.media.source import Deadline, Opened, SourceError, open_url
+from webapp.media.storage import media_path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Examination:
+    """The outcome: facts, a reason when the video cannot play, the new poster, what was read."""
+
+    facts: MediaFacts = field(default_factory=MediaFacts)
+    size: int | None = None
+    supports_range: bool | None = None
+    problem: str | None = None
+    warning: str | None = None
+    poster_key: str | None = None
+    requests: int = 0
+    bytes_read: int = 0
+
+
+@contextmanager
+def opened_source(source_url: str | None, file_key: str | None, deadline: Deadline):
+    """The video's bytes as a seekable file (SourceError when they cannot be read)."""
+    if source_url:
+        opened = open_url(source_url, deadline)
+    else:
+        path = media_path(file_key)
+        if not path.is_file():
+            raise SourceError(_("The video file is missing from storage."))
+        opened = Opened(open(path, "rb"), path.stat().st_size, supports_range=True)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def examine(video_id: int, source_url: str | None, file_key: str | None, deadline: Deadline,
+            make_poster: bool = True) -> Examination:
+    """Look at a video. Raises SourceError when its source cannot be read (worth retrying);
+    a file that is read but cannot play comes back with `problem` set."""
+    result = Examination()
+    with opened_source(source_url, file_key, deadline) as opened:
+        result.size, result.supports_range = opened.size, opened.supports_range
+        try:
+            result.facts = probe(opened.file, opened.size, opened.complete)
+            result.problem = playability_problem(result.facts)
+        except Unplayable as error:
+            result.problem = str(error)
+        if result.problem is None and not opened.complete and not result.facts.faststart:
+            result.problem = _("The video's index is at the end of the file and its source does not support "
+                               "seeking (HTTP Range), so browsers cannot play it: move the index to the front "
+                               "(faststart) or serve it with Range support.")
+        if result.problem is None and make_poster:
+            try:
+                result.poster_key = posters.poster_from_video(opened.file, result.facts.duration_seconds, video_id)
+            except posters.NoFrame:
+                result.problem = _("No picture could be decoded from the video: the file is corrupt.")
+        result.requests, result.bytes_read = opened.requests, opened.bytes_read
+    if result.problem is None and not result.supports_range:
+        result.warning = _("Seeking will not work: the video's source does not support HTTP Range requests.")
+    if result.problem is None and file_key and result.facts.container == MP4 and result.facts.faststart is False:
+        result.size = remux.remux_faststart(media_path(file_key))
+        result.facts.faststart = True
+    log.info("examined video %s: %s, %s read in %d request(s)%s", video_id, result.facts, result.bytes_read,
+             result.requests, f", problem: {result.problem}" if result.problem else "")
+    return result
