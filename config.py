@@ -63,8 +63,9 @@ class Config:
             os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'app.db'}"
         )
         # hide_parameters: a failed statement's error (and so the log) never carries row values
-        # such as password hashes or token hashes.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+        # such as password hashes or token hashes. Pooled connections are checked before use only
+        # after sitting idle (webapp/core/database.py), not on every request.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")

@@ -28,7 +28,8 @@ keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 limit_request_line = 8190           # gunicorn's maximum; nginx's request line limit is 8 KiB
 limit_request_field_size = 16380    # one header line; nginx's is 8 KiB (X-Forwarded-For grows a little)
 limit_request_fields = 10000        # nginx bounds the headers to 32 KiB in all, i.e. about 8,000 lines
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# An empty GUNICORN_ACCESS_LOG turns gunicorn's access log off (the app's JSON request log remains).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # rid is the X-Request-ID the app echoes (nginx's, or one the app generated); b is the body size sent.
 # No query strings or referrers: those may carry tokens (signed playback URLs) and must not be logged.

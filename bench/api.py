@@ -6,7 +6,8 @@ this checkout) with one company, its admin and 60 videos, logs in through the AP
 two gunicorn servers on the same database, each with its own `gunicorn.conf.py` and code (4
 workers; the baseline's own worker class, gthread 4 x 8 before). Then, for each request, rounds
 alternate between the two servers: `wrk -t2 -c32 -d<seconds>s --latency` with the Bearer token.
-Prints requests per second and p99 latency (medians over the rounds), the ratio, and the load.
+Prints requests per second and p99 latency (medians over the rounds), the ratio, the workers' CPU
+time per request (less sensitive to other load on the machine than rps) and the load average.
 
     .venv/bin/python bench/api.py [--baseline REV] [--rounds 3] [--seconds 10]
 """
@@ -79,12 +80,28 @@ class Server:
                                         cwd=code_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60)
 
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the server's worker processes."""
+        total = 0
+        for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                                  capture_output=True, text=True).stdout.split():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def measured(server, path, token, seconds):
+    """wrk against one server: (rps, p99 ms, non-2xx count, worker CPU ms per request)."""
+    before = server.cpu_seconds()
+    rps, p99, errors = wrk(f"http://127.0.0.1:{server.port}{path}", token, seconds)
+    return rps, p99, errors, (server.cpu_seconds() - before) * 1000 / (rps * seconds)
 
 
 def wrk(url, token, seconds):
@@ -138,7 +155,7 @@ def main():
             loads = [load()]
             for _ in range(args.rounds):
                 for label, server in servers.items():
-                    runs[label].append(wrk(f"http://127.0.0.1:{server.port}{path}", token, args.seconds))
+                    runs[label].append(measured(server, path, token, args.seconds))
                 loads.append(load())
             base_rps = statistics.median(r[0] for r in runs["baseline"])
             new_rps = statistics.median(r[0] for r in runs["new"])
@@ -146,7 +163,9 @@ def main():
             print(f"{name:8} {path:30} baseline {base_rps:6.0f} rps p99 "
                   f"{statistics.median(r[1] for r in runs['baseline']):6.1f} ms | new {new_rps:6.0f} rps p99 "
                   f"{statistics.median(r[1] for r in runs['new']):6.1f} ms | ratio {new_rps / base_rps:.2f}x "
-                  f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}) | errors "
+                  f"(rounds {', '.join(f'{r:.2f}' for r in ratios)}) | CPU/request "
+                  f"{statistics.median(r[3] for r in runs['baseline']):.2f} -> "
+                  f"{statistics.median(r[3] for r in runs['new']):.2f} ms | errors "
                   f"{sum(r[2] for r in runs['baseline'])}/{sum(r[2] for r in runs['new'])} | load {' '.join(loads)}")
     finally:
         for server in servers.values():

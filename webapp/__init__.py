@@ -80,6 +80,10 @@ def register_caching(app):
 def register_extensions(app):
     """Bind the extension objects of webapp.core.extensions to this app."""
     db.init_app(app)
+    from webapp.core.database import ping_connections_when_idle
+
+    with app.app_context():
+        ping_connections_when_idle(db.engine)
     render_as_batch = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=render_as_batch,
                      compare_type=True)

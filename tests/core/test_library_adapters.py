@@ -36,6 +36,25 @@ def test_flask_jwt_extended_keeps_the_verified_claims_where_the_request_log_read
         assert decoded_access_token()["sub"] == str(admin.id)
 
 
+def test_flask_jwt_extended_decodes_through_the_method_our_verified_token_cache_wraps(app, admin):
+    token = open_session(admin)["access_token"]
+    db.session.commit()
+    manager = app.extensions["flask-jwt-extended"]
+    manager._verified.clear()
+    with app.test_request_context("/api/v1/me", headers={"Authorization": f"Bearer {token}"}):
+        verify_jwt_in_request()
+    assert [key[1] for key in manager._verified] == [token]
+
+
+def test_a_token_remembered_under_one_key_is_not_believed_under_another(app, admin, client):
+    token = open_session(admin)["access_token"]
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    app.config["JWT_SECRET_KEY"] = "another-key-0123456789-0123456789-0123456789"
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
 def test_flask_smorest_registers_our_resources_under_readable_tags_without_its_own_error_handlers(app, client):
     api = app.extensions["reelhouse_api"]
     assert app.extensions["flask-smorest"]["blp_name_to_api"]["api_users"] is api

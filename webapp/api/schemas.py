@@ -1,10 +1,11 @@
 """Request and response schemas of the JSON API (they also generate the OpenAPI document)."""
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from webapp.api.fields import UploadedFile, text
 from webapp.core.i18n import LOCALES, is_timezone
+from webapp.core.ids import MAX_ID
 from webapp.core.limits import (
     COMPANY_NAME_MAX,
     EMAIL_MAX,
@@ -63,8 +64,17 @@ class UserSchema(Schema):
 
 
 def stream_url(video) -> str:
-    """Absolute URL of the API stream endpoint of a video."""
-    return url_for("api_videos.stream", video_id=video.id, _external=True)
+    """Absolute URL of the API stream endpoint of a video.
+
+    url_for runs once per request (for a placeholder id); each video's URL is then filled in, so a
+    page of 100 videos does not build 100 URLs through the router.
+    """
+    around = g.get("stream_url_around")
+    if around is None:
+        placeholder = f"/{MAX_ID}/"
+        before, _, after = url_for("api_videos.stream", video_id=MAX_ID, _external=True).rpartition(placeholder)
+        around = g.stream_url_around = (before + "/", "/" + after)
+    return f"{around[0]}{video.id}{around[1]}"
 
 
 def poster_url(video) -> str | None:

@@ -3,7 +3,11 @@
 When an upgrade changes one of these internals, a pinning test fails instead of a feature failing
 quietly. Business code never reaches into a library's private attributes itself.
 """
+import time
+
 from flask import g
+from flask_jwt_extended import JWTManager
+from flask_jwt_extended.config import config as jwt_config
 from flask_smorest import Api
 
 
@@ -51,3 +55,36 @@ class ResourceApi(Api):
         self._app.register_blueprint(blp, url_prefix=url_prefix)
         blp.register_views_in_doc(self, self._app, self.spec, name=blp.name, parameters=None)
         self.spec.tag({"name": tag, "description": description})
+
+
+class VerifiedTokenCache(JWTManager):
+    """flask-jwt-extended's manager, remembering tokens whose signature and claims it has verified.
+
+    flask-jwt-extended 4.7 decodes a token three times per request (claims and header unverified,
+    then verified: HMAC, JSON, claim checks) in the private `_decode_jwt_from_config`. The same
+    token string signed with the same key verifies the same way every time, so a verified token's
+    claims are remembered (per process, at most MAX_VERIFIED tokens) and used again until its `exp`
+    passes (leeway 0, as configured); an expired or unknown token goes through the full decode and
+    gets its usual error. Every other check of a request (token type, session version, live
+    session, user and company) still runs on each request.
+    """
+
+    MAX_VERIFIED = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verified = {}
+
+    def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
+        if csrf_value is not None or allow_expired:
+            return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        key = (jwt_config.decode_key, encoded_token)
+        claims = self._verified.get(key)
+        if claims is not None and time.time() < claims["exp"]:
+            return dict(claims)
+        claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        if isinstance(claims.get("exp"), int | float):
+            if len(self._verified) >= self.MAX_VERIFIED:
+                self._verified.clear()
+            self._verified[key] = dict(claims)
+        return claims

@@ -1,5 +1,4 @@
 """Extension objects, created unbound and initialised in create_app."""
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -8,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from webapp.core.compat import VerifiedTokenCache
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -31,4 +32,4 @@ csrf = CSRFProtect()
 # Rate limits are declared where they apply (login forms, API login); storage is Redis.
 # swallow_errors: when Redis is down, requests are not limited rather than failing.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-jwt = JWTManager()  # API access tokens (webapp/accounts/sessions/tokens.py)
+jwt = VerifiedTokenCache()  # API access tokens (webapp/accounts/sessions/tokens.py; cache: core/compat.py)

@@ -1,5 +1,5 @@
 """Reading videos: tenant-scoped loading (another corporation's id is a 404) and the list queries."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from webapp.core.exceptions import NotFound
@@ -13,13 +13,17 @@ def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = Fals
 
     Another corporation's id, a video in the trash or a missing one are the same thing to the caller.
     """
-    query = select(Video).where(Video.id == video_id, Video.corporation_id == user.corporation_id)
-    if not include_trash:
-        query = query.where(Video.deleted_at.is_(None))
-    video = db.session.scalar(query)
+    query = SCOPED_VIDEO if include_trash else SCOPED_LIVE_VIDEO
+    video = db.session.scalar(query, {"video_id": video_id, "corporation_id": user.corporation_id})
     if video is None:
         raise NotFound()
     return video
+
+
+# Built once and reused with new parameters (no per-call statement construction).
+SCOPED_VIDEO = select(Video).where(Video.id == bindparam("video_id"),
+                                   Video.corporation_id == bindparam("corporation_id"))
+SCOPED_LIVE_VIDEO = SCOPED_VIDEO.where(Video.deleted_at.is_(None))
 
 
 def scoped_trashed_video_or_404(user: User, video_id: int) -> Video:

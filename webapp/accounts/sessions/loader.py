@@ -1,5 +1,5 @@
 """Who a request is made by: Flask-Login's user loader (browser sessions) and the access-token user lookup (API)."""
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import contains_eager
 
 from webapp.accounts.sessions.tokens import is_family_id
@@ -16,15 +16,20 @@ def load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit() or int(user_id) > MAX_ID or int(version) > MAX_ID:
         return None
-    return db.session.scalar(_active_user(int(user_id)).where(User.session_version == int(version)))
+    return db.session.scalar(SESSION_USER, {"user_id": int(user_id), "version": int(version)})
 
 
-def _active_user(user_id: int):
-    """The query of an active user (not deleted; company not deleted, sign-up confirmed), loaded with
-    the company in the same SELECT: every page and API call reads both."""
-    return (select(User).join(User.corporation).options(contains_eager(User.corporation))
-            .where(User.id == user_id, User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
-                   Corporation.activated_at.is_not(None)))
+# An active user (not deleted; company not deleted, sign-up confirmed) of that session version,
+# loaded with the company in the same SELECT: every page and API call reads both. Built once: a
+# statement object reused with new parameters skips SQLAlchemy's per-call construction and cache-key work.
+SESSION_USER = (
+    select(User).join(User.corporation).options(contains_eager(User.corporation))
+    .where(User.id == bindparam("user_id"), User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
+           Corporation.activated_at.is_not(None), User.session_version == bindparam("version"))
+)
+# The same, for an access token: its session (refresh-token family) must still be open.
+TOKEN_USER = SESSION_USER.where(
+    exists().where(RefreshToken.family_id == bindparam("family"), RefreshToken.revoked_at.is_(None)))
 
 
 def load_token_user(claims: dict) -> User | None:
@@ -38,5 +43,4 @@ def load_token_user(claims: dict) -> User | None:
         return None
     if type(version) is not int or not 0 <= version <= MAX_ID or not is_family_id(family):
         return None
-    session_live = exists().where(RefreshToken.family_id == family, RefreshToken.revoked_at.is_(None))
-    return db.session.scalar(_active_user(int(subject)).where(User.session_version == version, session_live))
+    return db.session.scalar(TOKEN_USER, {"user_id": int(subject), "version": version, "family": family})
