@@ -24,6 +24,7 @@ from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
 from webapp.models import User, VideoView
 from webapp.models_email import AccountToken
+from webapp.videos import processing
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +43,13 @@ def walk_data(corporation, admin, guest, origin):
     factories.make_user(corporation, email="a-rather-long-address.for-testing@initech.example.com")
     clip = (DEMO_MEDIA / "colour-bars.mp4").read_bytes()
     playable = factories.make_video(corporation, title="Colour bars", source_url=origin.add_file("colour.mp4", clip))
+    processing.process_video(playable.id, playable.source_version)  # ready, with its facts and a poster
     factories.make_video(corporation, title=RTL_TITLE,
                          source_url="https://videos.example.com/a/very/long/path/to/the/briefing.mp4")
+    factories.make_video(corporation, title="Sound only", status="failed",
+                         status_detail="The file has sound only, no picture: add a video with a picture.")
+    factories.make_video(corporation, title="No seeking", status="ready", supports_range=False,
+                         status_detail="Seeking will not work: the source does not support HTTP Range requests.")
     factories.make_video(corporation, title="Old onboarding", deleted_at=datetime.now(UTC) - timedelta(days=2),
                          deleted_by_id=admin.id)
     db.session.add(VideoView(user_id=guest.id, video_id=playable.id, points_awarded=10))
@@ -192,7 +198,8 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
                        ("trash-free-plan", "/trash/"), ("analytics", "/analytics/"),
                        ("analytics-members", "/analytics/members"), ("activity", "/activity"),
                        ("activity-no-match", "/activity?action=video.purged"), ("plan", "/plan/"),
-                       ("account", "/account/"), ("watch", f"/watch/{video.id}")]:
+                       ("account", "/account/"), ("watch", f"/watch/{video.id}"),
+                       ("poster", f"/videos/{video.id}/poster")]:
         page.goto(f"{base}{path}")
         walk.check(page, name)
     for name, path, button in [("add-url", "/videos/new", "Add video"), ("upload", "/videos/upload", "Upload video"),
@@ -206,6 +213,12 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
         page.get_by_role("button", name=button).click()
         page.locator(".errors").first.wait_for()
         walk.check(page, f"{name}-failed")
+    page.goto(f"{base}/videos/{video.id}/poster")
+    svg = {"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": b"<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    page.get_by_label("Image (JPEG, PNG or WebP)").set_input_files(files=[svg])
+    page.get_by_role("button", name="Upload poster").click()
+    page.locator(".errors").first.wait_for()
+    walk.check(page, "poster-failed")
     page.goto(f"{base}/members/")
     page.get_by_role("button", name="Send invitation").click()
     walk.check(page, "invite-failed")

@@ -70,6 +70,15 @@ def test_a_killed_last_attempt_leaves_the_video_failed_with_a_reason(app, admin,
     assert worker.alive()
 
 
+@pytest.mark.app_config(JOB_RETRY_DELAYS=[], PROBE_JOB_TIMEOUT=2)
+def test_a_probe_that_runs_out_of_time_fails_with_a_reason(app, admin, start, origin):
+    start_worker(start, origin, JOB_RETRY_DELAYS="")
+    video = services.add_video_from_url(admin, "Slow", origin.add_trickle("slow-job.mp4", 2000, 0.05))
+    done = wait_until(lambda: settled(video.id), deadline=30, message="the job's time limit")
+    assert done.status == "failed"
+    assert done.status_detail.startswith("Processing took too long (over the job's time limit)")
+
+
 def children(pid: int) -> set[int]:
     """Child processes of a process (rq forks a work horse per job)."""
     found = set()

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.timeouts import JobTimeoutException
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -114,6 +115,11 @@ def process_video(video_id: int, version: int, *, last_attempt: bool = True) -> 
                 log.warning("probe of video %s: %s (will retry)", video_id, error)
                 raise
             return fail(video_id, version, str(error))
+        except JobTimeoutException:  # rq's time limit (PROBE_JOB_TIMEOUT) ran out in the middle
+            if last_attempt:
+                fail(video_id, version, _("Processing took too long (over the job's time limit): the video's "
+                                          "source may be too slow."))
+            raise
         except Exception:
             if last_attempt:
                 fail(video_id, version, _("The video could not be processed because of an error on our side."))
