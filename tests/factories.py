@@ -20,6 +20,7 @@ def make_corporation(name=None, plan="free", plan_expires_at=None, **fields):
     """A corporation; plan="paid" defaults to expiring in 30 days."""
     if plan == "paid" and plan_expires_at is None:
         plan_expires_at = plan_today() + timedelta(days=30)
+    fields.setdefault("activated_at", datetime.now(UTC))  # signed up and confirmed
     corporation = Corporation(name=name or f"Company {next(_seq)}", plan=plan,
                               plan_expires_at=plan_expires_at, **fields)
     db.session.add(corporation)
