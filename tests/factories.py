@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
-from webapp.core.clock import plan_today
+from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 from webapp.media.storage import type_from_url
 from webapp.models import AuditEvent, Corporation, User, Video
 from webapp.models_email import Invitation
+from webapp.models_watching import WatchPosition
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -19,6 +20,7 @@ def make_corporation(name=None, plan="free", plan_expires_at=None, **fields):
     """A corporation; plan="paid" defaults to expiring in 30 days."""
     if plan == "paid" and plan_expires_at is None:
         plan_expires_at = plan_today() + timedelta(days=30)
+    fields.setdefault("activated_at", datetime.now(UTC))  # signed up and confirmed
     corporation = Corporation(name=name or f"Company {next(_seq)}", plan=plan,
                               plan_expires_at=plan_expires_at, **fields)
     db.session.add(corporation)
@@ -60,6 +62,15 @@ def make_video(corporation=None, title=None, source_url="http://origin.test/clip
     db.session.add(video)
     db.session.commit()
     return video
+
+
+def make_watch(user, video, seconds_watched=0.0, position_seconds=0.0, completed=False):
+    """A member's saved place in a video with the watch time it added up to (as the player's saves would)."""
+    row = WatchPosition(user_id=user.id, video_id=video.id, seconds_watched=seconds_watched,
+                        position_seconds=position_seconds, completed=completed, updated_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def days_from_today(days: int) -> date:

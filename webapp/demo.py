@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from webapp.core.clock import plan_today
+from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 from webapp.core.transactions import unit_of_work
 from webapp.media.storage import media_path
@@ -29,7 +29,7 @@ def seed_demo_data():
         for spec in DEMO:
             corporation = db.session.scalar(select(Corporation).where(Corporation.name == spec["name"]))
             if corporation is None:
-                corporation = Corporation(name=spec["name"])
+                corporation = Corporation(name=spec["name"], activated_at=utcnow())
                 if spec["paid"]:
                     corporation.plan = "paid"
                     corporation.plan_expires_at = plan_today() + timedelta(days=365)

@@ -84,7 +84,7 @@ class Corporation(TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC", server_default="UTC")
     # When the first admin confirmed their address; NULL while a sign-up waits for it (its members
     # cannot log in, and the purge job removes it after SIGNUP_CONFIRM_HOURS).
-    activated_at: Mapped[datetime | None] = mapped_column(Timestamp, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     members = relationship("User", back_populates="corporation", lazy="dynamic")
 

@@ -32,9 +32,13 @@ def describe_result(result: Result) -> str:
         value = result.return_value
         if isinstance(value, dict) and "downgraded" in value:
             names = ", ".join(c["name"] for c in value.get("corporations", []))
-            return f"downgraded {value['downgraded']}" + (f": {names}" if names else "")
-        if isinstance(value, dict) and "removed" in value:
+            reminders = len(value.get("reminders", []))
+            return (f"downgraded {value['downgraded']}" + (f": {names}" if names else "")
+                    + (f"; {reminders} plan reminder(s) sent" if reminders else ""))
+        if isinstance(value, dict) and "removed" in value and "bytes" in value:
             return f"removed {value['removed']} file(s), {value['bytes']} bytes"
+        if isinstance(value, dict) and "removed" in value:
+            return f"removed {value['removed']} unconfirmed sign-up(s)"
         return repr(value)
     return exception_summary(result.exc_string or "")
 

@@ -6,7 +6,7 @@ from rq import Queue, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from webapp.accounts import password_reset
+from webapp.accounts import password_reset, signup
 from webapp.companies import services as plan_services
 from webapp.core import mail
 from webapp.core.redis_conn import redis_connection
@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 
 
 def expire_plans():
-    """Downgrade every paid plan that expired before today (PLAN_TIMEZONE); say which ones."""
-    expired = plan_services.expire_plans()
+    """Downgrade every paid plan that expired before today (PLAN_TIMEZONE) and mail the plan reminders
+    due (7 days and 1 day before, and at lapse; each once per plan period); say what was done."""
+    expired, reminders = plan_services.expire_plans_and_remind()
     corporations = [
         {"id": c["id"], "name": c["name"], "expired_on": c["expired_on"].isoformat()} for c in expired
     ]
@@ -27,7 +28,10 @@ def expire_plans():
         log.info("expire_plans: downgraded %d corporation(s) to free: %s", len(corporations), names)
     else:
         log.info("expire_plans: no paid plan has expired; nothing to do")
-    return {"downgraded": len(corporations), "corporations": corporations}
+    for reminder in reminders:
+        log.info("expire_plans: %s reminder for %s (#%s, paid through %s) to %d admin(s)", reminder["kind"],
+                 reminder["name"], reminder["corporation_id"], reminder["expires_on"], reminder["admins"])
+    return {"downgraded": len(corporations), "corporations": corporations, "reminders": reminders}
 
 
 def sweep_media():
@@ -55,6 +59,15 @@ def send_mail(template: str, to: str, locale: str, context: dict):
 def start_password_reset(email: str):
     """Send a reset link when the address is an active member's (the request answered 202 either way)."""
     return {"sent": password_reset.start_reset(email)}
+
+
+def purge_unconfirmed_signups():
+    """Remove sign-ups left unconfirmed for SIGNUP_CONFIRM_HOURS, freeing their addresses and names."""
+    removed = signup.purge_unconfirmed()
+    for company in removed:
+        log.info("purge_unconfirmed_signups: removed %s (#%s), never confirmed", company["name"], company["id"])
+    log.info("purge_unconfirmed_signups: removed %d unconfirmed sign-up(s)", len(removed))
+    return {"removed": len(removed), "corporations": removed}
 
 
 def _last_attempt() -> bool:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 EXPIRE_PLANS_JOB_ID = "cron-expire-plans"
 SWEEP_MEDIA_JOB_ID = "cron-sweep-media"
+PURGE_SIGNUPS_JOB_ID = "cron-purge-unconfirmed-signups"
 PROBE_BACKFILL_JOB_ID = "cron-probe-backfill"
 # One job hash per recurring job id, overwritten by each run: keeping it forever costs one key,
 # while a result_ttl shorter than the gap between runs makes rq-scheduler drop the job silently.
@@ -46,6 +47,8 @@ def recurring_jobs(config) -> list[RecurringJob]:
                      config["PLAN_EXPIRY_CRON"], config["PLAN_TIMEZONE"]),
         RecurringJob(SWEEP_MEDIA_JOB_ID, "worker.jobs.sweep_media",
                      "Remove unfinished uploads and unreferenced stored files", config["MEDIA_SWEEP_CRON"], "UTC"),
+        RecurringJob(PURGE_SIGNUPS_JOB_ID, "worker.jobs.purge_unconfirmed_signups",
+                     "Remove sign-ups never confirmed", config["SIGNUP_PURGE_CRON"], "UTC"),
         RecurringJob(PROBE_BACKFILL_JOB_ID, "worker.jobs.probe_backfill",
                      "Queue the probe of videos still waiting for one", config["PROBE_BACKFILL_CRON"], "UTC"),
     ]

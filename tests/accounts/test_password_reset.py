@@ -65,18 +65,16 @@ def test_the_api_answers_202_for_every_address_with_the_same_body(app, guest, cl
 
 def test_known_and_unknown_addresses_take_the_same_time(app, guest, client, redis_conn):
     """Same timing class: the request only queues the look-up, whatever the address."""
-    def timed(email):
-        durations = []
-        for _ in range(7):
+    app.config.update(PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS="100 per hour",
+                      PASSWORD_RESET_RATE_LIMIT_PER_IP="100 per hour")
+    durations = {guest.email: [], "nobody@nowhere.example.com": []}
+    for _ in range(7):  # interleaved, so a busy moment of the machine hits both
+        for email, times in durations.items():
             start = time.perf_counter()
-            assert client.post("/api/v1/auth/password-reset", json={"email": email},
-                               environ_base={"REMOTE_ADDR": f"198.51.100.{len(durations)}"}).status_code in (202, 429)
-            durations.append(time.perf_counter() - start)
-        return statistics.median(durations)
-
-    app.config["PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS"] = "100 per hour"
-    known, unknown = timed(guest.email), timed("nobody@nowhere.example.com")
-    assert abs(known - unknown) < max(0.02, 0.5 * min(known, unknown)), (known, unknown)
+            assert client.post("/api/v1/auth/password-reset", json={"email": email}).status_code == 202
+            times.append(time.perf_counter() - start)
+    known, unknown = (statistics.median(times) for times in durations.values())
+    assert max(known, unknown) < max(0.02, 2 * min(known, unknown)), (known, unknown)
 
 
 def test_the_api_confirms_with_the_token_and_refuses_it_again(app, guest, client, mailbox, run_jobs):

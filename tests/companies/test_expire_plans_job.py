@@ -93,7 +93,7 @@ def test_second_run_downgrades_nothing_and_leaves_history_unchanged(app):
     second = jobs.expire_plans()
 
     assert sorted(c["id"] for c in first["corporations"]) == sorted(c.id for c in expired)
-    assert second == {"downgraded": 0, "corporations": []}
+    assert second == {"downgraded": 0, "corporations": [], "reminders": []}
     assert history_after_first == 3 and history_count() == 3
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audit_after_first
     assert plan_of(still_paid) == "paid" and plan_of(free) == "free"

@@ -1,4 +1,5 @@
 """Fixtures of the core tests: a SQLite app, a scratch database, ids for every page, request log lines."""
+import io
 import json
 import logging
 import os
@@ -14,10 +15,12 @@ from tests import factories
 from tests.conftest import REDIS_URL, IsolatedClient, _admin_connection
 from tests.factories import days_from_today, make_invitation, make_user, make_video
 from tests.support.media import aged
+from tests.support.pages import CAPTIONS_VTT
 from webapp import create_app
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.videos import processing
+from webapp.videos.caption_services import add_caption
 
 
 @pytest.fixture
@@ -53,8 +56,9 @@ def ids(corporation, admin, guest, origin, clip_url):
     processing.process_video(video.id, video.source_version)
     trashed = make_video(corporation, title="Trashed video", deleted_at=utcnow(), deleted_by_id=admin.id)
     invitation = make_invitation(corporation, email="invitee@initech.example.com", invited_by=admin)
+    caption = add_caption(admin, video, io.BytesIO(CAPTIONS_VTT.encode()), "en", "English", True)
     return {"member": target.id, "video": video.id, "trashed": trashed.id, "invitation": invitation.id,
-            "origin_url": origin.add_file("b.mp4", b"y")}
+            "caption": caption.id, "origin_url": origin.add_file("b.mp4", b"y")}
 
 
 @pytest.fixture

@@ -4,18 +4,25 @@ password, the Plan page says what paid brings, titles isolated against bidi over
 are not announced as invalid, the API docs linked from every page."""
 import re
 
+import pytest
+
 from tests.factories import PASSWORD, make_user, make_video
 from tests.support.helpers import post_form, post_login_form
+from tests.support.mailbox import link_in, path_of
 from webapp.core.extensions import db
 from webapp.models import VideoView
 
 RLO_TITLE = "Quarterly \u202eresults briefing"
 
 
-def test_after_sign_up_the_home_page_welcomes_and_shows_the_first_steps(client):
-    response = post_form(client, "/signup", {"name": "Hooli", "email": "founder@hooli.example.com",
-                                             "password": "hooli-founder-password",
-                                             "confirm": "hooli-founder-password"}, page="/signup")
+@pytest.mark.app_config("mail_settings")
+def test_after_sign_up_the_home_page_welcomes_and_shows_the_first_steps(client, mailbox, run_jobs):
+    post_form(client, "/signup", {"name": "Hooli", "email": "founder@hooli.example.com",
+                                  "password": "hooli-founder-password",
+                                  "confirm": "hooli-founder-password"}, page="/signup")
+    run_jobs()  # the confirmation mail; confirming logs the new admin in
+    confirm = path_of(link_in(mailbox.last("founder@hooli.example.com")))
+    response = post_form(client, confirm, page=confirm)
     home = client.get(response.location).get_data(as_text=True)
     assert "Welcome, founder@hooli.example.com." in home and "Welcome back" not in home
     checklist = re.search(r'data-testid="first-run".*?</section>', home, re.S).group(0)

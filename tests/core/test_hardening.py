@@ -2,6 +2,7 @@
 one caching policy (hashed static URLs kept a year, nothing personal stored), reusable emails of
 removed members, and the sweep of what crashed uploads leave behind."""
 import hashlib
+import io
 import os
 import re
 import time
@@ -17,7 +18,8 @@ from tests.support.helpers import csrf_token, post_form
 from tests.support.media import aged
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.models import AuditEvent, User, VideoView
+from webapp.models import AuditEvent, Corporation, User, VideoView
+from webapp.videos.caption_services import add_caption
 from webapp.videos.services import sweep_media
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -177,7 +179,7 @@ def test_a_removed_members_email_can_be_used_again_and_history_keeps_the_removed
     # Active again: taken, here and in any other company.
     taken = post_form(admin_client, "/members/new", {"email": "leaver@initech.example.com", "role": "guest",
                                                      "password": PASSWORD}, page="/members/new")
-    assert taken.status_code == 400
+    assert taken.status_code == 409
 
 
 def test_a_removed_members_email_can_sign_up_a_new_company(client, admin_client, corporation):
@@ -186,7 +188,8 @@ def test_a_removed_members_email_can_sign_up_a_new_company(client, admin_client,
     response = post_form(client, "/signup", {"name": "Founder Ltd", "email": "founder@initech.example.com",
                                              "password": "a-good-long-password",
                                              "confirm": "a-good-long-password"}, page="/signup")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert db.session.scalar(select(Corporation).where(Corporation.name == "Founder Ltd")) is not None
 
 
 def test_a_deleted_companys_member_emails_can_be_used_again(client, admin, guest, other_admin):
@@ -196,7 +199,8 @@ def test_a_deleted_companys_member_emails_can_be_used_again(client, admin, guest
     assert response.status_code == 204
     again = client.post("/api/v1/corporations", json={"name": "Initech Again", "admin_email": admin.email,
                                                       "admin_password": "a-good-long-password"})
-    assert again.status_code == 201, again.get_json()
+    assert again.status_code == 202, again.get_json()
+    assert db.session.scalar(select(Corporation).where(Corporation.name == "Initech Again")) is not None
     added = client.post("/api/v1/users", json={"email": guest.email, "password": PASSWORD},
                         headers={"Authorization": "Bearer " + client.post(
                             "/api/v1/auth/login", json={"email": other_admin.email, "password": PASSWORD}
@@ -241,3 +245,17 @@ def test_the_sweep_removes_orphaned_posters_and_keeps_those_in_use(app, corporat
     assert removed == {"posters/7-" + "b" * 16 + ".jpg": "no video uses this poster",
                        "posters/7-" + "c" * 16 + ".jpg.part": "unfinished poster"}
     assert {name for name, path in files.items() if path.exists()} == {"in use", "just made", "not ours"}
+
+
+def test_the_sweep_removes_orphaned_caption_files_and_keeps_those_in_use(app, corporation):
+    video = factories.make_video(corporation, title="Captioned")
+    caption = add_caption(None, video, io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"), "en", "English", False)
+    folder = Path(app.config["MEDIA_ROOT"]) / "captions"
+    files = {"in use": aged(folder / caption.file_key, 48),
+             "orphan": aged(folder / ("e" * 32 + ".vtt"), 48),
+             "crashed write": aged(folder / ("f" * 32 + ".vtt.part"), 48),
+             "not ours": aged(folder / "notes.vtt", 100)}
+    removed = {item["name"]: item["reason"] for item in sweep_media(24 * 3600)}
+    assert removed == {f"captions/{'e' * 32}.vtt": "no caption refers to it",
+                       f"captions/{'f' * 32}.vtt.part": "unfinished caption file"}
+    assert {name for name, path in files.items() if path.exists()} == {"in use", "not ours"}

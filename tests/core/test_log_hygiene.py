@@ -19,6 +19,7 @@ from tests.conftest import REDIS_URL
 from tests.factories import PASSWORD
 from tests.support.helpers import CSRF_RE, assert_security_headers, post_form
 from tests.support.processes import free_port
+from tests.support.signup import confirm_sign_up_of
 from webapp import create_app
 from webapp.accounts.membership import change_own_password
 from webapp.core.extensions import db
@@ -120,6 +121,7 @@ def test_gunicorn_output_reveals_no_secrets(app, database_url, tmp_path):
         browser.post(base + "/signup", data={"csrf_token": csrf(browser, base + "/signup"), "name": "Hooli",
                                              "email": email, "password": SIGNUP_PASSWORD,
                                              "confirm": SIGNUP_PASSWORD})
+        confirm_sign_up_of(email)  # as the mailed link would
         cookie = browser.cookies.get("session")
         browser.post(base + "/logout", data={"csrf_token": csrf(browser, base + "/")})
         for password in (WRONG_PASSWORD, SIGNUP_PASSWORD):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD, days_from_today
-from tests.support.pages import post_page, post_upload, state, upload_data
+from tests.support.pages import CAPTIONS_VTT, post_page, post_upload, state, upload_data
 
 NEW_PASSWORD = "another-long-password"
 POSTER_PNG = (Path(__file__).resolve().parents[2] / "rest_client" / "poster.png").read_bytes()
@@ -44,6 +44,10 @@ ROUTES = [
     ("GET", "/videos/{video}/poster", True, None),
     ("POST", "/videos/{video}/poster/frame", True, lambda ids: {"at_seconds": "1"}),
     ("POST", "/videos/{video}/poster/image", True, lambda ids: {"file": (io.BytesIO(POSTER_PNG), "poster.png")}),
+    ("GET", "/videos/{video}/captions", True, None),
+    ("POST", "/videos/{video}/captions", True, lambda ids: {
+        "file": (io.BytesIO(CAPTIONS_VTT.encode()), "ko.vtt"), "language": "ko", "label": "한국어"}),
+    ("POST", "/videos/{video}/captions/{caption}/delete", True, lambda ids: {}),
     ("GET", "/trash/", True, None),
     ("POST", "/trash/{trashed}/restore", True, lambda ids: {}),
     ("POST", "/trash/{trashed}/purge", True, lambda ids: {"confirmed": "1"}),
@@ -72,7 +76,7 @@ def request(client, route, ids, logged_in=True):
         return client.get(url)
     if path == "/videos/upload":
         return post_upload(client, data(ids), logged_in=logged_in)
-    if path.endswith("/poster/image"):
+    if path.endswith(("/poster/image", "/captions")):
         return post_page(client, url, data(ids), logged_in=logged_in, content_type="multipart/form-data")
     return post_page(client, url, data(ids), logged_in=logged_in)
 
@@ -133,7 +137,7 @@ def test_the_matrix_covers_every_page_route(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             path = rule.rule.replace("<int:member_id>", "{member}").replace("<int:video_id>", "{video}")
-            path = path.replace("<int:invitation_id>", "{invitation}")
+            path = path.replace("<int:invitation_id>", "{invitation}").replace("<int:caption_id>", "{caption}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 if rule.endpoint.startswith("trash.") or rule.endpoint == "videos.undo_delete":
                     path = path.replace("{video}", "{trashed}")

@@ -6,6 +6,7 @@ opens. Screenshots of every state at phone width go to test-artifacts/phone/.
 Swagger UI's own page (/docs) is held to the same rules except those its bundled markup breaks by
 itself (SWAGGER_UI_FAULTS below); our page around it adds nothing that fails.
 """
+import io
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import ARTIFACTS
@@ -21,8 +23,10 @@ from tests.support.helpers import session_cookie
 from webapp.accounts import links
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
-from webapp.models import VideoView
+from webapp.models import User, VideoView
+from webapp.models_email import AccountToken
 from webapp.videos import processing
+from webapp.videos.caption_services import add_caption
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +46,11 @@ def walk_data(corporation, admin, guest, origin):
     clip = (DEMO_MEDIA / "colour-bars.mp4").read_bytes()
     playable = factories.make_video(corporation, title="Colour bars", source_url=origin.add_file("colour.mp4", clip))
     processing.process_video(playable.id, playable.source_version)  # ready, with its facts and a poster
+    add_caption(admin, playable, io.BytesIO(b"WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nColour bars\n"), "en",
+                "English", True)
+    factories.make_watch(guest, playable, seconds_watched=3.0, position_seconds=3.2)
+    finished = factories.make_video(corporation, title="Watched to the end", duration_seconds=60.0, status="ready")
+    factories.make_watch(guest, finished, seconds_watched=60.0, position_seconds=60.0, completed=True)
     factories.make_video(corporation, title=RTL_TITLE,
                          source_url="https://videos.example.com/a/very/long/path/to/the/briefing.mp4")
     factories.make_video(corporation, title="Sound only", status="failed",
@@ -61,6 +70,16 @@ def walk_data(corporation, admin, guest, origin):
     db.session.commit()
     token = links.make_token("invitation", invitation.id, nonce, c=corporation.id)
     return {"video": playable, "newco_admin": newco_admin, "invitation_token": token}
+
+
+def signup_token(app):
+    """A working confirmation link for the sign-up the walk just sent (its mail is not read here)."""
+    db.session.expire_all()
+    admin = db.session.scalar(select(User).where(User.email == "founder@walkco.example.com"))
+    row = db.session.scalar(select(AccountToken).where(AccountToken.user_id == admin.id))
+    nonce, row.nonce_hash = links.new_nonce()
+    db.session.commit()
+    return links.make_token("confirm", row.id, nonce, u=admin.id, c=admin.corporation_id)
 
 
 def context_for(browser, live_server, app, user=None):
@@ -146,6 +165,14 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     walk.check(page, "signup")
     page.get_by_role("button", name="Create company").click()
     walk.check(page, "signup-failed")
+    page.get_by_label("Company name").fill("Walkco")
+    page.get_by_label("Your email (admin login)").fill("founder@walkco.example.com")
+    page.get_by_label("Password", exact=True).fill("walkco-founder-password")
+    page.get_by_label("Repeat the password").fill("walkco-founder-password")
+    page.get_by_role("button", name="Create company").click()
+    walk.check(page, "signup-sent")
+    page.goto(f"{base}/signup/confirm?token={signup_token(app)}")
+    walk.check(page, "confirm-signup")
     page.goto(f"{base}/no-such-page")
     walk.check(page, "error-404")
     page.goto(f"{base}/password/forgot")
@@ -185,6 +212,7 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     for name, path, button in [("add-url", "/videos/new", "Add video"), ("upload", "/videos/upload", "Upload video"),
                                ("edit", f"/videos/{video.id}/edit", "Save changes"),
                                ("add-member", "/members/new", "Add member"),
+                               ("captions", f"/videos/{video.id}/captions", "Add captions"),
                                ("reset-password", f"/members/{guest.id}/password", "Set the new password")]:
         page.goto(f"{base}{path}")
         walk.check(page, name)
@@ -233,6 +261,11 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
                        ("error-403", "/members/")]:
         page.goto(f"{base}{path}")
         walk.check(page, name)
+    page.goto(f"{base}/watch/{video.id}")
+    expect(page.get_by_test_id("resume-note")).to_be_visible()  # the guest left it at 0:03
+    page.locator("body").press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    walk.check(page, "guest-watch-shortcuts")
     context.close()
 
     # A company signed up a minute ago: the first-run checklist and every empty state.

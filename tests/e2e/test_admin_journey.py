@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, days_from_today
+from tests.support.mailbox import link_in, path_of
 from tests.support.pages import DEMO_MP4, shown_day, stored_files
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.app_config("mail_settings")]
 
 ADMIN_EMAIL = "founder@hooli.example.com"
 GUEST_EMAIL = "intern@hooli.example.com"
@@ -30,15 +31,19 @@ def flash(page):
     return page.locator(".flash").first
 
 
-def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_login):
+def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_login, mailbox, run_jobs):
     base = live_server.url
-    # Sign up: the company starts on the free plan.
+    # Sign up, confirm the address from the mail: the company starts on the free plan.
     page.goto(f"{base}/signup")
     page.get_by_label("Company name").fill("Hooli")
     page.get_by_label("Your email (admin login)").fill(ADMIN_EMAIL)
     page.get_by_label("Password", exact=True).fill("hooli-founder-password")
     page.get_by_label("Repeat the password").fill("hooli-founder-password")
     page.get_by_role("button", name="Create company").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    run_jobs()
+    page.goto(base + path_of(link_in(mailbox.last(ADMIN_EMAIL))))
+    page.get_by_role("button", name="Confirm and activate").click()
     expect(page.get_by_test_id("plan-badge")).to_have_text("Free")
 
     # Add a guest.

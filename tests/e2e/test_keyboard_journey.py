@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from tests.e2e.test_admin_journey import throttle_uploads
 from tests.factories import days_from_today
+from tests.support.mailbox import link_in, path_of
 from tests.support.pages import DEMO_MP4
 from webapp.core.extensions import db
 from webapp.models import Corporation
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.app_config("mail_settings")]
 
 PASSWORD = "hooli-founder-password"
 FOCUSED = r"""() => { const e = document.activeElement; const s = getComputedStyle(e);
@@ -57,7 +58,7 @@ class Keyboard:
         self.page.keyboard.type(text)
 
 
-def test_first_day_by_keyboard_alone(page, live_server, app):
+def test_first_day_by_keyboard_alone(page, live_server, app, mailbox, run_jobs):
     base = live_server.url
     keys = Keyboard(page)
     page.on("dialog", lambda dialog: dialog.accept())
@@ -70,6 +71,11 @@ def test_first_day_by_keyboard_alone(page, live_server, app):
     for text in ("founder@hooli.example.com", PASSWORD, PASSWORD):
         page.keyboard.press("Tab")
         keys.type(text)
+    keys.go()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    run_jobs()  # the confirmation mail, through the test SMTP server
+    page.goto(base + path_of(link_in(mailbox.last("founder@hooli.example.com"))))
+    keys.tab_to("^Confirm and activate$")
     keys.go()
     expect(page.get_by_test_id("first-run")).to_be_visible()
     expect(page.get_by_text("Welcome back")).to_have_count(0)

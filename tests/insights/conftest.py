@@ -25,11 +25,14 @@ def w(app, origin):
 @pytest.fixture
 def watched(app, corporation, admin, guest, other_admin):
     """Two viewers in Initech; Umbrella's admin watched Umbrella's own video."""
-    popular = factories.make_video(corporation, title="Popular onboarding")
-    quiet = factories.make_video(corporation, title="Quiet policy")
+    popular = factories.make_video(corporation, title="Popular onboarding", duration_seconds=100)
+    quiet = factories.make_video(corporation, title="Quiet policy", duration_seconds=600)
     factories.make_video(corporation, title="Nobody watched")
     record_view(guest, popular)
     record_view(admin, popular)
     record_view(guest, quiet)
+    factories.make_watch(guest, popular, seconds_watched=100, position_seconds=99, completed=True)
+    factories.make_watch(admin, popular, seconds_watched=50, position_seconds=50)
+    factories.make_watch(guest, quiet, seconds_watched=150, position_seconds=150)
     record_view(other_admin, factories.make_video(other_admin.corporation, title="Umbrella secret"))
     return popular, quiet

@@ -15,23 +15,26 @@ def test_admin_sees_views_and_points_per_video_with_a_chart(admin_client, watche
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert table_rows(html, "video-stats") == [
-        ["Popular onboarding", "2", "20"],
-        ["Quiet policy", "1", "10"],
-        ["Nobody watched", "0", "0"],
+        # views, points, watch time, share of viewers who completed it, average share watched
+        ["Popular onboarding", "2", "20", "2:30", "50%", "75%"],
+        ["Quiet policy", "1", "10", "2:30", "0%", "25%"],
+        ["Nobody watched", "0", "0", "0:00", "–", "–"],
     ]
     assert re.search(r'data-testid="total-views">3<', html) and re.search(r'data-testid="total-points">30<', html)
     chart = re.search(r'<ol[^>]*data-testid="chart-videos".*?</ol>', html, re.S).group(0)
     meters = re.findall(r'<meter min="0" max="(\d+)" value="(\d+)"', chart)
     assert meters == [("2", "2"), ("2", "1")]  # two viewers fill the bar, one fills half of it
     assert "Umbrella secret" not in html
+    watch_chart = re.search(r'data-testid="chart-watch-time".*?</ol>', html, re.S).group(0)
+    assert "Popular onboarding" in watch_chart and "Quiet policy" in watch_chart  # 2.5 minutes each
     assert "style=" not in html and "<script>" not in html
 
 
 def test_admin_sees_videos_watched_and_points_per_member(admin_client, watched, guest, admin):
     html = admin_client.get("/analytics/members").get_data(as_text=True)
     assert table_rows(html, "member-stats") == [
-        [guest.email, "Guest", "2", "20"],
-        [admin.email, "Admin", "1", "10"],
+        [guest.email, "Guest", "2", "20", "4:10"],
+        [admin.email, "Admin", "1", "10", "0:50"],
     ]
     assert "umbrella" not in html
 

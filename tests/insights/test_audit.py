@@ -10,8 +10,8 @@ from sqlalchemy.engine import make_url
 from tests.factories import PASSWORD, days_from_today, make_corporation
 from tests.support.media import TINY_MP4
 from webapp.accounts.membership import add_member, change_own_password, change_role, remove_member, reset_password
-from webapp.accounts.services import sign_up
 from webapp.accounts.sessions import log_out_other_sessions
+from webapp.accounts.signup import request_sign_up as sign_up
 from webapp.companies.services import change_plan, delete_corporation, expire_plans, rename_corporation
 from webapp.core.exceptions import DomainError, PlanRequired
 from webapp.core.extensions import db

@@ -12,6 +12,7 @@ from tests.support.helpers import post_form
 from webapp.core.extensions import db
 from webapp.models import Corporation, User, Video
 from webapp.models_email import Invitation
+from webapp.models_watching import Caption
 
 DEMO_MP4 = Path(__file__).resolve().parents[2] / "webapp" / "demo_media" / "colour-bars.mp4"
 
@@ -33,7 +34,13 @@ def state():
         "invitations": db.session.execute(select(
             Invitation.id, Invitation.email, Invitation.role, Invitation.nonce_hash, Invitation.revoked_at
         ).order_by(Invitation.id)).all(),
+        "captions": db.session.execute(select(
+            Caption.id, Caption.video_id, Caption.language, Caption.label, Caption.is_default
+        ).order_by(Caption.id)).all(),
     }
+
+
+CAPTIONS_VTT = "WEBVTT\n\n00:00:00.200 --> 00:00:01.000\nHello\n"
 
 
 def stored_files(app):

@@ -17,6 +17,7 @@ from worker.context import AppContextJob
 from worker.schedule import (
     EXPIRE_PLANS_JOB_ID,
     PROBE_BACKFILL_JOB_ID,
+    PURGE_SIGNUPS_JOB_ID,
     SWEEP_MEDIA_JOB_ID,
     ZonedScheduler,
     check_schedule,
@@ -28,6 +29,9 @@ from worker.schedule import (
 pytestmark = pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland", PLAN_EXPIRY_CRON="5 0 * * *")
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")
+
+
+RECURRING_IDS = sorted([EXPIRE_PLANS_JOB_ID, SWEEP_MEDIA_JOB_ID, PURGE_SIGNUPS_JOB_ID, PROBE_BACKFILL_JOB_ID])
 
 
 def utc(*args):
@@ -75,7 +79,7 @@ def test_registered_job_runs_at_the_plan_zone_wall_clock_whatever_the_machine_zo
 def test_starting_the_scheduler_five_times_leaves_exactly_one_scheduled_job(app, scheduler, redis_conn):
     for _ in range(5):
         register_jobs(ZonedScheduler(queue_name="default", connection=redis_conn), app.config)
-    assert sorted(scheduled_ids(redis_conn)) == [EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
+    assert sorted(scheduled_ids(redis_conn)) == RECURRING_IDS
     job = scheduler.job_class.fetch(EXPIRE_PLANS_JOB_ID, connection=redis_conn)
     assert job.meta["cron"] == "5 0 * * *" and job.meta["cron_timezone"] == "Pacific/Auckland"
     assert job.func_name == "worker.jobs.expire_plans"
@@ -88,14 +92,14 @@ def test_catch_up_run_is_queued_at_start_then_the_job_waits_for_its_next_cron_ti
 
     scheduler.run(burst=True)
     queue = Queue("default", connection=redis_conn)
-    assert sorted(queue.job_ids) == [EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
+    assert sorted(queue.job_ids) == RECURRING_IDS
     next_time = score_of(redis_conn, EXPIRE_PLANS_JOB_ID).astimezone(AUCKLAND)
     assert next_time > datetime.now(UTC) and (next_time.hour, next_time.minute) == (0, 5)
 
     # Due again while the first copy still waits (no worker running): not queued twice.
     redis_conn.zadd(ZonedScheduler.scheduled_jobs_key, {EXPIRE_PLANS_JOB_ID: time.time() - 1})
     scheduler.run(burst=True)
-    assert sorted(queue.job_ids) == [EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
+    assert sorted(queue.job_ids) == RECURRING_IDS
 
 
 def test_worker_runs_the_scheduled_job_and_the_job_stays_scheduled_after_its_result(
@@ -112,11 +116,12 @@ def test_worker_runs_the_scheduled_job_and_the_job_stays_scheduled_after_its_res
     assert db.session.scalar(select(Corporation.plan).where(Corporation.id == lapsed.id)) == "free"
     job = AppContextJob.fetch(EXPIRE_PLANS_JOB_ID, connection=redis_conn)
     assert job.get_status() == "finished"
-    assert job.return_value() == {"downgraded": 1, "corporations": [
-        {"id": lapsed.id, "name": "Lapsed Ltd", "expired_on": days_from_today(-1).isoformat()}]}
+    result = job.return_value()
+    assert (result["downgraded"], result["corporations"]) == (1, [
+        {"id": lapsed.id, "name": "Lapsed Ltd", "expired_on": days_from_today(-1).isoformat()}])
+    assert [reminder["kind"] for reminder in result["reminders"]] == ["lapsed"]
     assert redis_conn.ttl(job.key) == -1  # kept until the next run replaces it
-    assert sorted(j.id for j, _ in scheduled_jobs(scheduler)) == [
-        EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID]
+    assert sorted(j.id for j, _ in scheduled_jobs(scheduler)) == RECURRING_IDS
     assert job.retries_left == len(app.config["JOB_RETRY_DELAYS"]) == job.meta["retries"]
 
 

@@ -14,7 +14,13 @@ from tests.factories import days_from_today, make_corporation
 from tests.support.processes import wait_until
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Corporation, PlanChange
-from worker.schedule import EXPIRE_PLANS_JOB_ID, PROBE_BACKFILL_JOB_ID, SWEEP_MEDIA_JOB_ID, ZonedScheduler
+from worker.schedule import (
+    EXPIRE_PLANS_JOB_ID,
+    PROBE_BACKFILL_JOB_ID,
+    PURGE_SIGNUPS_JOB_ID,
+    SWEEP_MEDIA_JOB_ID,
+    ZonedScheduler,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.app_config(PLAN_TIMEZONE="Pacific/Auckland")]
 
@@ -54,8 +60,8 @@ def test_scheduled_job_downgrades_an_expired_plan_and_restarts_keep_one_schedule
         scheduler = start("scheduler", PLAN_EXPIRY_CRON=EVERY_TWO_SECONDS)
         scheduler.wait_for_log(f"Registered {EXPIRE_PLANS_JOB_ID}")
     ids = redis_conn.zrange(ZonedScheduler.scheduled_jobs_key, 0, -1)
-    # one of each
-    assert sorted(ids) == [EXPIRE_PLANS_JOB_ID.encode(), PROBE_BACKFILL_JOB_ID.encode(), SWEEP_MEDIA_JOB_ID.encode()]
+    assert sorted(ids) == sorted(job_id.encode() for job_id in (  # one of each
+        EXPIRE_PLANS_JOB_ID, SWEEP_MEDIA_JOB_ID, PURGE_SIGNUPS_JOB_ID, PROBE_BACKFILL_JOB_ID))
     # The scheduler keeps running the job afterwards, and history was written once.
     runs_before = len(results_of(redis_conn))
     wait_until(lambda: len(results_of(redis_conn)) > runs_before, message="another scheduled run")

@@ -7,6 +7,7 @@ from webapp.accounts import sessions
 from webapp.accounts.emails import checked_email
 from webapp.accounts.passwords import check_password_rules
 from webapp.accounts.services import email_taken
+from webapp.core import mail
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
 from webapp.core.extensions import db
@@ -21,6 +22,7 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
     check_password_rules(password)
     email = checked_email(email)
     if email_taken(email):
+        _tell_the_owner(actor, email)
         raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]})
     try:
         with unit_of_work():
@@ -32,6 +34,16 @@ def add_member(actor: User, email: str, password: str, role: str) -> User:
     except IntegrityError:
         raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]}) from None
     return member
+
+
+def _tell_the_owner(actor: User, email: str) -> None:
+    """Creating a member with a password has to say that the address is taken (it answers with the new
+    member); the owner of an address in another company is told that someone tried (invitations
+    answer the same either way: webapp/accounts/invitations.py)."""
+    owner = db.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
+    if owner is not None and owner.corporation_id != actor.corporation_id:
+        mail.enqueue("someone_tried", owner.email, owner.locale or owner.corporation.locale,
+                     {"company": actor.corporation.name, "what": "invitation"})
 
 
 def change_role(actor: User, member: User, role: str) -> User:

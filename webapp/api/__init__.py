@@ -35,14 +35,14 @@ def configure(app):
 
 def register_api(app):
     """Create the Api for this app and register every resource, the docs page and the JWT hooks."""
-    from webapp.api import audit_events, auth, corporations, docs, invitations, me, users, videos
+    from webapp.api import audit_events, auth, captions, corporations, docs, invitations, me, users, videos, watching
 
     configure(app)
     configure_jwt(jwt)
     jwt.user_lookup_loader(lambda header, claims: load_token_user(claims))
     api = ReelhouseApi(app)
     api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
-    for module in (auth, me, corporations, users, invitations, videos, audit_events):
+    for module in (auth, me, corporations, users, invitations, videos, watching, captions, audit_events):
         csrf.exempt(module.blp)
         api.register_resource(module.blp, module.URL_PREFIX, module.TAG, module.DESCRIPTION)
     docs.register(app, api)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from webapp.api.errors import parser
 from webapp.api.json_body import MAX_JSON_BYTES
 
-UPLOAD_ENDPOINTS = {"api_videos.videos"}
+UPLOAD_ENDPOINTS = {"api_videos.videos", "api_captions.captions"}
 
 
 def limit_body_size():

@@ -1,12 +1,20 @@
 """/api/v1/corporations: sign-up, and the caller's own company (read, change, delete)."""
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 
-from webapp.accounts.services import sign_up
+from webapp.accounts.signup import confirm_sign_up, request_sign_up
 from webapp.accounts.throttling import signup_global, signup_per_ip
 from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
-from webapp.api.schemas import CorporationPatchSchema, CorporationSchema, SignUpResultSchema, SignUpSchema
+from webapp.api.schemas import (
+    AcceptedSchema,
+    CorporationPatchSchema,
+    CorporationSchema,
+    SignUpConfirmSchema,
+    SignUpResultSchema,
+    SignUpSchema,
+)
 from webapp.companies.queries import own_corporation_or_404
 from webapp.companies.services import KEEP, delete_corporation, update_corporation
 from webapp.core.ids import ID_RULE
@@ -22,18 +30,35 @@ class Corporations(MethodView):
     decorators = [signup_per_ip, signup_global]  # counted together with the sign-up page
 
     @blp.arguments(SignUpSchema)
-    @blp.response(201, SignUpResultSchema)
+    @blp.response(202, AcceptedSchema)
     @documents_errors(blp, 409, 413, 415, 429)
     def post(self, data):
-        """Sign a company up with its first admin (no authentication).
+        """Sign a company up with its first admin (no authentication); it is active once confirmed.
 
-        A paid plan needs a plan_expires_at in the future. A taken name or email answers 409.
-        Rate limited like the sign-up page, per client address and overall (429 with Retry-After).
+        The admin address gets a confirmation link (valid SIGNUP_CONFIRM_HOURS; see
+        `POST /api/v1/corporations/confirm`); an unconfirmed sign-up is removed after that time.
+        The answer is the same 202 whether or not the address already has an account (its owner is
+        told by mail that someone tried). A paid plan needs a plan_expires_at in the future; a taken
+        company name answers 409. Rate limited like the sign-up page, per client address and
+        overall (429 with Retry-After).
         """
-        corporation, admin = sign_up(data["name"], data["admin_email"], data["admin_password"],
-                                     data["plan"], data["plan_expires_at"], timezone=data["timezone"],
-                                     locale=data["locale"])
-        return {"corporation": corporation, "admin": admin}
+        request_sign_up(data["name"], data["admin_email"], data["admin_password"], data["plan"],
+                        data["plan_expires_at"], timezone=data["timezone"], locale=data["locale"])
+        return {"message": _("Check the admin's e-mail: the company is active once the address is confirmed.")}
+
+
+@blp.route("/confirm", tags=[TAG])
+class ConfirmSignUp(MethodView):
+    @blp.arguments(SignUpConfirmSchema)
+    @blp.response(200, SignUpResultSchema)
+    @documents_errors(blp, 413, 415)
+    def post(self, data):
+        """Confirm a sign-up with the token of its mailed link (no authentication): the company is active.
+
+        A used, tampered or expired link answers 400 (`invalid_token` / `token_expired`).
+        """
+        admin = confirm_sign_up(data["token"])
+        return {"corporation": admin.corporation, "admin": admin}
 
 
 @blp.route(f"/<{ID_RULE}:corporation_id>", tags=[TAG])

@@ -249,6 +249,10 @@ class TokenPasswordSchema(Schema):
     password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
 
 
+class SignUpConfirmSchema(Schema):
+    token = text(512, required=True, metadata={"description": "The token of the link in the mail"})
+
+
 class PasswordResetRequestSchema(Schema):
     email = text(EMAIL_MAX, required=True)
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
+from webapp.companies import reminders
 from webapp.companies.queries import name_taken
 from webapp.core import limits
 from webapp.core.clock import plan_today, utcnow
@@ -161,3 +162,13 @@ def expire_plans(today: date | None = None) -> list[dict]:
                 for c in expired
             ])
     return expired
+
+
+def expire_plans_and_remind(today: date | None = None) -> tuple[list[dict], list[dict]]:
+    """The expiry job's use case: downgrade lapsed plans and queue the plan reminders due, in one unit
+    of work (webapp/companies/reminders.py); the corporations downgraded and the reminders sent."""
+    today = today or plan_today()
+    with unit_of_work():
+        expired = expire_plans(today)
+        sent = reminders.queue_lapsed(expired, today) + reminders.queue_upcoming(today)
+    return expired, sent

@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "video.restored": _l("Video restored from the trash"),
     "video.purged": _l("Video deleted forever"),
     "video.poster_changed": _l("Video poster changed"),
+    "video.captions_added": _l("Captions added"),
+    "video.captions_removed": _l("Captions removed"),
     "plan.changed": _l("Plan changed"),
     "plan.expired": _l("Plan expired"),
     "invitation.sent": _l("Invitation sent"),

@@ -1,11 +1,12 @@
 """Reading videos: tenant-scoped loading (another corporation's id is a 404) and the list queries."""
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.core.exceptions import NotFound
 from webapp.core.extensions import db
 from webapp.core.text import title_key
 from webapp.models import STATUS_FAILED, User, Video, VideoView
+from webapp.models_watching import WatchPosition
 
 
 def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = False) -> Video:
@@ -57,6 +58,26 @@ def library_query(corporation_id: int, title_search: str | None = None, *, inclu
     if title_search:
         query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
     return query.order_by(Video.created_at.desc(), Video.id.desc())
+
+
+def next_in_library(user: User, video: Video) -> Video | None:
+    """The video after this one in the Library's order (newest first), as the user's Library shows it."""
+    query = library_query(user.corporation_id, include_failed=user.is_admin).where(or_(
+        Video.created_at < video.created_at, and_(Video.created_at == video.created_at, Video.id < video.id)))
+    return db.session.scalar(query.limit(1))
+
+
+def continue_watching_query(user: User, complete_at: float, resume_min: float):
+    """(video, saved place) pairs the user started and has not finished, most recently watched first."""
+    unfinished = or_(Video.duration_seconds.is_(None),
+                     WatchPosition.position_seconds < Video.duration_seconds * complete_at)
+    return (
+        library_query(user.corporation_id, include_failed=user.is_admin)
+        .add_columns(WatchPosition)
+        .join(WatchPosition, and_(WatchPosition.video_id == Video.id, WatchPosition.user_id == user.id))
+        .where(WatchPosition.position_seconds >= resume_min, unfinished)
+        .order_by(None).order_by(WatchPosition.updated_at.desc(), Video.id.desc())
+    )
 
 
 def trash_query(corporation_id: int):

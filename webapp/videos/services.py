@@ -10,8 +10,9 @@ from webapp.core.exceptions import NotInTrash, PlanRequired, UndoExpired, Valida
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
-from webapp.media import posters, storage
+from webapp.media import captions, posters, storage
 from webapp.models import User, Video
+from webapp.models_watching import Caption
 from webapp.videos.processing import start_processing
 from webapp.videos.sources import check_source_url
 
@@ -134,14 +135,17 @@ def purge_video(actor: User, video: Video) -> None:
         if video.deleted_at is None:
             raise NotInTrash(_("Only videos in the trash can be deleted forever."))
         file_key, poster_key = video.file_key, video.poster_key
+        caption_keys = list(db.session.scalars(select(Caption.file_key).where(Caption.video_id == video.id)))
         audit.record(video.corporation_id, actor, "video.purged", video, title=video.title)
         db.session.delete(video)
     storage.delete_file(file_key)
     posters.delete_poster(poster_key)
+    for key in caption_keys:
+        captions.remove(key)
 
 
 def sweep_media(margin_seconds: float) -> list[dict]:
-    """Remove what uploads and posters left behind in MEDIA_ROOT: `.part` files of copies that
+    """Remove what uploads, posters and caption files left behind in MEDIA_ROOT: `.part` files of copies that
     crashed, stored files and posters no video row references (trashed videos keep theirs). Only
     files untouched for `margin_seconds` are considered, so an upload or poster being written or
     committed right now is safe. Returns what was removed (name, size, reason).
@@ -150,6 +154,8 @@ def sweep_media(margin_seconds: float) -> list[dict]:
                      ("unfinished upload", "no video refers to it"))
     removed += _sweep(posters.poster_files_older_than(margin_seconds), Video.poster_key, f"{posters.FOLDER}/",
                       ("unfinished poster", "no video uses this poster"))
+    removed += _sweep(captions.caption_files_older_than(margin_seconds), Caption.file_key, f"{captions.FOLDER}/",
+                      ("unfinished caption file", "no caption refers to it"))
     return removed
 
 

@@ -1,13 +1,14 @@
-"""Pages reached from mailed links: accept an invitation, ask for a password reset, set a new password."""
-from flask import flash, redirect, render_template, request, url_for
+"""Pages reached from mailed links: confirm a sign-up, accept an invitation, ask for a password reset,
+set a new password."""
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from webapp.accounts import invitations, password_reset, sessions
+from webapp.accounts import invitations, password_reset, sessions, signup
 from webapp.accounts.auth import bp
-from webapp.accounts.auth.forms import ForgotPasswordForm, NewPasswordForm
+from webapp.accounts.auth.forms import ConfirmForm, ForgotPasswordForm, NewPasswordForm
 from webapp.accounts.throttling import reset_per_address, reset_per_ip
 from webapp.core.exceptions import DomainError
-from webapp.core.pages import show_domain_error
+from webapp.core.pages import JUST_SIGNED_UP, show_domain_error
 
 
 def link_token() -> str:
@@ -74,3 +75,25 @@ def reset_password():
         return redirect(url_for("auth.login"))
     status = 400 if form.errors else 200
     return render_template("auth/reset_password.html", form=form, email=row.user.email), status
+
+
+@bp.route("/signup/confirm", methods=["GET", "POST"])
+def confirm_signup():
+    token = link_token()
+    try:
+        row = signup.check_confirmation(token)
+    except DomainError as error:
+        return refused_link(error)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            admin = signup.confirm_sign_up(token)
+        except DomainError as error:
+            return refused_link(error)
+        sessions.start_browser_session(admin)
+        session[JUST_SIGNED_UP] = True  # the home page greets a new admin, not a returning one
+        flash(_("Welcome! Your company is set up on the free plan.") if not admin.corporation.is_paid()
+              else _("Welcome! %(company)s is active.", company=admin.corporation.name), "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/confirm_signup.html", form=form, company=row.user.corporation.name,
+                           email=row.user.email), 400 if form.errors else 200

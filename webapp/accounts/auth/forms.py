@@ -5,7 +5,6 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitF
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from webapp.accounts.form_checks import strong_password, valid_email
-from webapp.accounts.services import email_taken
 from webapp.companies.queries import name_taken
 from webapp.core import limits
 from webapp.core.kept_forms import PageForm
@@ -31,9 +30,7 @@ class SignupForm(PageForm):
         if name_taken(field.data):
             raise ValidationError(_("That company name is already registered."))
 
-    def validate_email(self, field):
-        if email_taken(field.data):
-            raise ValidationError(_("That email is already registered."))
+    # No check that the email is free: the answer is the same either way (webapp/accounts/signup.py).
 
 
 class ForgotPasswordForm(PageForm):
@@ -48,3 +45,9 @@ class NewPasswordForm(PageForm):
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))])
     submit = SubmitField(_l("Set my password"))
+
+
+class ConfirmForm(PageForm):
+    """The button of the sign-up confirmation page (following the link alone changes nothing)."""
+
+    submit = SubmitField(_l("Confirm and activate"))

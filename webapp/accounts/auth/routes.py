@@ -1,5 +1,5 @@
 """Login, logout and sign-up pages (rate limited), logging out one's other sessions, and the language switch."""
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,11 +7,12 @@ from flask_login import current_user, login_required
 from webapp.accounts import sessions
 from webapp.accounts.auth import bp
 from webapp.accounts.auth.forms import LoginForm, SignupForm
-from webapp.accounts.services import authenticate, set_member_language, sign_up
+from webapp.accounts.services import authenticate, set_member_language
+from webapp.accounts.signup import request_sign_up
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
 from webapp.core.exceptions import DomainError
 from webapp.core.i18n import browser_zone, is_locale, remember_in_session
-from webapp.core.pages import JUST_SIGNED_UP, safe_next
+from webapp.core.pages import safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,15 +46,12 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            _company, admin = sign_up(form.name.data, form.email.data, form.password.data,
-                                      timezone=browser_zone(form.timezone.data), locale=str(get_locale()))
+            request_sign_up(form.name.data, form.email.data, form.password.data,
+                            timezone=browser_zone(form.timezone.data), locale=str(get_locale()))
         except DomainError as error:
             flash(error.message, "error")
             return render_template("auth/signup.html", form=form), error.status
-        sessions.start_browser_session(admin)
-        session[JUST_SIGNED_UP] = True  # the home page greets a new admin, not a returning one
-        flash(_("Welcome! Your company is set up on the free plan."), "success")
-        return redirect(url_for("main.index"))
+        return render_template("auth/signup_sent.html", email=form.email.data)
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 

@@ -1,12 +1,10 @@
 """Forms of the members pages."""
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms.validators import DataRequired, EqualTo
 
 from webapp.accounts.form_checks import strong_password, valid_email
-from webapp.accounts.services import email_taken
 from webapp.core.kept_forms import PageForm
 
 ROLE_CHOICES = [SelectChoice("guest", _l("Guest (watches videos)")),
@@ -18,10 +16,7 @@ class AddMemberForm(PageForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="guest")
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), strong_password])
     submit = SubmitField(_l("Add member"))
-
-    def validate_email(self, field):
-        if email_taken(field.data):
-            raise ValidationError(_("That email is already registered."))
+    # A taken address is the service's answer (409), which also tells its owner (membership.add_member).
 
 
 class InviteForm(PageForm):

@@ -19,13 +19,13 @@ def load_user(session_id: str):
     return db.session.scalar(SESSION_USER, {"user_id": int(user_id), "version": int(version)})
 
 
-# An active user (not deleted, company not deleted) of that session version, loaded with the company
-# in the same SELECT: every page and API call reads both. Built once: a statement object reused with
-# new parameters skips SQLAlchemy's per-call construction and cache-key work.
+# An active user (not deleted; company not deleted, sign-up confirmed) of that session version,
+# loaded with the company in the same SELECT: every page and API call reads both. Built once: a
+# statement object reused with new parameters skips SQLAlchemy's per-call construction and cache-key work.
 SESSION_USER = (
     select(User).join(User.corporation).options(contains_eager(User.corporation))
     .where(User.id == bindparam("user_id"), User.deleted_at.is_(None), Corporation.deleted_at.is_(None),
-           User.session_version == bindparam("version"))
+           Corporation.activated_at.is_not(None), User.session_version == bindparam("version"))
 )
 # The same, for an access token: its session (refresh-token family) must still be open.
 TOKEN_USER = SESSION_USER.where(

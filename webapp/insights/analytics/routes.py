@@ -17,11 +17,13 @@ def index():
     videos = stats.video_stats_query(corporation_id)
     members = stats.member_stats_query(corporation_id)
     most_watched = bar_chart(_("Most-watched videos (unique viewers)"),
-                             ((video.title, views) for video, views, _points in stats.top(videos)))
+                             ((row[0].title, row[1]) for row in stats.top(videos)))
     top_members = bar_chart(_("Members with the most videos watched"),
-                            ((user.email, watched) for user, watched, _points in stats.top(members)))
+                            ((row[0].email, row[1]) for row in stats.top(members)))
+    watch_time = bar_chart(_("Most watch time (minutes)"),
+                           ((title, round(seconds / 60)) for title, seconds in stats.top_watch_time(corporation_id)))
     return render_template("analytics/index.html", totals=stats.totals(corporation_id),
-                           most_watched=most_watched, top_members=top_members,
+                           most_watched=most_watched, top_members=top_members, watch_time=watch_time,
                            page=current_page(videos, rows=True))
 
 

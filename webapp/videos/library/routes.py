@@ -1,10 +1,15 @@
-"""The library page: the corporation's videos not in the trash, searchable, each linking to its player."""
+"""The library page: the corporation's videos not in the trash, searchable, each linking to its player,
+with the viewer's progress on each card and the videos they are part-way through first."""
 from flask import render_template
 from flask_login import current_user, login_required
 
+from webapp.core.extensions import db
 from webapp.core.pages import current_page, search_term
+from webapp.videos import watching
 from webapp.videos.library import bp
-from webapp.videos.queries import library_query
+from webapp.videos.queries import continue_watching_query, library_query
+
+CONTINUE_WATCHING = 4
 
 
 @bp.get("/")
@@ -12,4 +17,10 @@ from webapp.videos.queries import library_query
 def index():
     q = search_term()
     page = current_page(library_query(current_user.corporation_id, q, include_failed=current_user.is_admin))
-    return render_template("library/index.html", page=page, q=q)
+    started = []
+    if not q and page.page == 1:
+        started = db.session.execute(continue_watching_query(
+            current_user, watching.COMPLETE_AT, watching.RESUME_MIN_SECONDS).limit(CONTINUE_WATCHING)).all()
+    saved = watching.positions_by_video(current_user, (video.id for video in page.items))
+    return render_template("library/index.html", page=page, q=q, started=started, saved=saved,
+                           percent_watched=watching.percent_watched)

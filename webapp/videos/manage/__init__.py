@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("videos", __name__, url_prefix="/videos")
 
-from webapp.videos.manage import routes  # noqa: E402,F401
+from webapp.videos.manage import caption_routes, routes  # noqa: E402,F401
