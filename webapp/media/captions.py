@@ -13,7 +13,6 @@ import io
 import os
 import re
 import secrets
-import time
 from pathlib import Path
 
 import langcodes
@@ -23,6 +22,7 @@ from flask_babel import gettext as _
 
 from webapp.core.exceptions import NotFound, UploadTooLarge, ValidationFailed
 from webapp.core.security import protect_stream
+from webapp.media import storage
 
 MAX_BYTES = 1024 * 1024
 FOLDER = "captions"
@@ -165,16 +165,4 @@ def caption_response(caption):
 
 def caption_files_older_than(seconds: float) -> list[Path]:
     """Caption files (finished or `.part`) not modified for `seconds`; anything else there is left alone."""
-    folder = Path(current_app.config["MEDIA_ROOT"]) / FOLDER
-    if not folder.is_dir():
-        return []
-    cutoff = time.time() - seconds
-    found = []
-    for entry in os.scandir(folder):
-        if CAPTION_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
-            try:
-                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                    found.append(Path(entry.path))
-            except FileNotFoundError:  # removed meanwhile
-                continue
-    return sorted(found)
+    return storage.files_older_than(Path(current_app.config["MEDIA_ROOT"]) / FOLDER, CAPTION_NAME, seconds)

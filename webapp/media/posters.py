@@ -5,7 +5,6 @@ import logging
 import os
 import re
 import secrets
-import time
 from pathlib import Path
 
 import av
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageStat, UnidentifiedImageError
 
 from webapp.core.exceptions import NotFound, ValidationFailed
+from webapp.media import storage
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +73,7 @@ def poster_response(video):
 
 def poster_files_older_than(seconds: float) -> list[Path]:
     """Poster files (finished or `.part`) not modified for `seconds`; anything else there is left alone."""
-    folder = Path(current_app.config["MEDIA_ROOT"]) / FOLDER
-    if not folder.is_dir():
-        return []
-    cutoff = time.time() - seconds
-    found = []
-    for entry in os.scandir(folder):
-        if POSTER_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
-            try:
-                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                    found.append(Path(entry.path))
-            except FileNotFoundError:  # removed meanwhile
-                continue
-    return sorted(found)
+    return storage.files_older_than(Path(current_app.config["MEDIA_ROOT"]) / FOLDER, POSTER_NAME, seconds)
 
 
 def delete_poster(poster_key: str | None) -> None:

@@ -90,11 +90,17 @@ def delete_file(file_key: str | None) -> None:
 def stored_files_older_than(seconds: float) -> list[Path]:
     """Files in MEDIA_ROOT named as save_upload names them (finished or `.part`) and not modified
     for `seconds`; anything else there is left alone."""
-    root = Path(current_app.config["MEDIA_ROOT"])
+    return files_older_than(Path(current_app.config["MEDIA_ROOT"]), STORED_NAME, seconds)
+
+
+def files_older_than(folder: Path, name_pattern, seconds: float) -> list[Path]:
+    """Regular files in `folder` whose names match `name_pattern` and not modified for `seconds`."""
+    if not folder.is_dir():
+        return []
     cutoff = time.time() - seconds
     found = []
-    for entry in os.scandir(root):
-        if STORED_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
+    for entry in os.scandir(folder):
+        if name_pattern.match(entry.name) and entry.is_file(follow_symlinks=False):
             try:
                 if entry.stat(follow_symlinks=False).st_mtime < cutoff:
                     found.append(Path(entry.path))
