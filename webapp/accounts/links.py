@@ -8,12 +8,16 @@ second use (or a concurrent one) fails, and re-sending replaces the nonce (older
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from webapp.core.clock import utcnow
 from webapp.core.exceptions import ValidationFailed
+from webapp.core.extensions import db
+from webapp.models_email import AccountToken
 
 PURPOSES = ("invitation", "reset", "confirm")
 
@@ -73,3 +77,18 @@ def read_token(purpose: str, token, max_age_seconds: int) -> dict:
 
 def same_digest(stored: str, nonce: str) -> bool:
     return hmac.compare_digest(stored, digest(nonce))
+
+
+def account_token(purpose: str, kind: str, token, ttl: timedelta, member_ok) -> AccountToken:
+    """The unused AccountToken row of `kind` a `purpose` link names, bound to its member and company,
+    whose member passes `member_ok(user)`; LinkInvalid / LinkExpired otherwise."""
+    claims = read_token(purpose, token, int(ttl.total_seconds()))
+    row = db.session.get(AccountToken, claims["i"])
+    if (row is None or row.purpose != kind or row.used_at is not None
+            or not same_digest(row.nonce_hash, claims["n"])
+            or row.user_id != claims.get("u") or row.user.corporation_id != claims.get("c")
+            or not member_ok(row.user)):
+        raise invalid()
+    if row.expires_at <= utcnow():
+        raise expired()
+    return row

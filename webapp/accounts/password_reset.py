@@ -64,16 +64,7 @@ def start_reset(email: str) -> bool:
 
 def check_reset(token) -> AccountToken:
     """The unused reset link a token names, for an active member; LinkInvalid / LinkExpired otherwise."""
-    claims = links.read_token("reset", token, int(_ttl().total_seconds()))
-    row = db.session.get(AccountToken, claims["i"])
-    if (row is None or row.purpose != TOKEN_RESET or row.used_at is not None
-            or not links.same_digest(row.nonce_hash, claims["n"])
-            or row.user_id != claims.get("u") or row.user.corporation_id != claims.get("c")
-            or not row.user.is_active):
-        raise links.invalid()
-    if row.expires_at <= utcnow():
-        raise links.expired()
-    return row
+    return links.account_token("reset", TOKEN_RESET, token, _ttl(), lambda user: user.is_active)
 
 
 def confirm_reset(token, password: str) -> User:

@@ -86,16 +86,8 @@ def _sign_up(name, admin_email, admin_password, plan, plan_expires_at, timezone,
 
 def check_confirmation(token) -> AccountToken:
     """The unused confirmation link a token names; LinkInvalid / LinkExpired otherwise."""
-    claims = links.read_token("confirm", token, int(_ttl().total_seconds()))
-    row = db.session.get(AccountToken, claims["i"])
-    if (row is None or row.purpose != TOKEN_CONFIRM or row.used_at is not None
-            or not links.same_digest(row.nonce_hash, claims["n"])
-            or row.user_id != claims.get("u") or row.user.corporation_id != claims.get("c")
-            or row.user.deleted_at is not None or row.user.corporation.deleted_at is not None):
-        raise links.invalid()
-    if row.expires_at <= utcnow():
-        raise links.expired()
-    return row
+    return links.account_token("confirm", TOKEN_CONFIRM, token, _ttl(),
+                               lambda user: user.deleted_at is None and user.corporation.deleted_at is None)
 
 
 def confirm_sign_up(token) -> User:
