@@ -1,5 +1,6 @@
 """The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
 poster; a video nobody queued is picked up by the backfill; a killed last attempt leaves `failed`."""
+import io
 import os
 import signal
 from pathlib import Path
@@ -9,9 +10,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from tests import factories
+from tests.support.media import stored_object
 from tests.support.processes import wait_until
 from webapp.core.extensions import db
-from webapp.media.posters import poster_path
+from webapp.media.posters import object_key
 from webapp.models import Video
 from webapp.videos import services
 from worker import jobs
@@ -41,7 +43,7 @@ def test_the_worker_probes_a_video_added_by_url_and_the_backfill_finds_forgotten
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
     assert done.status == "ready", done.status_detail
     assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
-    with Image.open(poster_path(done.poster_key)) as poster:
+    with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"probe of video {video.id} v1: ready")
 
