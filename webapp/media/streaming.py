@@ -6,6 +6,7 @@ added, never an origin's), `nosniff` and a policy under which a document can do 
 is not video bytes becomes our 502; its body never reaches the viewer.
 """
 import re
+import time
 from urllib.parse import quote, urlsplit
 
 from flask import Response, current_app, request, send_file
@@ -20,16 +21,17 @@ from webapp.core.security import protect_stream
 from webapp.media.backends import ObjectInfo, StorageError
 from webapp.media.credit import has_viewed, record_view
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
+from webapp.media.ssrf import DEFAULT_PORTS, Target, UnsafeTarget, resolve
 from webapp.media.storage import backend
 from webapp.models import User, Video
 
 RELAYED_HEADERS = ("Content-Length", "Content-Range", "ETag", "Last-Modified")
 MEDIA_LOCATION = "/_media/"
-STORAGE_LOCATION = "/_storage"
 ORIGIN_LOCATION = "/_origin"
 # nginx's @origin_refused (nginx/offload.conf) hands a failed origin answer back to the app with
 # the origin's status in this header, so that the viewer gets our 502 page or JSON envelope.
 ORIGIN_FAILED_HEADER = "X-Origin-Failed"
+_storage_addresses = {}  # (host, port) of the storage endpoint -> (looked up at, address)
 
 
 def stream_response(user: User, video: Video) -> Response:
@@ -220,7 +222,7 @@ def offload_response(user: User, video: Video) -> Response:
         if ORIGIN_FAILED_HEADER in request.headers:  # storage refused nginx (offload.conf's /_storage/)
             raise OriginFailed(_("The video file could not be read from storage."))
         early = answer_without_bytes(video, stored_object(video).size)
-        headers = {"X-Accel-Redirect": storage_handoff(video.file_key)}
+        headers = storage_handoff(video.file_key)
     else:
         if ORIGIN_FAILED_HEADER in request.headers:
             forget_origin(video.source_url)  # the next request checks the origin again
@@ -237,15 +239,32 @@ def offload_response(user: User, video: Video) -> Response:
     return protect_stream(Response(b"", status=200, headers=headers))
 
 
-def storage_handoff(file_key: str) -> str:
-    """Where nginx finds an upload: the internal /_media/ folder (local), or the internal /_storage/
-    location with a presigned URL's path and query (S3): nginx fetches the object from the bucket
-    with a signature valid S3_PRESIGN_TTL seconds; browsers never see the URL or reach the bucket."""
+def storage_handoff(file_key: str) -> dict:
+    """What nginx needs to send an upload: the internal /_media/ folder (local), or, for a bucket,
+    the internal /_origin location with a presigned GET valid S3_PRESIGN_TTL seconds and the storage
+    endpoint's address (nginx resolves no name). The URL and its signature stay between app and
+    nginx: browsers never see them, and never reach the bucket."""
     store = backend()
     if store.local_path(file_key) is not None:
-        return MEDIA_LOCATION + quote(file_key)
-    url = urlsplit(store.presigned_get(file_key, current_app.config["S3_PRESIGN_TTL"]))
-    return STORAGE_LOCATION + url.path + (f"?{url.query}" if url.query else "")
+        return {"X-Accel-Redirect": MEDIA_LOCATION + quote(file_key)}
+    try:
+        url = store.presigned_get(file_key, current_app.config["S3_PRESIGN_TTL"])
+        return origin_handoff_headers(url, storage_target(url))
+    except (StorageError, UnsafeTarget):
+        raise OriginFailed(_("The video file could not be read from storage.")) from None
+
+
+def storage_target(url: str) -> Target:
+    """The address of the storage endpoint of `url` (our own setting, so not SSRF-checked), looked up
+    at most every ORIGIN_CHECK_TTL seconds per process."""
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    now = time.monotonic()
+    remembered = _storage_addresses.get((parts.hostname, port))
+    if remembered is None or now - remembered[0] > current_app.config["ORIGIN_CHECK_TTL"]:
+        remembered = (now, str(resolve(parts.hostname, port)[0]))
+        _storage_addresses[(parts.hostname, port)] = remembered
+    return Target(parts.scheme, parts.hostname, port, remembered[1])
 
 
 def origin_failure(upstream_status: str) -> str:
