@@ -19,7 +19,8 @@ from webapp.videos.processing import process_video
 pytestmark = pytest.mark.app_config("s3_storage")
 
 
-def test_an_upload_in_the_bucket_is_probed_with_a_poster_and_nothing_stays_on_the_disk(app, admin, media_clips):
+def test_an_upload_in_the_bucket_is_probed_with_a_poster_and_nothing_stays_on_the_disk(app, admin, media_clips,
+                                                                                        admin_client):
     with media_clips["faststart.mp4"].open("rb") as stream:
         video = services.add_video_from_upload(admin, "Uploaded", stream)
     assert process_video(video.id, video.source_version)["outcome"] == "ready"
@@ -27,6 +28,16 @@ def test_an_upload_in_the_bucket_is_probed_with_a_poster_and_nothing_stays_on_th
         assert poster.format == "JPEG"
     assert stored_keys() == sorted([video.file_key, object_key(video.poster_key)])
     assert [path for path in Path(app.config["MEDIA_ROOT"]).rglob("*") if path.is_file()] == []
+    poster = admin_client.get(f"/videos/{video.id}/poster.jpg")
+    assert poster.status_code == 200 and poster.data == stored_object(object_key(video.poster_key))
+    assert admin_client.get(f"/videos/{video.id}/poster.jpg", headers={"If-None-Match": poster.headers["ETag"]}
+                            ).status_code == 304
+    caption = add_caption(None, video, io.BytesIO(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"), "en", "English",
+                          False)
+    served = admin_client.get(f"/videos/{video.id}/captions/{caption.id}.vtt")
+    assert served.status_code == 200 and served.data.startswith(b"WEBVTT") and b"Hi" in served.data
+    assert served.headers["Content-Type"] == "text/vtt; charset=utf-8"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_the_sweep_removes_orphans_and_unfinished_uploads_of_the_bucket(app, corporation):
