@@ -95,6 +95,13 @@ class Config:
         self.S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None
         # Lifetime of the presigned URL handed to nginx in offload mode (it is used at once).
         self.S3_PRESIGN_TTL = env_int("S3_PRESIGN_TTL", 60)
+        # Direct uploads (s3 only): files of at least this size go from the browser straight to the
+        # bucket in presigned parts; an upload may be resumed for DIRECT_UPLOAD_HOURS, then the
+        # scheduled job (DIRECT_UPLOAD_ABORT_CRON) aborts what was left unfinished.
+        self.DIRECT_UPLOAD_MIN_MB = env_int("DIRECT_UPLOAD_MIN_MB", 100)
+        self.DIRECT_UPLOAD_HOURS = env_int("DIRECT_UPLOAD_HOURS", 24)
+        self.DIRECT_UPLOAD_URL_TTL = env_int("DIRECT_UPLOAD_URL_TTL", 900)  # one presigned part URL, seconds
+        self.DIRECT_UPLOAD_ABORT_CRON = os.environ.get("DIRECT_UPLOAD_ABORT_CRON", "20 * * * *")
         check_storage_settings(self)
         self.VIEW_POINTS = env_int("VIEW_POINTS", 10)
         self.PLAN_TIMEZONE = os.environ.get("PLAN_TIMEZONE", "UTC")

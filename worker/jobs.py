@@ -47,6 +47,17 @@ def sweep_media():
     return {"removed": len(removed), "bytes": total, "files": removed}
 
 
+def abort_abandoned_uploads():
+    """Abort the direct uploads nobody finished within DIRECT_UPLOAD_HOURS (their parts take room in
+    the bucket until then); log each one."""
+    hours = current_app.config["DIRECT_UPLOAD_HOURS"]
+    aborted = video_services.abort_abandoned_uploads(hours * 3600)
+    for item in aborted:
+        log.info("abort_abandoned_uploads: aborted the upload of %s (upload id %s)", item["name"], item["upload_id"])
+    log.info("abort_abandoned_uploads: aborted %d upload(s) begun more than %s h ago", len(aborted), hours)
+    return {"aborted": len(aborted), "uploads": [item["name"] for item in aborted]}
+
+
 def send_mail(template: str, to: str, locale: str, context: dict):
     """Render one message in the recipient's language and send it (SMTP, or the development outbox).
 

@@ -24,6 +24,7 @@ EXPIRE_PLANS_JOB_ID = "cron-expire-plans"
 SWEEP_MEDIA_JOB_ID = "cron-sweep-media"
 PURGE_SIGNUPS_JOB_ID = "cron-purge-unconfirmed-signups"
 PROBE_BACKFILL_JOB_ID = "cron-probe-backfill"
+ABORT_UPLOADS_JOB_ID = "cron-abort-abandoned-uploads"
 # One job hash per recurring job id, overwritten by each run: keeping it forever costs one key,
 # while a result_ttl shorter than the gap between runs makes rq-scheduler drop the job silently.
 KEEP_FOREVER = -1
@@ -51,7 +52,9 @@ def recurring_jobs(config) -> list[RecurringJob]:
                      "Remove sign-ups never confirmed", config["SIGNUP_PURGE_CRON"], "UTC"),
         RecurringJob(PROBE_BACKFILL_JOB_ID, "worker.jobs.probe_backfill",
                      "Queue the probe of videos still waiting for one", config["PROBE_BACKFILL_CRON"], "UTC"),
-    ]
+    ] + ([RecurringJob(ABORT_UPLOADS_JOB_ID, "worker.jobs.abort_abandoned_uploads",
+                       "Abort direct uploads left unfinished", config["DIRECT_UPLOAD_ABORT_CRON"], "UTC")]
+         if config["STORAGE_BACKEND"] == "s3" else [])
 
 
 def check_schedule(cron: str, zone: str) -> None:

@@ -1,6 +1,7 @@
 """Two web replicas behind one nginx upstream, as docker-compose runs `web`: two real gunicorn servers
-(gunicorn.conf.py, serving.Worker) sharing the run's PostgreSQL database and one Redis, and nginx with
-nginx/nginx.conf listing both. One stack for the module; the last test kills a replica.
+(gunicorn.conf.py, serving.Worker) sharing the run's PostgreSQL database, one Redis and one S3 bucket
+(moto's server), and nginx with nginx/nginx.conf listing both and passing direct-upload parts to the
+bucket. One stack for the module; the last test kills a replica.
 """
 import json
 import os
@@ -8,20 +9,37 @@ import signal
 import uuid
 
 import pytest
+import requests
+from sqlalchemy import select
 
 from tests import factories
 from tests.support.deploy_stack import BrowserSession, running_stack
 from tests.support.helpers import CSRF_RE
-from tests.support.processes import wait_until
+from tests.support.pages import DEMO_MP4
+from tests.support.processes import free_port, wait_until
+from tests.support.s3 import empty_and_remove
+from webapp.core.extensions import db
+from webapp.models import Video
 
 pytestmark = pytest.mark.slow
+MB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def replicas(database_url, origin_server, tmp_path_factory):
+def replicas(database_url, origin_server, s3_server, tmp_path_factory):
+    bucket = f"reelhouse-replicas-{uuid.uuid4().hex[:8]}"
+    s3_server.client().create_bucket(Bucket=bucket)
+    nginx_port = free_port()
+    # Relay mode: each replica sends video bytes itself, so which replica streamed is plain to see.
     with running_stack(database_url, origin_server, tmp_path_factory.mktemp("replicas"), processes=("web",),
-                       web_replicas=2, WEB_WORKERS="1") as stack:
+                       web_replicas=2, nginx_port=nginx_port, max_upload_mb=16, x_accel_redirect=False,
+                       WEB_WORKERS="1", S3_PART_SIZE_MB="5", DIRECT_UPLOAD_MIN_MB="1",
+                       # browsers reach the bucket through nginx, on the site's own address (as in compose)
+                       S3_PUBLIC_ENDPOINT_URL=f"http://127.0.0.1:{nginx_port}",
+                       **s3_server.settings(bucket)) as stack:
+        stack.bucket = bucket
         yield stack
+    empty_and_remove(s3_server.client(), bucket)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +109,63 @@ def test_nginx_spreads_requests_over_both_replicas_and_the_session_holds_on_each
         assert corporation.name in page.text
         servers.add(nginx_entry(replicas, request_id)["upstream"])
     assert servers == {url.removeprefix("http://") for url in replicas.web_urls}
+
+
+def upload_form(session, base_url, title, data):
+    token = CSRF_RE.search(session.get(f"{base_url}/videos/upload").text).group(1)
+    return session.post(f"{base_url}/videos/upload", data={"title": title, "csrf_token": token},
+                        files={"file": ("clip.mp4", data, "video/mp4")}, allow_redirects=False)
+
+
+def stream(session, base_url, video, **headers):
+    return session.get(f"{base_url}/videos/{video.id}/stream", headers=headers)
+
+
+def test_a_video_uploaded_through_one_replica_is_watched_through_the_other(replicas, company, s3_server):
+    corporation, admin = company
+    first, second = replicas.web_urls
+    session = log_in(first, admin.email)
+    clip = DEMO_MP4.read_bytes() + os.urandom(MB)
+
+    assert upload_form(session, first, "Shared clip", clip).status_code == 302
+    video = db.session.scalar(select(Video).where(Video.title == "Shared clip"))
+    assert s3_server.client().get_object(Bucket=replicas.bucket, Key=video.file_key)["Body"].read() == clip
+
+    whole = stream(session, second, video)
+    assert whole.status_code == 200 and whole.content == clip
+    ranged = stream(session, second, video, Range="bytes=1000-99999")
+    assert ranged.status_code == 206 and ranged.content == clip[1000:100000]
+    assert stream(session, replicas.url, video, Range="bytes=-5000").content == clip[-5000:]  # through nginx
+
+
+def test_a_direct_upload_sends_its_parts_through_nginx_to_the_bucket_and_nothing_else_gets_there(
+        replicas, company, s3_server):
+    corporation, admin = company
+    first, second = replicas.web_urls
+    session = log_in(first, admin.email)
+    clip = DEMO_MP4.read_bytes() + os.urandom(6 * MB)
+    csrf = CSRF_RE.search(session.get(f"{first}/videos/upload").text).group(1)
+    started = session.post(f"{first}/videos/upload/direct", headers={"X-CSRFToken": csrf},
+                           json={"size": len(clip), "type": "video/mp4", "title": "Through nginx"})
+    assert started.status_code == 201, started.text
+    ticket = started.json()
+    urls = session.post(f"{second}/videos/upload/direct/parts", headers={"X-CSRFToken": csrf},
+                        json={"token": ticket["token"], "numbers": [1, 2]}).json()["urls"]
+    assert all(url.startswith(f"{replicas.url}/{replicas.bucket}/") for url in urls.values())
+
+    part = clip[:ticket["part_size"]]
+    assert requests.get(urls["1"]).status_code == 403  # the bucket cannot be read through nginx
+    assert requests.put(urls["1"].split("?")[0], data=part).status_code == 403  # nor written unsigned
+    assert requests.get(f"{replicas.url}/{replicas.bucket}/").status_code == 403  # nor listed
+    for number in (1, 2):
+        start = (number - 1) * ticket["part_size"]
+        assert requests.put(urls[str(number)], data=clip[start:start + ticket["part_size"]]).status_code == 200
+
+    finished = session.post(f"{second}/videos/upload/direct/finish", headers={"X-Requested-With": "XMLHttpRequest"},
+                            data={"csrf_token": csrf, "title": "Through nginx", "token": ticket["token"]})
+    assert finished.status_code == 201, finished.text
+    video = db.session.scalar(select(Video).where(Video.title == "Through nginx"))
+    assert stream(session, replicas.url, video).content == clip
 
 
 def test_pages_keep_answering_through_nginx_when_a_replica_dies(replicas, company):

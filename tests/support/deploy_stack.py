@@ -70,19 +70,21 @@ def storage_settings(settings: dict) -> dict:
 
 @contextlib.contextmanager
 def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_accel_redirect=True,
-                  processes=("web", "worker", "scheduler"), nginx_in_front=True, web_replicas=1, **settings):
+                  processes=("web", "worker", "scheduler"), nginx_in_front=True, web_replicas=1, nginx_port=None,
+                  **settings):
     """gunicorn (gunicorn.conf.py, APP_ENV=production) against the run's database and a throwaway
     Redis, the other Procfile `processes`, and nginx in front (unless `nginx_in_front` is false:
     then `url` is gunicorn's own); yields where everything is, inside an app context of a setup app
     on the same database and media (tables emptied at the end).
 
     `web_replicas` > 1 starts more gunicorn servers like the first (processes "web-2", ...; the
-    addresses of all are `web_urls`), all in nginx's upstream, as compose runs `web` with replicas."""
+    addresses of all are `web_urls`), all in nginx's upstream, as compose runs `web` with replicas.
+    `nginx_port` fixes nginx's port (for settings that name nginx's address)."""
     logs, media = root / "logs", root / "media"
     logs.mkdir()
     media.mkdir()
     redis = ThrowawayRedis().start()
-    web_ports, nginx_port = [free_port() for _ in range(web_replicas)], free_port()
+    web_ports, nginx_port = [free_port() for _ in range(web_replicas)], nginx_port or free_port()
     web_port = web_ports[0]
     web_names = ["web", *(f"web-{number}" for number in range(2, web_replicas + 1))]
     env = {
@@ -135,6 +137,8 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
             "NGINX_RUN_DIR": str(root / "nginx"),
             "NGINX_LOG_DIR": str(logs),
             "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",
+            # direct uploads through nginx to the bucket, when the stack keeps media in one
+            **{name: settings[name] for name in ("S3_BUCKET", "S3_ENDPOINT_URL") if settings.get(name)},
         })
         nginx = start_nginx(config, root / "nginx", logs)
         url = f"http://127.0.0.1:{nginx_port}"

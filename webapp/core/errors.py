@@ -58,8 +58,8 @@ def keep_form_and_return(error):
 
 
 def wants_json() -> bool:
-    """API paths always get JSON errors."""
-    return request.path.startswith("/api")
+    """API paths always get JSON errors, and so do JSON requests of our pages' scripts."""
+    return request.path.startswith("/api") or request.is_json
 
 
 def error_response(status, code, message, fields=None, headers=None):

@@ -36,6 +36,7 @@ def register(app):
     # Registered before Talisman on purpose: Flask runs after_request hooks in reverse order, so
     # this one runs after Talisman has written the site's policy, and replaces it on stream answers.
     app.after_request(apply_stream_policy)
+    app.after_request(apply_connect_sources)
     # One Talisman per app: it keeps a reference to the app it was given.
     app.extensions["talisman"] = Talisman(
         app,
@@ -55,6 +56,21 @@ def register(app):
 def protect_stream(response):
     """Mark a response as a stream answer: it gets STREAM_CONTENT_SECURITY_POLICY and nosniff."""
     response.is_stream_answer = True
+    return response
+
+
+def allow_connections_to(response, origin: str) -> None:
+    """Let this page's scripts also connect to `origin` (scheme://host[:port]): the bucket that direct
+    uploads send their parts to, when browsers reach it on another address than the site's."""
+    response.connect_sources = [*getattr(response, "connect_sources", []), origin]
+
+
+def apply_connect_sources(response):
+    """The after_request hook that adds a page's extra connect-src origins (see allow_connections_to)."""
+    extra = [origin for origin in getattr(response, "connect_sources", []) if origin != request.host_url.rstrip("/")]
+    policy = response.headers.get("Content-Security-Policy")
+    if extra and policy:
+        response.headers["Content-Security-Policy"] = f"{policy}; connect-src 'self' {' '.join(extra)}"
     return response
 
 

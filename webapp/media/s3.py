@@ -224,9 +224,12 @@ class S3Backend(Backend):
         parts = []
         pages = self.client.get_paginator("list_parts").paginate(Bucket=self.bucket, Key=check_key(key),
                                                                  UploadId=upload_id)
-        for page in pages:
-            parts.extend({"PartNumber": p["PartNumber"], "ETag": p["ETag"], "Size": p["Size"]}
-                         for p in page.get("Parts", ()))
+        try:
+            for page in pages:
+                parts.extend({"PartNumber": p["PartNumber"], "ETag": p["ETag"], "Size": p["Size"]}
+                             for p in page.get("Parts", ()))
+        except (ClientError, BotoCoreError) as error:  # NoSuchUpload: completed or aborted -> MissingObject
+            raise _storage_error(error, key) from None
         return sorted(parts, key=lambda part: part["PartNumber"])
 
     def complete_multipart(self, key, upload_id, parts):

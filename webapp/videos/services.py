@@ -10,7 +10,7 @@ from webapp.core.exceptions import NotInTrash, PlanRequired, UndoExpired, Valida
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
-from webapp.media import captions, posters, storage
+from webapp.media import captions, direct_upload, posters, storage
 from webapp.media.backends import PARTIAL_SUFFIX
 from webapp.models import User, Video
 from webapp.models_watching import Caption
@@ -47,7 +47,22 @@ def add_video_from_url(actor: User, title: str, source_url: str) -> Video:
 def add_video_from_upload(actor: User, title: str, stream) -> Video:
     """Add a video from an uploaded file; the file is removed again if the row cannot be written."""
     title = _clean_title(title)
-    file_key, content_type, size = storage.save_upload(stream)
+    return _add_stored_upload(actor, title, *storage.save_upload(stream))
+
+
+def add_video_from_direct_upload(actor: User, title: str, ticket: direct_upload.Ticket) -> Video:
+    """Add the video a browser uploaded straight to the bucket (webapp/media/direct_upload.py), once the
+    object is complete and checked; asked again for the same upload, the video already made."""
+    title = _clean_title(title)
+    existing = db.session.scalar(select(Video).where(Video.corporation_id == actor.corporation_id,
+                                                     Video.file_key == ticket.key))
+    if existing is not None:
+        return existing
+    return _add_stored_upload(actor, title, *direct_upload.finish(ticket))
+
+
+def _add_stored_upload(actor: User, title: str, file_key: str, content_type: str, size: int) -> Video:
+    """The row of a video whose file is in storage; the file is removed again if the row cannot be written."""
     try:
         with unit_of_work():
             video = Video(corporation_id=actor.corporation_id, title=title, file_key=file_key,
@@ -158,10 +173,15 @@ def sweep_media(margin_seconds: float) -> list[dict]:
                       ("unfinished poster", "no video uses this poster"))
     removed += _sweep(captions.caption_files_older_than(margin_seconds), Caption.file_key, f"{captions.FOLDER}/",
                       ("unfinished caption file", "no caption refers to it"))
-    for upload in storage.unfinished_uploads_older_than(margin_seconds):
-        storage.backend().abort_multipart(upload.key, upload.upload_id)
-        removed.append({"name": upload.key, "bytes": 0, "reason": "unfinished upload"})
+    removed += [{name: item[name] for name in ("name", "bytes", "reason")}
+                for item in direct_upload.abort_abandoned(margin_seconds)]
     return removed
+
+
+def abort_abandoned_uploads(older_than_seconds: float) -> list[dict]:
+    """Abort the multipart uploads (direct uploads left by their browser) begun more than
+    `older_than_seconds` ago and never completed; return them (name, upload_id)."""
+    return direct_upload.abort_abandoned(older_than_seconds)
 
 
 def _sweep(candidates, column, prefix: str, reasons: tuple[str, str]) -> list[dict]:

@@ -1,7 +1,7 @@
 """Forms of the video pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, StringField, SubmitField, URLField
+from wtforms import DecimalField, HiddenField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webapp.core import limits
@@ -17,11 +17,22 @@ class VideoFromUrlForm(PageForm):
     submit = SubmitField(_l("Add video"))
 
 
-class UploadVideoForm(PageForm):
+class TitledUploadForm(PageForm):
+    """What every upload is sent with: its title."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.TITLE_MAX)])
+
+
+class UploadVideoForm(TitledUploadForm):
     file = FileField(_l("Video file (MP4 or WebM)"), validators=[FileRequired(_l("Choose a video file."))],
                      render_kw={"accept": ACCEPTED_FILES})
     submit = SubmitField(_l("Upload video"))
+
+
+class DirectUploadForm(TitledUploadForm):
+    """Finishing a direct upload (upload.js): the title and the upload's signed ticket."""
+
+    token = HiddenField(validators=[DataRequired()])
 
 
 class EditVideoForm(PageForm):

@@ -1,17 +1,22 @@
 """Video pages (admins only): list and search, add from a URL or by upload, edit, move to the trash."""
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from webapp.core.decorators import admin_required
-from webapp.core.exceptions import DomainError
+from webapp.core.exceptions import DomainError, ValidationFailed
 from webapp.core.pages import current_page, search_term, show_domain_error, with_bdi
+from webapp.core.security import allow_connections_to
+from webapp.media import direct_upload
 from webapp.videos import poster_services, services
 from webapp.videos.manage import bp
 from webapp.videos.manage.forms import (
+    DirectUploadForm,
     EditVideoForm,
     PosterFrameForm,
     PosterImageForm,
+    TitledUploadForm,
     UploadVideoForm,
     VideoFromUrlForm,
 )
@@ -110,20 +115,75 @@ def add_url():
 @admin_required
 def upload():
     form = UploadVideoForm()
-    limit_mb = current_app.config["MAX_UPLOAD_MB"]
     if form.validate_on_submit():
         try:
             # The parser has spooled the file to disk (spool.py); the service copies it in chunks.
             video = services.add_video_from_upload(current_user, form.title.data, form.file.data.stream)
         except DomainError as error:
             show_domain_error(form, error)
-            return render_template("videos/upload.html", form=form, limit_mb=limit_mb), error.status
+            return _upload_page(form, error.status)
         flash(with_bdi(_("“%(title)s” was uploaded."), title=video.title), "success")
         if wants_upload_json():
             return {"location": url_for("videos.index")}, 201
         return redirect(url_for("videos.index"))
-    status = 400 if form.errors else 200
-    return render_template("videos/upload.html", form=form, limit_mb=limit_mb), status
+    return _upload_page(form, 400 if form.errors else 200)
+
+
+def _upload_page(form, status):
+    """The upload page; with direct uploads on, its scripts may also send parts to the bucket."""
+    direct = direct_upload.enabled()
+    response = make_response(render_template(
+        "videos/upload.html", form=form, limit_mb=current_app.config["MAX_UPLOAD_MB"], direct=direct,
+        direct_min_bytes=direct_upload.threshold_bytes()), status)
+    if direct:
+        allow_connections_to(response, direct_upload.browser_origin())
+    return response
+
+
+# Direct uploads (upload.js, files of DIRECT_UPLOAD_MIN_MB and more, object storage only): begin,
+# presigned part URLs (and which parts the bucket has, to resume), finish. The first two speak JSON;
+# finishing posts the upload form itself, answered like the upload above.
+@bp.post("/upload/direct")
+@admin_required
+def direct_upload_start():
+    body = request.get_json(silent=True) or {}
+    form = TitledUploadForm(formdata=MultiDict({"title": body.get("title") or ""}), meta={"csrf": False})
+    if not form.validate():  # checked before the file is sent, not after
+        raise ValidationFailed(form.title.errors[0], fields={"title": form.title.errors})
+    ticket, token = direct_upload.start(current_user, body.get("size"), body.get("type"))
+    return {"token": token, "part_size": ticket.part_size, "parts": ticket.parts}, 201
+
+
+@bp.post("/upload/direct/parts")
+@admin_required
+def direct_upload_parts():
+    body = request.get_json(silent=True) or {}
+    ticket = direct_upload.read_ticket(body.get("token"), current_user)
+    numbers = body.get("numbers") if isinstance(body.get("numbers"), list) else []
+    response = jsonify({"urls": {str(n): url for n, url in direct_upload.part_urls(ticket, numbers).items()},
+                        "uploaded": direct_upload.uploaded_parts(ticket) if body.get("uploaded") else []})
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.post("/upload/direct/finish")
+@admin_required
+def direct_upload_finish():
+    form = DirectUploadForm()
+    page_form = UploadVideoForm(formdata=None, title=form.title.data)
+    if form.validate_on_submit():
+        try:
+            ticket = direct_upload.read_ticket(form.token.data, current_user)
+            video = services.add_video_from_direct_upload(current_user, form.title.data, ticket)
+        except DomainError as error:
+            show_domain_error(page_form, error)
+            return _upload_page(page_form, error.status)
+        flash(with_bdi(_("“%(title)s” was uploaded."), title=video.title), "success")
+        return {"location": url_for("videos.index")}, 201
+    page_form.title.errors = list(form.title.errors)
+    if form.token.errors:
+        flash(_("This upload does not exist."), "error")
+    return _upload_page(page_form, 400)
 
 
 @bp.route("/<int:video_id>/edit", methods=["GET", "POST"])
