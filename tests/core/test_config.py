@@ -1,4 +1,5 @@
 """Configuration comes from the environment; production refuses to start without its secrets."""
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,17 @@ def test_overriding_the_upload_limit_recomputes_the_request_limit(tmp_path):
     assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024 + 64 * 1024
     explicit = create_app(TestingConfig, {"MAX_UPLOAD_MB": 3, "MAX_CONTENT_LENGTH": None, "MEDIA_ROOT": media})
     assert explicit.config["MAX_CONTENT_LENGTH"] is None
+
+
+@pytest.mark.parametrize(("environment", "access_log"), [
+    ({"APP_ENV": "production"}, None),  # the app's JSON request log says it all
+    ({"APP_ENV": "development"}, "-"),
+    ({"APP_ENV": "production", "GUNICORN_ACCESS_LOG": "-"}, "-"),
+    ({"APP_ENV": "development", "GUNICORN_ACCESS_LOG": ""}, None),
+    ({"APP_ENV": "production", "GUNICORN_ACCESS_LOG": "/var/log/access.log"}, "/var/log/access.log"),
+])
+def test_gunicorns_access_log_is_off_in_production_unless_asked_for(monkeypatch, environment, access_log):
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] == access_log
