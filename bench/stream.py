@@ -146,7 +146,7 @@ class Gunicorn:
             env={**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1",
                  "GUNICORN_ACCESS_LOG": "/dev/null"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
     @property
     def worker_pid(self):

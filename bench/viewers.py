@@ -69,7 +69,7 @@ class Server:
                  "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "/dev/null",
                  "GUNICORN_ERROR_LOG": "/dev/null"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
     def rss_kib(self):
         return sum(rss_kib(pid) for pid in worker_pids(self.process))
