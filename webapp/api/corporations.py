@@ -63,7 +63,7 @@ class ConfirmSignUp(MethodView):
 
 @blp.route(f"/<{ID_RULE}:corporation_id>", tags=[TAG])
 class CorporationById(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, CorporationSchema)
     @documents_errors(blp, 404)
     def get(self, corporation_id):

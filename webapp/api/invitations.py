@@ -24,7 +24,7 @@ DESCRIPTION = ("Invite people by e-mail: they choose their own password through 
 
 @blp.route("", tags=[TAG])
 class Invitations(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(InvitationSchema))
     def get(self, args):

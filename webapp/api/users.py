@@ -34,7 +34,7 @@ def member_for_caller(user_id: int):
 
 @blp.route("", tags=[TAG])
 class Users(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(UserListArgsSchema, location="query")
     @blp.response(200, page_schema(UserSchema))
     def get(self, args):
@@ -52,7 +52,7 @@ class Users(MethodView):
 
 @blp.route(MEMBER, tags=[TAG])
 class UserById(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, UserSchema)
     @documents_errors(blp, 403, 404)
     def get(self, user_id):
@@ -84,7 +84,7 @@ class UserById(MethodView):
 
 @blp.route(f"{MEMBER}/views", tags=[TAG])
 class UserViews(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(ViewSchema))
     @documents_errors(blp, 403, 404)
@@ -95,7 +95,7 @@ class UserViews(MethodView):
 
 @blp.route(f"{MEMBER}/sessions", tags=[TAG])
 class UserSessions(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(SessionSchema))
     @documents_errors(blp, 403, 404)
