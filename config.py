@@ -177,6 +177,10 @@ class Config:
         self.PASSWORD_RESET_RATE_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_IP", "10 per hour")
         self.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS",
                                                                     "3 per hour")
+        # "Didn't get the mail?" for a sign-up: per client address / per e-mail address asked about.
+        self.CONFIRM_RESEND_RATE_LIMIT_PER_IP = os.environ.get("CONFIRM_RESEND_RATE_LIMIT_PER_IP", "10 per hour")
+        self.CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS = os.environ.get("CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS",
+                                                                    "3 per hour")
         self.SIGNUP_PURGE_CRON = os.environ.get("SIGNUP_PURGE_CRON", "17 * * * *")
 
     @staticmethod
