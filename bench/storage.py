@@ -4,7 +4,7 @@ during a large upload, through each storage backend, all on 127.0.0.1 in one run
 Starts moto's S3 server (the tests' S3 server; MinIO or AWS will differ in speed, not in the app's
 memory), a throwaway PostgreSQL database, and for each backend the app under gunicorn (the
 production worker class from gunicorn.conf.py, one worker). Logs in through the real form, uploads
-a SIZE MB MP4 through the upload page (the body streamed from disk), then downloads it whole from
+a 1 MB then a SIZE MB MP4 through the upload page (the body streamed from disk), then downloads it whole from
 the stream route (relay mode: the app reads the bytes; curl into /dev/null). The worker's resident
 memory is sampled every 20 ms; figures are printed with their ratio to the local backend, measured
 in the same run.
@@ -90,6 +90,23 @@ def latest_video_id(database_url: str) -> int:
             return cur.fetchone()[0]
 
 
+def upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
+    """Upload a size_mb MB file through the upload page; return the seconds it took."""
+    page = session.get(f"{base}/videos/upload").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = work / "body"
+    length = write_body(body, size_mb, {"title": "Bench upload", "csrf_token": token})
+    with open(body, "rb") as stream:
+        started = time.perf_counter()
+        response = session.post(f"{base}/videos/upload", data=stream, allow_redirects=False, headers={
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Content-Length": str(length)})
+        seconds = time.perf_counter() - started
+    body.unlink()
+    if response.status_code != 302:
+        raise RuntimeError(f"{name}: upload answered {response.status_code}: {response.text[:300]}")
+    return seconds
+
+
 def run_backend(name: str, env: dict, size_mb: int, work: Path, database_url: str) -> dict:
     """Upload and stream once through one backend; return the figures."""
     web = Gunicorn({**env, "DATABASE_URL": database_url, "MEDIA_ROOT": str(work / f"media-{name}"),
@@ -101,23 +118,13 @@ def run_backend(name: str, env: dict, size_mb: int, work: Path, database_url: st
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(f"{base}/login").text).group(1)
         session.post(f"{base}/login", data={"email": "admin@bench.example", "password": PASSWORD,
                                             "csrf_token": token}).raise_for_status()
-        page = session.get(f"{base}/videos/upload").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        body = work / "body"
-        length = write_body(body, size_mb, {"title": "Bench upload", "csrf_token": token})
         pid = web.worker_pid
+        upload(session, base, work, 1, name)  # warm-up: the first upload loads the backend's modules
         idle = rss_kib(pid)
         sampler = RssPeak(pid)
         sampler.start()
-        with open(body, "rb") as stream:
-            started = time.perf_counter()
-            response = session.post(f"{base}/videos/upload", data=stream, allow_redirects=False, headers={
-                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Content-Length": str(length)})
-            upload_s = time.perf_counter() - started
+        upload_s = upload(session, base, work, size_mb, name)
         upload_peak = sampler.stop()
-        body.unlink()
-        if response.status_code != 302:
-            raise RuntimeError(f"{name}: upload answered {response.status_code}: {response.text[:300]}")
         video_id = latest_video_id(database_url)
         cookie = "session=" + session.cookies.get("session")
         before_stream = rss_kib(pid)
@@ -160,6 +167,7 @@ def main():
           f"({os.environ.get('WEB_WORKER_CLASS', 'gevent')}, 1 worker), S3 = moto server, all on 127.0.0.1")
     print(f"{'backend':8} {'upload MB/s':>12} {'x local':>8} {'stream MB/s':>12} {'x local':>8} "
           f"{'worker peak MiB (upload)':>25} {'x local':>8} {'growth MiB':>11} {'stream growth MiB':>18}")
+    print("(growth: over the worker's resident memory after a 1 MB warm-up upload through the same backend)")
     for name, row in results.items():
         print(f"{name:8} {row['upload_mbps']:12.0f} {row['upload_mbps'] / base['upload_mbps']:8.2f} "
               f"{row['stream_mbps']:12.0f} {row['stream_mbps'] / base['stream_mbps']:8.2f} "

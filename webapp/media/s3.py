@@ -127,8 +127,11 @@ class S3Backend(Backend):
                 while len(buffer) >= self.part_size:
                     if upload_id is None:
                         upload_id = self.create_multipart(key, content_type)
-                    parts.append(self._upload_part(key, upload_id, len(parts) + 1, bytes(buffer[:self.part_size])))
+                    with memoryview(buffer) as view:
+                        part = bytes(view[:self.part_size])  # one copy, not a slice and a copy
                     del buffer[:self.part_size]
+                    parts.append(self._upload_part(key, upload_id, len(parts) + 1, part))
+                    del part
             if upload_id is None:
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=bytes(buffer), **extra)
             else:
