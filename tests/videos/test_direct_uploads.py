@@ -115,6 +115,7 @@ def test_a_ticket_is_good_only_for_the_member_it_was_made_for(app, admin_client,
     log_in(client, other)
     assert call(client, "/videos/upload/direct/parts", {"token": ticket["token"], "numbers": [1]}).status_code == 404
     assert call(client, "/videos/upload/direct/parts", {"token": "forged", "numbers": [1]}).status_code == 404
+    assert call(client, "/videos/upload/direct/parts", ["not", "an", "object"]).status_code == 404
     assert finish(client, ticket).status_code == 404
     assert videos() == []
 
@@ -124,6 +125,7 @@ def test_a_ticket_is_good_only_for_the_member_it_was_made_for(app, admin_client,
     ({"size": 0, "type": "video/mp4", "title": "Empty"}, 400, "invalid_file"),
     ({"size": "many", "type": "video/mp4", "title": "Odd"}, 400, "invalid_file"),
     ({"size": 5 * MB, "type": "video/mp4", "title": "  "}, 400, "validation_error"),
+    ([5 * MB, "Not an object"], 400, "validation_error"),
 ])
 def test_a_direct_upload_that_cannot_be_accepted_is_refused_before_anything_is_sent(
         app, admin_client, s3_server, s3_bucket, body, status, code):

@@ -143,10 +143,16 @@ def _upload_page(form, status):
 # Direct uploads (upload.js, files of DIRECT_UPLOAD_MIN_MB and more, object storage only): begin,
 # presigned part URLs (and which parts the bucket has, to resume), finish. The first two speak JSON;
 # finishing posts the upload form itself, answered like the upload above.
+def _json_object() -> dict:
+    """The request's JSON object; anything else (no body, a list, bad JSON) counts as an empty one."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
 @bp.post("/upload/direct")
 @admin_required
 def direct_upload_start():
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     form = TitledUploadForm(formdata=MultiDict({"title": body.get("title") or ""}), meta={"csrf": False})
     if not form.validate():  # checked before the file is sent, not after
         raise ValidationFailed(form.title.errors[0], fields={"title": form.title.errors})
@@ -157,7 +163,7 @@ def direct_upload_start():
 @bp.post("/upload/direct/parts")
 @admin_required
 def direct_upload_parts():
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     ticket = direct_upload.read_ticket(body.get("token"), current_user)
     numbers = body.get("numbers") if isinstance(body.get("numbers"), list) else []
     response = jsonify({"urls": {str(n): url for n, url in direct_upload.part_urls(ticket, numbers).items()},
