@@ -9,7 +9,7 @@ from tests import factories
 from tests.media.test_probe import (  # noqa: F401 - collected here with the bucket's settings
     test_an_uploaded_mp4_with_its_index_at_the_end_is_remuxed_to_faststart,
 )
-from tests.support.media import store_object, stored_keys, stored_object
+from tests.support.media import aged, store_object, stored_keys, stored_object
 from webapp.media.posters import object_key
 from webapp.media.storage import backend
 from webapp.videos import services
@@ -60,3 +60,14 @@ def test_the_sweep_removes_orphans_and_unfinished_uploads_of_the_bucket(app, cor
     assert [(u.key, u.upload_id) for u in backend().list_multipart_uploads()] == [("exports/report.csv", not_ours)]
     assert crashed != not_ours
     backend().abort_multipart("exports/report.csv", not_ours)
+
+
+def test_the_sweep_removes_what_a_killed_remux_left_in_the_scratch_folder(app):
+    scratch = Path(app.config["MEDIA_ROOT"])
+    scratch.mkdir(parents=True, exist_ok=True)
+    stale = aged(scratch / ("c" * 32 + ".mp4.part"), 25)
+    recent = aged(scratch / ("d" * 32 + ".mp4.part"), 1)
+    other = aged(scratch / "notes.txt", 100)
+    removed = services.sweep_media(24 * 3600)
+    assert removed == [{"name": stale.name, "bytes": 1, "reason": "unfinished remux"}]
+    assert not stale.exists() and recent.exists() and other.exists()

@@ -10,7 +10,7 @@ from flask import current_app, send_file
 from flask_babel import gettext as _
 
 from webapp.core.exceptions import UploadTooLarge, ValidationFailed
-from webapp.media.backends import Backend, LocalBackend, ObjectInfo, PendingUpload, chunked
+from webapp.media.backends import PARTIAL_SUFFIX, Backend, LocalBackend, ObjectInfo, PendingUpload, chunked
 
 CHUNK = 1024 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
@@ -115,6 +115,21 @@ def stored_files_older_than(seconds: float) -> list[ObjectInfo]:
     """Uploads in storage named as save_upload names them (finished or `.part`) and unchanged for
     `seconds`; anything else there is left alone."""
     return objects_older_than("", STORED_NAME, seconds)
+
+
+def scratch_leftovers_older_than(seconds: float) -> list[ObjectInfo]:
+    """With a bucket, MEDIA_ROOT is scratch space: `<key>.part` files there unchanged for `seconds`
+    are what a killed remux left behind. (With local storage the storage's own sweep covers them.)"""
+    if isinstance(backend(), LocalBackend):
+        return []
+    scratch = LocalBackend(current_app.config["MEDIA_ROOT"])
+    return [info for info in scratch.list_older_than("", seconds)
+            if info.key.endswith(PARTIAL_SUFFIX) and STORED_NAME.match(info.key)]
+
+
+def remove_scratch(key: str) -> None:
+    """Remove a file from the scratch space (MEDIA_ROOT)."""
+    LocalBackend(current_app.config["MEDIA_ROOT"]).delete(key)
 
 
 def unfinished_uploads_older_than(seconds: float) -> list[PendingUpload]:

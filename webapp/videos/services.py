@@ -162,10 +162,10 @@ def purge_video(actor: User, video: Video) -> None:
 
 def sweep_media(margin_seconds: float) -> list[dict]:
     """Remove what uploads, posters and caption files left behind in storage: `.part` files of copies that
-    crashed (local) or multipart uploads never completed (S3), stored files and posters no video row
-    references (trashed videos keep theirs). Only what is untouched for `margin_seconds` is
-    considered, so an upload or poster being written or committed right now is safe. Returns what
-    was removed (name, size, reason).
+    crashed (local), or multipart uploads never completed and remux files left in MEDIA_ROOT (S3),
+    stored files and posters no video row references (trashed videos keep theirs). Only what is
+    untouched for `margin_seconds` is considered, so an upload or poster being written or committed
+    right now is safe. Returns what was removed (name, size, reason).
     """
     removed = _sweep(storage.stored_files_older_than(margin_seconds), Video.file_key, "",
                      ("unfinished upload", "no video refers to it"))
@@ -175,6 +175,9 @@ def sweep_media(margin_seconds: float) -> list[dict]:
                       ("unfinished caption file", "no caption refers to it"))
     removed += [{name: item[name] for name in ("name", "bytes", "reason")}
                 for item in direct_upload.abort_abandoned(margin_seconds)]
+    for leftover in storage.scratch_leftovers_older_than(margin_seconds):
+        storage.remove_scratch(leftover.key)
+        removed.append({"name": leftover.key, "bytes": leftover.size, "reason": "unfinished remux"})
     return removed
 
 
