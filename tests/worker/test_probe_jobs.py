@@ -1,5 +1,6 @@
 """The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
 poster; a video nobody queued is picked up by the backfill; a killed last attempt leaves `failed`."""
+import io
 import os
 import signal
 from pathlib import Path
@@ -9,9 +10,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from tests import factories
+from tests.support.media import stored_object
 from tests.support.processes import wait_until
 from webapp.core.extensions import db
-from webapp.media.posters import poster_path
+from webapp.media import probe
+from webapp.media.posters import object_key
 from webapp.models import Video
 from webapp.videos import services
 from worker import jobs
@@ -41,7 +44,7 @@ def test_the_worker_probes_a_video_added_by_url_and_the_backfill_finds_forgotten
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
     assert done.status == "ready", done.status_detail
     assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
-    with Image.open(poster_path(done.poster_key)) as poster:
+    with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"probe of video {video.id} v1: ready")
 
@@ -100,3 +103,19 @@ def test_flask_videos_probe_runs_the_probe_by_hand(app, corporation, clip_url):
     assert app.test_cli_runner().invoke(args=["videos", "probe"]).exit_code == 2
     missing = app.test_cli_runner().invoke(args=["videos", "probe", "999999"])
     assert missing.exit_code == 1 and "#999999: no such video" in missing.output
+
+
+@pytest.mark.app_config("s3_storage")
+def test_the_worker_remuxes_and_makes_the_poster_of_an_upload_kept_in_a_bucket(app, admin, start, origin, media_clips,
+                                                                              s3_storage, tmp_path):
+    worker = start_worker(start, origin, **s3_storage, MEDIA_ROOT=tmp_path / "worker-scratch")
+    with media_clips["moov-at-end.mp4"].open("rb") as stream:
+        video = services.add_video_from_upload(admin, "Uploaded", stream)
+    done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the upload")
+    assert done.status == "ready" and done.faststart is True, done.status_detail
+    data = stored_object(done.file_key)
+    assert probe.mp4_layout(io.BytesIO(data), len(data)) == (True, False) and done.size_bytes == len(data)
+    with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
+        assert poster.format == "JPEG"
+    worker.wait_for_log(f"remux: {done.file_key} rewritten with its index first")
+    assert [path for path in (tmp_path / "worker-scratch").rglob("*") if path.is_file()] == []

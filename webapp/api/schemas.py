@@ -237,7 +237,17 @@ class InvitationSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     sent_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(required=True, metadata={"description": "The link works until then"})
+    password_preset = fields.Boolean(required=True, metadata={
+        "description": "A member added with a password (POST /api/v1/users): its owner confirms the address "
+                       "(POST /api/v1/invitations/confirm) instead of choosing a password"})
     created_at = fields.DateTime(required=True)
+
+
+class PendingMemberSchema(Schema):
+    """The answer to adding a member with a password: pending until the address is confirmed."""
+
+    message = fields.String(required=True)
+    invitation = fields.Nested(InvitationSchema, required=True)
 
 
 class InvitationCreateSchema(Schema):
@@ -250,12 +260,18 @@ class TokenPasswordSchema(Schema):
     password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
 
 
-class SignUpConfirmSchema(Schema):
+class LinkTokenSchema(Schema):
+    """The token of a mailed link that needs no password (a sign-up, an address an admin added)."""
+
     token = text(512, required=True, metadata={"description": "The token of the link in the mail"})
 
 
 class PasswordResetRequestSchema(Schema):
     email = text(EMAIL_MAX, required=True)
+
+
+class ConfirmationResendSchema(Schema):
+    email = text(EMAIL_MAX, required=True, metadata={"description": "The address the company was signed up with"})
 
 
 class AcceptedSchema(Schema):

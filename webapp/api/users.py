@@ -1,5 +1,6 @@
 """/api/v1/users: members of the caller's company, their views and their API sessions."""
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 
 from webapp.accounts import membership, sessions
@@ -9,6 +10,7 @@ from webapp.api.blueprint import resource_blueprint
 from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     PageArgsSchema,
+    PendingMemberSchema,
     SessionSchema,
     UserCreateSchema,
     UserListArgsSchema,
@@ -43,11 +45,23 @@ class Users(MethodView):
 
     @bearer_required(blp, admin=True)
     @blp.arguments(UserCreateSchema)
-    @blp.response(201, UserSchema)
+    @blp.response(202, PendingMemberSchema)
     @documents_errors(blp, 409, 413, 415)
     def post(self, data):
-        """Add a member (admins). An email already used anywhere, in any letter case, answers 409."""
-        return membership.add_member(api_user, data["email"], data["password"], data["role"])
+        """Add a member with a password you chose (admins): pending until the address is confirmed.
+
+        Nobody gets an account on an address its owner has not confirmed: the answer is a pending
+        invitation (`password_preset: true`; listed, re-sent and revoked under /api/v1/invitations),
+        and the address gets a single-use link (valid INVITE_TTL_HOURS) to confirm it; then the member
+        exists and logs in with this password. The answer is the same 202 whether or not the address
+        has an account in another company (its owner is told by mail that someone tried instead). A
+        current member of your company answers 409. Changed in this version: it answered 201 with the
+        new member.
+        """
+        pending = membership.add_member(api_user, data["email"], data["password"], data["role"])
+        return {"message": _("%(email)s is pending: we sent the address a link to confirm it. The account works "
+                             "with the password you chose once it is confirmed.", email=pending.email),
+                "invitation": pending}
 
 
 @blp.route(MEMBER, tags=[TAG])

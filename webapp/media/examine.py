@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from webapp.media import posters, remux
+from webapp.media.backends import StorageError
 from webapp.media.probe import MP4, MediaFacts, Unplayable, playability_problem, probe
 from webapp.media.source import Deadline, Opened, SourceError, open_url
-from webapp.media.storage import media_path
+from webapp.media.storage import backend
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,10 @@ def opened_source(source_url: str | None, file_key: str | None, deadline: Deadli
     if source_url:
         opened = open_url(source_url, deadline)
     else:
-        path = media_path(file_key)
-        if not path.is_file():
+        info = backend().head(file_key)
+        if info is None:
             raise SourceError(_("The video file is missing from storage."))
-        opened = Opened(open(path, "rb"), path.stat().st_size, supports_range=True)
+        opened = Opened(backend().open(file_key, info), info.size, supports_range=True)
     try:
         yield opened
     finally:
@@ -48,6 +49,14 @@ def examine(video_id: int, source_url: str | None, file_key: str | None, deadlin
             make_poster: bool = True) -> Examination:
     """Look at a video. Raises SourceError when its source cannot be read (worth retrying);
     a file that is read but cannot play comes back with `problem` set."""
+    try:
+        return _examine(video_id, source_url, file_key, deadline, make_poster)
+    except StorageError as error:  # storage unreachable or the object replaced meanwhile: retried
+        log.warning("examining video %s: storage failed: %s", video_id, error)
+        raise SourceError(_("The video file could not be read from storage.")) from None
+
+
+def _examine(video_id, source_url, file_key, deadline, make_poster) -> Examination:
     result = Examination()
     with opened_source(source_url, file_key, deadline) as opened:
         result.size, result.supports_range = opened.size, opened.supports_range
@@ -69,7 +78,7 @@ def examine(video_id: int, source_url: str | None, file_key: str | None, deadlin
     if result.problem is None and not result.supports_range:
         result.warning = _("Seeking will not work: the video's source does not support HTTP Range requests.")
     if result.problem is None and file_key and result.facts.container == MP4 and result.facts.faststart is False:
-        result.size = remux.remux_faststart(media_path(file_key))
+        result.size = remux.remux_faststart(file_key)
         result.facts.faststart = True
     log.info("examined video %s: %s, %s read in %d request(s)%s", video_id, result.facts, result.bytes_read,
              result.requests, f", problem: {result.problem}" if result.problem else "")
