@@ -1,10 +1,11 @@
-"""Stream starts take turns (webapp/media/gate.py): at most STREAM_STARTS per process are being
-worked on at once, pages never wait for a turn, and every start gives its turn back."""
+"""Stream starts take turns (webapp/media/gate.py): at most STREAM_STARTS per process go through their
+checks at once, a slow origin holds no turn, pages never wait for one, and every start gives its turn back."""
 import threading
 import time
 
 import pytest
 import requests
+from flask import request
 from werkzeug.wrappers import Response
 
 from tests import factories
@@ -15,11 +16,20 @@ from webapp.media.gate import _gate
 pytestmark = pytest.mark.app_config(STREAM_STARTS=1)
 
 
-def test_a_second_start_waits_for_the_first_while_pages_answer(app, live_server, guest, origin):
+def test_a_start_holds_its_turn_while_it_reads_and_never_while_its_origin_answers(app, live_server, guest, origin):
+    gate, turn_taken = _gate(1), []
+
+    @app.before_request
+    def observe():  # registered after the gate's own hook, so it runs inside a start's turn
+        free = gate.acquire(blocking=False)
+        if free:
+            gate.release()
+        turn_taken.append((request.path, not free))
+
     release, arrived = threading.Event(), []
 
-    def held_answer(request):
-        arrived.append(time.monotonic())
+    def held_answer(origin_request):
+        arrived.append(gate.acquire(blocking=False) and (gate.release() or True))  # the turn is free meanwhile
         release.wait(10)
         return Response(DATA, content_type="video/mp4")
 
@@ -32,19 +42,19 @@ def test_a_second_start_waits_for_the_first_while_pages_answer(app, live_server,
         results.append(requests.get(url, cookies=cookies, timeout=30))
 
     viewers = [threading.Thread(target=watch) for _ in range(2)]
-    viewers[0].start()
-    while not arrived:
-        time.sleep(0.01)
-    viewers[1].start()
-    page = requests.get(f"{live_server.url}/", cookies=cookies, timeout=10)  # not held back by the starts
-    assert page.status_code == 200
-    time.sleep(0.5)
-    assert len(arrived) == 1  # the second start waits for its turn before it opens the origin
+    deadline = time.monotonic() + 10
+    for count, viewer in enumerate(viewers, 1):  # the second starts while the first's origin is held
+        viewer.start()
+        while len(arrived) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+    page = requests.get(f"{live_server.url}/", cookies=cookies, timeout=10)
     release.set()
     for viewer in viewers:
         viewer.join(30)
-    assert len(arrived) == 2
+    assert arrived == [True, True]
+    assert page.status_code == 200
     assert [result.content for result in results] == [DATA, DATA]
+    assert (f"/videos/{video.id}/stream", True) in turn_taken and ("/", False) in turn_taken
     assert points_of(guest) == 10
 
 
