@@ -60,7 +60,7 @@ def front(tmp, name, app_port):
         "NGINX_LISTEN": f"127.0.0.1:{port}", "WEB_UPSTREAM": f"127.0.0.1:{app_port}",
         "STATIC_ROOT": str(ROOT / "static"), "MEDIA_ROOT": str(tmp / "media"), "NGINX_RUN_DIR": str(run_dir),
         "NGINX_LOG_DIR": str(run_dir), "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",
-        "NGINX_CLIENT_MAX_BODY_SIZE": "1m"})
+        "NGINX_CLIENT_MAX_BODY_SIZE": "1m", "MAX_UPLOAD_MB": "1"})
     process = subprocess.Popen(["nginx", "-p", str(run_dir), "-c", str(config), "-g", "daemon off;"])
     base = f"http://127.0.0.1:{port}"
     stream_bench.wait_for(f"{base}/healthz")

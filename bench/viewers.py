@@ -1,4 +1,5 @@
-"""Many simultaneous viewers, gunicorn reached directly (relay mode): the gevent worker vs gthread.
+"""Many simultaneous viewers, gunicorn reached directly (relay mode): the gevent worker vs gthread;
+and the offload mode behind the shipped nginx.
 
 Starts nginx as the video origin (one 300 MB file), a throwaway PostgreSQL database with one
 company, one guest and the file as a URL-source video, and for each worker class
@@ -11,14 +12,22 @@ company, one guest and the file as a URL-source video, and for each worker class
 3. 200 half-sent requests plus 200 streams that read nothing, all at once: /login's latency
    meanwhile, and how long until the server has closed them.
 
-Viewers are asyncio connections in this process (64 KiB receive buffer each); all on 127.0.0.1.
+With --offload N[,M]: the same viewer steps in offload mode (X_ACCEL_REDIRECT=1, gevent, 4 workers)
+behind the shipped nginx config (nginx/nginx.conf + offload.conf, rendered as the image renders
+them), which moves the bytes from the origin itself.
+
+Viewers are asyncio connections (64 KiB receive buffer each) spread over --client-processes
+processes; all on 127.0.0.1. The script raises its open-files limit to the hard limit (the servers
+it starts inherit it).
 
     .venv/bin/python bench/viewers.py [--viewers 60,200] [--seconds 20] [--modes gthread,gevent]
+                                      [--offload 1000] [--client-processes 4]
 """
 import argparse
 import asyncio
 import multiprocessing
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -61,13 +70,13 @@ http {{
 class Server:
     """gunicorn with gunicorn.conf.py and the given worker class (4 workers, as on a 2-core host)."""
 
-    def __init__(self, worker_class, port, workers=4):
+    def __init__(self, worker_class, port, workers=4, **env):
         self.port = port
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
             env={**os.environ, "WEB_WORKER_CLASS": worker_class, "GUNICORN_BIND": f"127.0.0.1:{port}",
-                 "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "/dev/null",
-                 "GUNICORN_ERROR_LOG": "/dev/null"},
+                 "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "",
+                 "GUNICORN_ERROR_LOG": "/dev/null", **env},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
@@ -147,16 +156,35 @@ def probing(base, cookie, seconds):
     return process, results
 
 
-def viewers_step(server, path, cookie, count, seconds, ramp):
+def client_part(port, path, cookie, seconds, delays, start_at, results):
+    """One client process: viewers that start `delays` seconds after `start_at` (a shared clock)."""
+    async def run():
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        return await asyncio.gather(*(viewer(port, path, cookie, seconds, RATE, delay) for delay in delays))
+
+    results.put(asyncio.run(run()))
+
+
+def run_viewers(port, path, cookie, count, seconds, ramp, processes):
+    """`count` viewers arriving evenly over `ramp` seconds, spread over `processes` client processes
+    (one asyncio process cannot read hundreds of streams at their rate on a small machine)."""
+    results, start_at = multiprocessing.Queue(), time.time() + 1.0
+    delays = [ramp * n / count for n in range(count)]
+    parts = [multiprocessing.Process(target=client_part, args=(port, path, cookie, seconds, delays[i::processes],
+                                                               start_at, results)) for i in range(processes)]
+    for part in parts:
+        part.start()
+    outcomes = [outcome for _ in parts for outcome in results.get()]
+    for part in parts:
+        part.join()
+    return outcomes
+
+
+def viewers_step(server, path, cookie, count, seconds, ramp, processes=4):
     """`count` viewers arriving evenly over `ramp` seconds (0: all at once), each watching `seconds`."""
     base = f"http://127.0.0.1:{server.port}"
-    process, results = probing(base, cookie, seconds + ramp)
-
-    async def run():
-        return await asyncio.gather(*(viewer(server.port, path, cookie, seconds, RATE, ramp * n / count)
-                                      for n in range(count)))
-
-    outcomes = asyncio.run(run())
+    process, results = probing(base, cookie, seconds + ramp + 1)
+    outcomes = run_viewers(server.port, path, cookie, count, seconds, ramp, processes)
     timings = results.get()
     process.join()
     served = [o for o in outcomes if o is not None]
@@ -270,7 +298,14 @@ def main():
     parser.add_argument("--modes", default="gthread,gevent")
     parser.add_argument("--attack", type=int, default=200, help="half-sent requests (and as many idle streams)")
     parser.add_argument("--idle", type=int, default=200, help="idle viewers for the memory figure")
+    parser.add_argument("--offload", default="", help="comma-separated viewer counts for the offload mode "
+                                                      "behind the shipped nginx (e.g. 1000)")
+    parser.add_argument("--client-processes", type=int, default=4, help="processes the viewers are spread over")
     args = parser.parse_args()
+    # Each viewer is a socket here, and one in nginx or gunicorn (two in nginx in offload mode, with its
+    # origin connection); the servers started below inherit the raised limit.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     tmp = Path(tempfile.mkdtemp(prefix="reelhouse-viewers-"))
     tmp.chmod(0o755)
     (tmp / "origin").mkdir()
@@ -288,19 +323,15 @@ def main():
         path = f"/videos/{relay_id}/stream"
         print(f"relay mode, gunicorn reached directly, 4 workers; viewers at {RATE * 8 / 1e6:.0f} Mbit/s for "
               f"{args.seconds} s; nproc={os.cpu_count()}")
-        for mode in args.modes.split(","):
+        for mode in (mode for mode in args.modes.split(",") if mode):
             server = Server(mode, free_port())
             try:
                 cookie = login(f"http://127.0.0.1:{server.port}", "viewer@bench.example")
                 steps = [(int(n), float(ramp)) for n in args.viewers.split(",") if n for ramp in args.ramps.split(",")]
                 for count, ramp in steps:
                     load_before = load()
-                    r = viewers_step(server, path, cookie, count, args.seconds, ramp)
-                    print(f"{mode:8} {count:4} viewers arriving over {ramp:2.0f} s: {r['at_rate']:4} at rate, "
-                          f"{r['failed']} failed; first byte "
-                          f"median {r['first_byte_median'] * 1000:.0f} ms, max {r['first_byte_max'] * 1000:.0f} ms; "
-                          f"p99 /healthz {r['healthz_p99']:.0f} ms, library page {r['page_p99']:.0f} ms "
-                          f"(median {r['page_median']:.0f}); load {load_before}->{load()}")
+                    r = viewers_step(server, path, cookie, count, args.seconds, ramp, args.client_processes)
+                    print_step(mode, count, ramp, r, load_before)
                     time.sleep(2)
                 if mode == "gevent" and args.idle:
                     print(f"{mode:8} idle viewers: {idle_cost(server, path, cookie, args.idle):.0f} KiB of worker "
@@ -313,10 +344,50 @@ def main():
                           f"all streams after {r['streams_closed_after']:.1f} s (nan: not within 60 s)")
             finally:
                 server.stop()
+        if args.offload:
+            offload_steps(tmp, path, args)
     finally:
         nginx.terminate()
         if drop:
             drop()
+
+
+def print_step(mode, count, ramp, r, load_before):
+    print(f"{mode:8} {count:4} viewers arriving over {ramp:2.0f} s: {r['at_rate']:4} at rate, "
+          f"{r['failed']} failed; first byte "
+          f"median {r['first_byte_median'] * 1000:.0f} ms, max {r['first_byte_max'] * 1000:.0f} ms; "
+          f"p99 /healthz {r['healthz_p99']:.0f} ms, library page {r['page_p99']:.0f} ms "
+          f"(median {r['page_median']:.0f}); load {load_before}->{load()}")
+
+
+class Front:
+    """The shipped nginx config (nginx/nginx.conf + offload.conf) in front of a gunicorn; `port` is nginx's."""
+
+    def __init__(self, tmp, app_port):
+        from offload_first_byte import front
+
+        self.process, base = front(tmp, "front", app_port)
+        self.port = int(base.rpartition(":")[2])
+
+
+def offload_steps(tmp, path, args):
+    """Offload mode (X_ACCEL_REDIRECT=1): the app checks and credits, nginx moves the bytes."""
+    print(f"offload mode behind the shipped nginx (worker_processes auto), gevent, 4 workers; "
+          f"open files limit {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}")
+    server = Server("gevent", free_port(), X_ACCEL_REDIRECT="1")
+    front = Front(tmp, server.port)
+    try:
+        cookie = login(f"http://127.0.0.1:{front.port}", "viewer@bench.example")
+        for count in (int(n) for n in args.offload.split(",") if n):
+            for ramp in (float(ramp) for ramp in args.ramps.split(",")):
+                load_before = load()
+                r = viewers_step(front, path, cookie, count, args.seconds, ramp, args.client_processes)
+                print_step("offload", count, ramp, r, load_before)
+                time.sleep(2)
+    finally:
+        front.process.terminate()
+        front.process.wait(timeout=30)
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ def create_app(config_class=None, overrides=None):
         app.config["MAX_CONTENT_LENGTH"] = max_content_length(app.config["MAX_UPLOAD_MB"])
     app.request_class = upload_request_class()
     ensure_secret_key(app)
+    register_stream_gate(app)
+    register_read_scopes(app)
     register_security(app)
     register_caching(app)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
@@ -58,6 +60,21 @@ def ensure_secret_key(app):
         app.config["SECRET_KEY"] = key_file.read_text().strip()
     if not app.config.get("JWT_SECRET_KEY"):
         app.config["JWT_SECRET_KEY"] = app.config["SECRET_KEY"]
+
+
+def register_stream_gate(app):
+    """Stream starts wait for a turn before anything else (webapp/media/gate.py)."""
+    from webapp.media.gate import register
+
+    register(app)
+
+
+def register_read_scopes(app):
+    """Views marked reads_first read without a transaction from the first before-request hook on
+    (webapp/core/database.py); registered before every other hook."""
+    from webapp.core.database import register_read_scopes as register
+
+    register(app, db.session)
 
 
 def register_security(app):

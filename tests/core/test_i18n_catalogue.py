@@ -84,8 +84,9 @@ def test_templates_mark_every_word_for_translation(template):
 SHOWN_CALLS = {"flash"}  # functions whose first argument is shown to people
 # Exceptions for operators and programmers (start-up checks, bad configuration), not for users.
 # StorageError: a storage failure for the logs; whoever catches it shows its own translated message.
+# ReadOnlyViolation: a view that writes inside a read-only scope (a programming error, never shown).
 OPERATOR_ERRORS = {"RuntimeError", "ValueError", "TypeError", "KeyError", "ClickException", "StorageError",
-                   "NotImplementedError"}
+                   "NotImplementedError", "ReadOnlyViolation"}
 LABELLED = re.compile(r"Field$")  # WTForms fields: the first argument is the label
 
 

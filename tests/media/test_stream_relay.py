@@ -5,6 +5,7 @@ import time
 
 import pytest
 import requests
+from werkzeug.wrappers import Response
 
 from tests import factories
 from tests.support.helpers import points_of, session_cookie
@@ -12,7 +13,7 @@ from tests.support.media import CLIP_BYTES as DATA
 from tests.support.origin import OriginServer
 from webapp.core.extensions import db
 from webapp.media.origin import open_upstreams
-from webapp.models import VideoView
+from webapp.models import User, VideoView
 
 
 def test_full_read_is_byte_exact_and_credits_points_once(guest_client, guest, clip):
@@ -161,3 +162,22 @@ def test_relay_survives_parallel_viewers_with_exact_bytes(app, live_server, gues
     for thread in threads:
         thread.join()
     assert results == [True] * 6
+
+
+def test_a_viewers_start_holds_no_database_connection_while_the_origin_answers(app, guest_client, guest, origin):
+    """The reads (session, user, video) run without a transaction and give the connection back before
+    the origin is asked; the credit then runs in a transaction of its own, once."""
+    held, pool = [], db.engine.pool  # the app's pool (the origin runs in a thread of this process)
+
+    def answer(request):
+        held.append(pool.checkedout())
+        return Response(DATA, content_type="video/mp4")
+
+    origin.answers["held.mp4"] = answer
+    video_id = factories.make_video(guest.corporation, source_url=origin.url("held.mp4")).id
+    guest_id = guest.id
+    db.session.remove()
+    for _ in range(2):
+        assert guest_client.get(f"/videos/{video_id}/stream").data == DATA
+    assert held == [0, 0]
+    assert points_of(db.session.get(User, guest_id)) == 10

@@ -11,6 +11,7 @@ the connection and the pool hands out a fresh one (SQLAlchemy's DisconnectionErr
 import time
 from contextlib import contextmanager
 
+from flask import request
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql.elements import TextClause
@@ -63,25 +64,58 @@ class ReadOnlyViolation(RuntimeError):
     """A write was attempted in a read-only scope (a programming error: that view writes)."""
 
 
-@contextmanager
-def reads_only(session):
-    """Run the block's statements on `session` without a transaction; close the session at the end.
-
-    If the session has already begun a transaction (something earlier in the request read or
-    wrote), that transaction stays the block's scope, as it would have without this.
-    """
+def begin_reads(session) -> bool:
+    """Start a read-only scope on `session` (module comment); False when a transaction has already
+    begun (it stays the scope, as it would have been without this)."""
     if session.in_transaction():
-        yield session
-        return
+        return False
     connection = session.connection()  # checked out; nothing is sent to the database yet
     if connection.dialect.name == "postgresql":
         connection.connection.dbapi_connection.autocommit = True
     session.info[READ_ONLY] = True
+    return True
+
+
+def end_reads(session) -> None:
+    """End the read-only scope begun on `session`, if any: its connection goes back to the pool at
+    once; the objects it loaded stay readable (detached). Writes after it get a transaction of their own."""
+    if session.info.pop(READ_ONLY, None):
+        session.close()
+
+
+@contextmanager
+def reads_only(session):
+    """Run the block's statements on `session` without a transaction; close the session at the end."""
+    began = begin_reads(session)
     try:
         yield session
     finally:
-        session.info.pop(READ_ONLY, None)
-        session.close()  # the connection goes back to the pool now; objects stay readable (detached)
+        if began:
+            end_reads(session)
+
+
+def reads_first(view):
+    """Mark a view whose request reads first (session checks, the user, the row) and writes, if at all,
+    only after end_reads: those reads, from the first before-request hook on, run without a
+    transaction (`register_read_scopes`), and the connection is free while the view waits on
+    something else (a video origin)."""
+    view.reads_first = True
+    return view
+
+
+def register_read_scopes(app, session_factory) -> None:
+    """Begin the read scope of views marked with reads_first before any other hook reads (register
+    this first), and end it at the latest when the request ends."""
+
+    def begin():
+        if getattr(app.view_functions.get(request.endpoint), "reads_first", False):
+            begin_reads(session_factory())
+
+    def end(_error=None):
+        end_reads(session_factory())
+
+    app.before_request(begin)
+    app.teardown_request(end)
 
 
 def _refuse_writes(orm_execute_state):

@@ -20,18 +20,27 @@ GONE_ANY = _l("That no longer exists.")
 
 
 @contextmanager
-def unit_of_work():
+def unit_of_work(*, keep_loaded: bool = False):
     """Commit the block's changes when it ends; roll them all back if it raises (then re-raise).
 
     A use case called inside another one's block joins it: only the outermost block commits, so
     use cases can be combined and still apply all or nothing. Also usable as a decorator.
+    keep_loaded=True: the commit leaves the objects already loaded as they are (SQLAlchemy would
+    expire them all, so that the next read of any attribute, even the request log's user id, costs
+    a new transaction and a query); for a use case that expires what it changed itself.
     """
     session = db.session()
     depth = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1
     try:
         yield session
-        if depth == 0:
+        if depth == 0 and keep_loaded:
+            expire, session.expire_on_commit = session.expire_on_commit, False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = expire
+        elif depth == 0:
             session.commit()
     except BaseException:
         if depth == 0:

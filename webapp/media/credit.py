@@ -20,7 +20,9 @@ def record_view(user: User, video: Video) -> int:
     """
     points = current_app.config["VIEW_POINTS"]
     insert = INSERT_BY_DIALECT[db.session.get_bind().dialect.name]
-    with unit_of_work():
+    # The stream that follows still reads the user and the video (headers, the request log): the
+    # commit keeps them loaded; only the points, changed here in the database, are read again.
+    with unit_of_work(keep_loaded=True):
         view_id = db.session.scalar(
             insert(VideoView)
             .values(user_id=user.id, video_id=video.id, points_awarded=points, created_at=utcnow())
@@ -34,6 +36,8 @@ def record_view(user: User, video: Video) -> int:
                 update(User).where(User.id == user.id).values(points=User.points + points)
                 .execution_options(synchronize_session=False)
             )
+            if user in db.session:
+                db.session.expire(user, ["points"])
     return points
 
 

@@ -15,11 +15,14 @@ from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import http_date, is_resource_modified, parse_date, unquote_etag
 
+from webapp.core.database import end_reads
 from webapp.core.errors import error_response
 from webapp.core.exceptions import OriginFailed
+from webapp.core.extensions import db
 from webapp.core.security import protect_stream
 from webapp.media.backends import ObjectInfo, StorageError
 from webapp.media.credit import has_viewed, record_view
+from webapp.media.gate import give_back_turn
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
 from webapp.media.ssrf import DEFAULT_PORTS, Target, UnsafeTarget, resolve
 from webapp.media.storage import backend
@@ -39,9 +42,15 @@ def stream_response(user: User, video: Video) -> Response:
 
     The caller loaded `video` through the tenancy check (videos.queries.watchable_video_or_404).
     The first GET that gets video bytes (200/206) logs the view and credits the points; HEAD never does.
+    A read-only scope of the request (core/database.py reads_first) ends once everything is read,
+    before the origin or the file is opened: the database connection is not held meanwhile, and
+    the credit runs in a transaction of its own. The start's turn (media/gate.py) is given back
+    at the same point.
     """
     if current_app.config["X_ACCEL_REDIRECT"]:
         return offload_response(user, video)
+    end_reads(db.session())
+    give_back_turn()
     if video.is_upload:
         return file_response(user, video)
     return relay_response(user, video)
@@ -228,11 +237,15 @@ def offload_response(user: User, video: Video) -> Response:
             forget_origin(video.source_url)  # the next request checks the origin again
             raise OriginFailed(origin_failure(request.headers[ORIGIN_FAILED_HEADER]))
         creditable = request.method == "GET" and not has_viewed(user, video)
+        end_reads(db.session())
+        give_back_turn()
         facts = checked_origin(video.source_url, fresh=creditable)
         early = answer_without_bytes(video, facts.size, facts.etag, facts.last_modified)
         headers = origin_handoff_headers(facts.url, facts.target)
     if early is not None:
         return early
+    end_reads(db.session())
+    give_back_turn()
     credit_if_watched(user, video, 200)
     # nginx keeps these two across the internal redirect; the rest it says itself (offload.conf)
     headers.update({"Content-Type": video.content_type, "Cache-Control": "private"})

@@ -3,9 +3,11 @@ from flask import jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from webapp.accounts import sessions
+from webapp.core.database import reads_first
 from webapp.core.extensions import login_manager
 from webapp.media.captions import caption_response
 from webapp.media.credit import view_status
+from webapp.media.gate import gated_start
 from webapp.media.posters import poster_response
 from webapp.media.streaming import stream_response
 from webapp.videos import watching
@@ -58,8 +60,15 @@ def caption(video_id, caption_id):
 
 
 @bp.route("/videos/<int:video_id>/stream", methods=["GET", "HEAD"])
+@gated_start
+@reads_first
 def stream(video_id):
-    """Video bytes for the browser session, or for a signed playback URL (?token=...)."""
+    """Video bytes for the browser session, or for a signed playback URL (?token=...).
+
+    A viewer's start waits for its turn (media/gate.py), reads (session, user, video) without a
+    transaction, and the stream engine gives the database connection back before it opens the
+    origin (core/database.py reads_first).
+    """
     token = request.args.get("token")
     if token:
         viewer = sessions.user_from_playback_token(token, video_id)
