@@ -93,3 +93,19 @@ def test_bad_poster_input_is_refused_with_a_clear_error(client, admin, bearer, p
 def test_guests_cannot_change_posters(client, guest, bearer, probed_clip):
     assert_error(client.put(f"/api/v1/videos/{probed_clip.id}/poster", headers=bearer(guest),
                             json={"at_seconds": 1}), 403)
+
+
+def test_failed_videos_are_not_there_for_guests_in_the_api(client, admin, guest, bearer, probed_clip):
+    """The list, the video, its stream and poster: a guest gets a 404 for a failed video; admins get it
+    with the reason."""
+    failed = factories.make_video(admin.corporation, title="Broken", status="failed",
+                                  status_detail="The file contains no video stream.")
+    guest_headers, admin_headers = bearer(guest), bearer(admin)
+    listed = client.get("/api/v1/videos", headers=guest_headers).get_json()
+    assert [item["id"] for item in listed["items"]] == [probed_clip.id] and listed["total"] == 1
+    for path in ("", "/stream", "/poster", "/position", "/captions"):
+        assert_error(client.get(f"/api/v1/videos/{failed.id}{path}", headers=guest_headers), 404)
+    assert {item["id"] for item in client.get("/api/v1/videos", headers=admin_headers).get_json()["items"]} == {
+        probed_clip.id, failed.id}
+    body = client.get(f"/api/v1/videos/{failed.id}", headers=admin_headers).get_json()
+    assert (body["status"], body["status_detail"]) == ("failed", "The file contains no video stream.")

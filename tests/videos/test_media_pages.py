@@ -1,12 +1,15 @@
 """What people see of media processing: status badges and their poll endpoint, the poster page,
 posters and durations in the Library, failed videos hidden from guests, the watch page's poster."""
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
 from tests import factories
+from tests.support.helpers import csrf_token
 from tests.support.pages import post_page
+from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Video
 from webapp.videos import processing
@@ -150,3 +153,37 @@ def test_changing_the_source_processes_the_video_again(admin, corporation, clip_
     video = db.session.get(Video, video.id)
     assert (video.status, video.source_version, video.poster_key, video.duration_seconds) == \
         ("processing", 2, None, None)
+
+
+def test_a_failed_video_is_hidden_from_guests_on_every_page_and_shown_to_admins_with_the_reason(
+        admin_client, guest_client, guest, corporation, ready, failed):
+    """Watch URL, stream, poster, status, position save, next video and continue watching: for a guest a
+    failed video is a 404 like a video that is not there; admins still open it and read why it failed."""
+    older = factories.make_video(corporation, title="Older one", status="ready", duration_seconds=100.0)
+    now = utcnow()
+    for age, video in enumerate((ready, failed, older)):  # Library order, newest first
+        video.created_at = now - timedelta(minutes=age)
+    db.session.commit()
+    factories.make_watch(guest, failed, position_seconds=30.0)
+    factories.make_watch(guest, older, position_seconds=30.0)
+
+    watch = guest_client.get(f"/watch/{failed.id}")
+    assert watch.status_code == 404 and "Broken one" not in watch.get_data(as_text=True)
+    assert "<html" in watch.get_data(as_text=True)  # the 404 page, like any hidden video
+    assert guest_client.get(f"/videos/{failed.id}/stream").status_code == 404
+    assert guest_client.get(f"/videos/{failed.id}/poster.jpg").status_code == 404
+    assert guest_client.get(f"/watch/{failed.id}/status").status_code == 404
+    token = csrf_token(guest_client, f"/watch/{ready.id}")
+    saved = guest_client.put(f"/watch/{failed.id}/position", json={"position_seconds": 5},
+                             headers={"X-CSRFToken": token})
+    assert saved.status_code == 404
+
+    library = guest_client.get("/library/").get_data(as_text=True)
+    continuing = library.split('data-testid="continue-watching"')[1].split("</section>")[0]
+    assert "Older one" in continuing and "Broken one" not in library
+    assert f'href="/watch/{older.id}" rel="next"' in guest_client.get(f"/watch/{ready.id}").get_data(as_text=True)
+
+    page = admin_client.get(f"/watch/{failed.id}")
+    assert page.status_code == 200 and "Broken one" in page.get_data(as_text=True)
+    assert f'href="/watch/{failed.id}" rel="next"' in admin_client.get(f"/watch/{ready.id}").get_data(as_text=True)
+    assert "H.265/HEVC video does not play in most browsers" in admin_client.get("/videos/").get_data(as_text=True)

@@ -63,8 +63,10 @@ class Videos(MethodView):
     @blp.arguments(VideoListArgsSchema, location="query")
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
-        """Videos not in the trash, newest first; `q` filters on part of the title (members)."""
-        return requested_page(library_query(api_user.corporation_id, args.get("q")), args)
+        """Videos not in the trash, newest first; `q` filters on part of the title (members; failed
+        videos are listed for admins only)."""
+        return requested_page(library_query(api_user.corporation_id, args.get("q"),
+                                            include_failed=api_user.is_admin), args)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)
@@ -101,7 +103,7 @@ class VideoById(MethodView):
     @blp.response(200, VideoSchema)
     @documents_errors(blp, 404)
     def get(self, video_id):
-        """A video (members); admins also see videos in the trash."""
+        """A video (members); admins also see videos in the trash and failed ones (404 for guests)."""
         return scoped_video_or_404(api_user, video_id, include_trash=api_user.is_admin)
 
     @bearer_required(blp, admin=True)
