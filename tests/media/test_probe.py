@@ -16,6 +16,7 @@ from webapp.media.source import SourceError
 from webapp.media.storage import media_path
 from webapp.models import Video
 from webapp.videos import processing, services
+from webapp.videos.status import detail
 
 
 def probed(video, **kwargs) -> Video:
@@ -37,7 +38,7 @@ def url_video(corporation, url, title="Clip"):
 def test_a_playable_clip_is_ready_with_its_facts_and_a_poster(corporation, clip_url, name, container,
                                                              video_codec, audio_codec, faststart):
     video = probed(url_video(corporation, clip_url(name)))
-    assert video.status == "ready" and video.status_detail is None
+    assert video.status == "ready" and detail(video) is None
     assert (video.container, video.video_codec, video.audio_codec) == (container, video_codec, audio_codec)
     assert (video.width, video.height) == (160, 120)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
@@ -56,7 +57,7 @@ def test_a_playable_clip_is_ready_with_its_facts_and_a_poster(corporation, clip_
 ])
 def test_a_clip_browsers_cannot_play_fails_at_once_with_a_reason(corporation, clip_url, name, reason):
     video = probed(url_video(corporation, clip_url(name)), last_attempt=False)  # no retry needed to know
-    assert video.status == "failed" and reason in video.status_detail
+    assert video.status == "failed" and reason in detail(video)
     assert video.poster_key is None and video.processed_at is not None
 
 
@@ -65,9 +66,9 @@ def test_a_missing_or_non_video_source_is_retried_then_fails_with_the_reason(cor
     with pytest.raises(SourceError):  # an attempt with retries left raises: rq retries it with backoff
         processing.process_video(missing.id, missing.source_version, last_attempt=False)
     assert db.session.get(Video, missing.id).status == "processing"
-    assert probed(missing).status_detail == "The video source answered with HTTP status 404."
+    assert detail(probed(missing)) == "The video source answered with HTTP status 404."
     page = url_video(corporation, origin.add_answer("listing", 200, "text/html", b"<html><a href=x>x</a></html>"))
-    assert probed(page).status_detail == "The video source did not send a video."
+    assert detail(probed(page)) == "The video source did not send a video."
 
 
 def test_an_origin_without_range_support_is_ready_with_a_seeking_warning(corporation, origin, media_clips):
@@ -75,14 +76,14 @@ def test_an_origin_without_range_support_is_ready_with_a_seeking_warning(corpora
     url = origin.add_answer("no-range.mp4", 200, "video/mp4", data)
     video = probed(url_video(corporation, url))
     assert video.status == "ready" and video.supports_range is False
-    assert "Seeking will not work" in video.status_detail
+    assert "Seeking will not work" in detail(video)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
 
 
 @pytest.mark.app_config(PROBE_READ_DEADLINE=1)
 def test_a_trickling_origin_fails_as_too_slow(corporation, origin):
     video = probed(url_video(corporation, origin.add_trickle("slow.mp4", 100_000, 0.05)))
-    assert video.status == "failed" and "too slow" in video.status_detail
+    assert video.status == "failed" and "too slow" in detail(video)
 
 
 @pytest.mark.parametrize("index_at_end", [False, True])

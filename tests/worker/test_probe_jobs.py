@@ -1,11 +1,13 @@
 """The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
-poster; a video nobody queued is picked up by the backfill; a killed last attempt leaves `failed`."""
+poster, then the poster from a frame an admin picked; a video nobody queued is picked up by the backfill;
+a killed last attempt leaves `failed`."""
 import os
 import signal
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from rq.job import Job
 from sqlalchemy import select
 
 from tests import factories
@@ -13,7 +15,8 @@ from tests.support.processes import wait_until
 from webapp.core.extensions import db
 from webapp.media.posters import poster_path
 from webapp.models import Video
-from webapp.videos import services
+from webapp.videos import poster_services, services
+from webapp.videos.status import detail, poster_detail
 from worker import jobs
 
 pytestmark = [pytest.mark.slow]
@@ -29,21 +32,35 @@ def settled(video_id):
     return video if video.status != "processing" else None
 
 
+def poster_made(video_id):
+    video = row(video_id)
+    return video if video.poster_state is None else None
+
+
 def start_worker(start, origin, **settings):
     return start("worker", VIDEO_SOURCE_ALLOWED_HOSTS=f"127.0.0.1:{origin.port}", **settings)
 
 
-def test_the_worker_probes_a_video_added_by_url_and_the_backfill_finds_forgotten_ones(
+def test_the_worker_probes_a_video_added_by_url_makes_a_picked_frame_and_the_backfill_finds_forgotten_ones(
         app, admin, corporation, start, origin, clip_url):
     worker = start_worker(start, origin)
     video = services.add_video_from_url(admin, "Product tour", clip_url("faststart.mp4", "tour.mp4"))
 
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
-    assert done.status == "ready", done.status_detail
+    assert done.status == "ready", detail(done)
     assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
     with Image.open(poster_path(done.poster_key)) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"probe of video {video.id} v1: ready")
+
+    # An admin picks the poster from a frame: the worker makes it, and only then is it the poster.
+    automatic = done.poster_key
+    poster_services.request_frame(admin, done, 0.9)
+    framed = wait_until(lambda: poster_made(video.id), deadline=60, message="the worker to make the poster")
+    assert (framed.poster_kind, framed.poster_at_seconds) == ("frame", 0.9) and framed.poster_key != automatic
+    with Image.open(poster_path(framed.poster_key)) as poster:
+        assert poster.format == "JPEG" and poster.width == 160
+    worker.wait_for_log(f"poster of video {video.id}: made from the frame at 0.90 s")
 
     # A video written without a job (from before processing existed, or while Redis was away).
     forgotten = factories.make_video(corporation, title="Old one", source_url=clip_url("vp9.webm", "old.webm"))
@@ -66,7 +83,7 @@ def test_a_killed_last_attempt_leaves_the_video_failed_with_a_reason(app, admin,
 
     done = wait_until(lambda: settled(video.id), deadline=30, message="the video to leave processing")
     assert done.status == "failed"
-    assert "Processing stopped unexpectedly" in done.status_detail
+    assert "Processing stopped unexpectedly" in detail(done)
     assert worker.alive()
 
 
@@ -76,7 +93,7 @@ def test_a_probe_that_runs_out_of_time_fails_with_a_reason(app, admin, start, or
     video = services.add_video_from_url(admin, "Slow", origin.add_trickle("slow-job.mp4", 2000, 0.05))
     done = wait_until(lambda: settled(video.id), deadline=30, message="the job's time limit")
     assert done.status == "failed"
-    assert done.status_detail.startswith("Processing took too long (over the job's time limit)")
+    assert detail(done).startswith("Processing took too long (over the job's time limit)")
 
 
 def children(pid: int) -> set[int]:
@@ -100,3 +117,20 @@ def test_flask_videos_probe_runs_the_probe_by_hand(app, corporation, clip_url):
     assert app.test_cli_runner().invoke(args=["videos", "probe"]).exit_code == 2
     missing = app.test_cli_runner().invoke(args=["videos", "probe", "999999"])
     assert missing.exit_code == 1 and "#999999: no such video" in missing.output
+
+
+def test_a_poster_request_nobody_queued_is_queued_by_the_backfill_and_a_killed_one_fails(
+        app, admin, corporation, redis_conn):
+    video = factories.make_video(corporation, title="Tour", status="ready", duration_seconds=10.0)
+    poster_services.request_frame(admin, video, 3)
+    redis_conn.flushdb()  # as if Redis had been away when the request was committed
+    assert jobs.probe_backfill() == {"queued": 1, "waiting": 0, "failed": 0}
+    job = Job.fetch(poster_services.frame_job_id(video.id, 1), connection=redis_conn)
+    assert (job.func_name, job.args) == ("worker.jobs.make_poster", (video.id, 1, 1))
+    assert jobs.probe_backfill() == {"queued": 0, "waiting": 1, "failed": 0}
+
+    job.retries_left = 0  # its last attempt's process was killed
+    jobs.probe_killed(job)
+    killed = row(video.id)
+    assert killed.poster_state == "failed"
+    assert poster_detail(killed).startswith("Processing stopped unexpectedly")

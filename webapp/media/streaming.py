@@ -19,6 +19,7 @@ from webapp.core.exceptions import OriginFailed
 from webapp.core.security import protect_stream
 from webapp.media.credit import has_viewed, record_view
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
+from webapp.media.reasons import Reason
 from webapp.media.storage import media_path
 from webapp.models import User, Video
 
@@ -103,7 +104,7 @@ def file_response(user: User, video: Video) -> Response:
     """Serve an uploaded file with Range and conditional requests (sendfile under gunicorn)."""
     path = media_path(video.file_key)
     if not path.is_file():
-        raise OriginFailed(_("The video file is missing from storage."))
+        raise OriginFailed(Reason("file_missing"))
     try:
         response = send_file(path, mimetype=video.content_type, conditional=True, etag=True, max_age=0)
     except RequestedRangeNotSatisfiable as error:
@@ -146,7 +147,7 @@ def offload_response(user: User, video: Video) -> Response:
     if video.is_upload:
         path = media_path(video.file_key)
         if not path.is_file():
-            raise OriginFailed(_("The video file is missing from storage."))
+            raise OriginFailed(Reason("file_missing"))
         early = answer_without_bytes(video, path.stat().st_size)
         headers = {"X-Accel-Redirect": MEDIA_LOCATION + quote(video.file_key)}
     else:
@@ -170,8 +171,8 @@ def origin_failure(upstream_status: str) -> str:
     statuses = re.findall(r"\b\d{3}\b", upstream_status)
     status = statuses[-1] if statuses else None
     if status in (None, "502", "504"):  # nginx's own: the origin could not be reached in time
-        return _("The video source could not be reached.")
-    return _("The video source answered with HTTP status %(status)s.", status=status)
+        return Reason("source_unreachable")
+    return Reason("http_status", status=status)
 
 
 def origin_handoff_headers(url: str, target) -> dict:
