@@ -81,9 +81,17 @@ class Reason(str):
         reason.code, reason.params = code, stored
         return reason
 
+    def __reduce__(self):
+        # Pickled with a job's result (rq): rebuilt from its code and parameters, in the reader's language.
+        return _restore, (self.code, self.params)
+
     def stored(self) -> dict:
         """{"code": …, "params": {…}}: what a JSON column keeps (a nested reason as the same)."""
         return {"code": self.code, "params": self.params}
+
+
+def _restore(code: str, params: dict) -> "Reason":
+    return Reason(code, **params)
 
 
 def render(code: str | None, params: dict | None) -> str | None:
