@@ -51,6 +51,16 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def check_storage_settings(config):
+    """Fail fast on a storage backend that cannot work (unknown name, no bucket, too small parts)."""
+    if config.STORAGE_BACKEND not in ("local", "s3"):
+        raise RuntimeError(f"STORAGE_BACKEND must be local or s3, got {config.STORAGE_BACKEND!r}")
+    if config.STORAGE_BACKEND == "s3" and not config.S3_BUCKET:
+        raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for MinIO; see README).")
+    if config.S3_PART_SIZE_MB < 5:
+        raise RuntimeError("S3_PART_SIZE_MB must be at least 5 (S3's smallest multipart part).")
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -69,6 +79,23 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
+        # Where media (uploads, posters, caption files) is kept: `local` (files under MEDIA_ROOT) or
+        # `s3` (an S3-compatible bucket: AWS S3, MinIO; webapp/media/backends.py). With s3, MEDIA_ROOT
+        # is only the local scratch space for upload spooling and remuxing.
+        self.STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+        self.S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # None: AWS's own endpoint
+        self.S3_BUCKET = os.environ.get("S3_BUCKET", "")
+        self.S3_REGION = os.environ.get("S3_REGION") or "us-east-1"
+        # Empty: boto3's own credential chain (instance role, ~/.aws); never logged, never sent to browsers.
+        self.AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+        self.AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+        # Size of one part of a multipart upload: the most an upload holds in memory (S3's minimum is 5 MB).
+        self.S3_PART_SIZE_MB = env_int("S3_PART_SIZE_MB", 8)
+        # Where browsers reach the bucket for presigned uploads, when not at S3_ENDPOINT_URL (the host is signed).
+        self.S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None
+        # Lifetime of the presigned URL handed to nginx in offload mode (it is used at once).
+        self.S3_PRESIGN_TTL = env_int("S3_PRESIGN_TTL", 60)
+        check_storage_settings(self)
         self.VIEW_POINTS = env_int("VIEW_POINTS", 10)
         self.PLAN_TIMEZONE = os.environ.get("PLAN_TIMEZONE", "UTC")
         self.VIDEO_SOURCE_ALLOWED_HOSTS = env_list("VIDEO_SOURCE_ALLOWED_HOSTS")

@@ -20,10 +20,12 @@ BOUNDARY = "reelhouse-bench-boundary"
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
 
-def write_body(path: Path, size_mb: int) -> int:
-    """A multipart/form-data body holding one file of size_mb MB that starts like an MP4."""
+def write_body(path: Path, size_mb: int, fields: dict | None = None) -> int:
+    """A multipart/form-data body holding the form `fields` and one file of size_mb MB that starts like an MP4."""
     chunk = b"\0" * (1024 * 1024)
     with open(path, "wb") as out:
+        for name, value in (fields or {}).items():
+            out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
         out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n'
                   f"Content-Type: video/mp4\r\n\r\n".encode())
         out.write(MP4_HEAD + chunk[len(MP4_HEAD):])

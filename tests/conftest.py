@@ -22,6 +22,7 @@ from tests import factories
 from tests.support.helpers import log_in
 from tests.support.mailbox import mail_settings, mailbox, run_jobs, smtp_server  # noqa: F401 - fixtures
 from tests.support.origin import OriginServer
+from tests.support.s3 import s3_bucket, s3_server, s3_storage  # noqa: F401 - fixtures
 from webapp import create_app
 from webapp.core.extensions import db, limiter
 from webapp.media.origin import forget_origin

@@ -1,5 +1,4 @@
 """Demo data for `make run`: two companies with members and short clips (`flask seed-demo`)."""
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +7,8 @@ from sqlalchemy import select
 from webapp.core.clock import plan_today, utcnow
 from webapp.core.extensions import db
 from webapp.core.transactions import unit_of_work
-from webapp.media.storage import media_path
+from webapp.media.backends import chunked
+from webapp.media.storage import backend
 from webapp.models import Corporation, User, Video
 
 DEMO_MEDIA = Path(__file__).parent / "demo_media"
@@ -41,11 +41,10 @@ def seed_demo_data():
                 db.session.flush()
                 for title, filename in DEMO_CLIPS:
                     key = f"demo-{corporation.id}-{filename}"
-                    target = media_path(key)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(DEMO_MEDIA / filename, target)
+                    with open(DEMO_MEDIA / filename, "rb") as clip:
+                        size = backend().save(key, chunked(clip, 1024 * 1024), "video/mp4")
                     db.session.add(Video(corporation=corporation, title=title, file_key=key,
-                                         content_type="video/mp4", size_bytes=target.stat().st_size))
+                                         content_type="video/mp4", size_bytes=size))
             logins.append((spec["name"], spec["admin"], "admin"))
             logins.extend((spec["name"], g, "guest") for g in spec["guests"])
     return logins

@@ -1,8 +1,8 @@
-"""The `flask` sub-commands (seed-demo, plans expire, jobs), registered on the app by wsgi.py."""
+"""The `flask` sub-commands (seed-demo, plans, jobs, videos, media), registered on the app by wsgi.py."""
 import click
 
 from webapp.demo import DEMO_PASSWORD, seed_demo_data
-from worker import commands, plan_commands, video_commands
+from worker import commands, media_commands, plan_commands, video_commands
 
 
 @click.command("seed-demo")
@@ -20,3 +20,4 @@ def register_commands(app):
     plan_commands.register(app)
     commands.register(app)
     video_commands.register(app)
+    media_commands.register(app)

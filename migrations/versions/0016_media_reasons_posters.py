@@ -50,6 +50,7 @@ MESSAGES = {
     "source_cut": "The video source stopped sending in the middle of the file.",
     "no_length": "The video source did not say how long the file is.",
     "file_missing": "The video file is missing from storage.",
+    "storage_unreadable": "The video file could not be read from storage.",
     "empty_file": "The file is empty (0 bytes).",
     "truncated": "The file is cut short (truncated): part of the video is missing.",
     "unreadable": "The file is not a video we can read: it is corrupt or in an unknown format.",

@@ -7,9 +7,10 @@ from werkzeug.test import encode_multipart
 
 from tests import factories
 from tests.api.conftest import assert_error
+from tests.support.media import stored_object
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.media.captions import caption_path
+from webapp.media.captions import object_key
 from webapp.models_watching import Caption
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nHello <b>there</b>\n\n00:00:04.000 --> 00:00:06.500\nSecond line\n"
@@ -51,10 +52,10 @@ def test_webvtt_and_srt_are_added_listed_served_and_removed(client, admin, guest
     assert "<script>alert(1)</script> ünïcode" in text  # kept as cue text, never served as HTML
 
     caption = db.session.get(Caption, second.get_json()["id"])
-    stored = caption_path(caption.file_key)
-    assert stored.is_file()
+    stored_key = object_key(caption.file_key)
+    assert stored_object(stored_key) is not None
     assert client.delete(f"/api/v1/videos/{lesson.id}/captions/{caption.id}", headers=headers).status_code == 204
-    assert not stored.exists()
+    assert stored_object(stored_key) is None
     assert [c["label"] for c in client.get(f"/api/v1/videos/{lesson.id}/captions", headers=headers).get_json()] \
         == ["English"]
 

@@ -8,6 +8,7 @@ from werkzeug.test import encode_multipart
 
 from tests import factories
 from tests.api.conftest import assert_error
+from tests.support.media import stored_keys, stored_object
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Video, VideoView
@@ -59,7 +60,7 @@ def test_upload_a_file(client, admin, bearer, app):
     body = response.get_json()
     assert (body["source_url"], body["content_type"], body["size_bytes"]) == (None, "video/mp4", len(MP4))
     video = db.session.get(Video, body["id"])
-    assert (Path(app.config["MEDIA_ROOT"]) / video.file_key).read_bytes() == MP4
+    assert stored_object(video.file_key) == MP4 and stored_keys() == [video.file_key]
 
 
 def test_upload_of_something_that_is_not_a_video_is_400(client, admin, bearer, app):
@@ -67,7 +68,7 @@ def test_upload_of_something_that_is_not_a_video_is_400(client, admin, bearer, a
                            data={"title": "Fake", "file": (io.BytesIO(b"<html>" * 100), "clip.mp4")},
                            content_type="multipart/form-data")
     assert_error(response, 400, "invalid_file")
-    assert list(Path(app.config["MEDIA_ROOT"]).iterdir()) == []
+    assert list(Path(app.config["MEDIA_ROOT"]).iterdir()) == [] and stored_keys() == []
 
 
 def test_upload_without_a_file_is_400(client, admin, bearer):
@@ -84,7 +85,7 @@ def test_upload_over_the_limit_is_413_and_leaves_nothing(small_uploads, client, 
                            content_type=f"multipart/form-data; boundary={boundary}")
     assert_error(response, 413)
     assert db.session.scalar(db.select(db.func.count(Video.id))) == 0
-    assert list(Path(app.config["MEDIA_ROOT"]).iterdir()) == []
+    assert list(Path(app.config["MEDIA_ROOT"]).iterdir()) == [] and stored_keys() == []
 
 
 def test_other_content_types_are_415(client, admin, bearer):

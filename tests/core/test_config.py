@@ -80,3 +80,23 @@ def test_overriding_the_upload_limit_recomputes_the_request_limit(tmp_path):
     assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024 + 64 * 1024
     explicit = create_app(TestingConfig, {"MAX_UPLOAD_MB": 3, "MAX_CONTENT_LENGTH": None, "MEDIA_ROOT": media})
     assert explicit.config["MAX_CONTENT_LENGTH"] is None
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be local or s3"),
+    ({"STORAGE_BACKEND": "s3"}, "STORAGE_BACKEND=s3 needs S3_BUCKET"),
+    ({"STORAGE_BACKEND": "s3", "S3_BUCKET": "media", "S3_PART_SIZE_MB": "4"}, "S3_PART_SIZE_MB must be at least 5"),
+])
+def test_a_storage_backend_that_cannot_work_stops_start_up(monkeypatch, settings, message):
+    monkeypatch.delenv("S3_BUCKET", raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=message):
+        DevelopmentConfig()
+
+
+def test_media_is_kept_on_the_local_disk_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("STORAGE_BACKEND", raising=False)
+    config = DevelopmentConfig()
+    assert (config.STORAGE_BACKEND, config.S3_REGION, config.S3_PART_SIZE_MB, config.S3_PRESIGN_TTL) == (
+        "local", "us-east-1", 8, 60)

@@ -83,7 +83,9 @@ def test_templates_mark_every_word_for_translation(template):
 
 SHOWN_CALLS = {"flash"}  # functions whose first argument is shown to people
 # Exceptions for operators and programmers (start-up checks, bad configuration), not for users.
-OPERATOR_ERRORS = {"RuntimeError", "ValueError", "TypeError", "KeyError", "ClickException"}
+# StorageError: a storage failure for the logs; whoever catches it shows its own translated message.
+OPERATOR_ERRORS = {"RuntimeError", "ValueError", "TypeError", "KeyError", "ClickException", "StorageError",
+                   "NotImplementedError"}
 LABELLED = re.compile(r"Field$")  # WTForms fields: the first argument is the label
 
 

@@ -1,7 +1,8 @@
 """The demo data command is idempotent and creates playable uploaded videos."""
+from tests.support.media import stored_object
 from webapp.core.extensions import db
 from webapp.demo import seed_demo_data
-from webapp.media.storage import media_path, sniff_video_type
+from webapp.media.storage import sniff_video_type
 from webapp.models import Corporation, User, Video
 
 
@@ -19,5 +20,5 @@ def test_seed_demo_twice_creates_the_demo_once(app):
     videos = db.session.query(Video).all()
     assert len(videos) == 4
     for video in videos:
-        head = media_path(video.file_key).read_bytes()[:64]
+        head = stored_object(video.file_key)[:64]
         assert sniff_video_type(head) == "video/mp4"

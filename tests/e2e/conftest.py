@@ -1,13 +1,12 @@
 """Fixtures of the browser tests."""
-import shutil
 import struct
 
 import pytest
 
 from tests import factories
+from tests.support.media import store_object
 from tests.support.pages import DEMO_MP4
 from webapp.demo import DEMO_MEDIA
-from webapp.media.storage import media_path
 
 
 @pytest.fixture
@@ -25,10 +24,8 @@ def colour_bars(request, corporation, origin):
     without an extension (sent as application/octet-stream: Chromium plays it all the same)."""
     source = DEMO_MEDIA / "colour-bars.mp4"
     if request.param == "upload":
-        target = media_path("colour-bars-upload.mp4")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        return factories.make_video(corporation, title="Colour bars", file_key=target.name,
-                                    size_bytes=target.stat().st_size)
+        key = store_object("colour-bars-upload.mp4", source.read_bytes())
+        return factories.make_video(corporation, title="Colour bars", file_key=key,
+                                    size_bytes=source.stat().st_size)
     name = "colour-bars.mp4" if request.param == "url" else "colour-bars"
     return factories.make_video(corporation, title="Colour bars", source_url=origin.add_file(name, source.read_bytes()))

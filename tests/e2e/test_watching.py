@@ -1,15 +1,14 @@
 """Watching in real Chromium: resume where you left, restart after the end, captions at the right time,
 keyboard shortcuts, and the Library's progress bars."""
 import io
-import shutil
 import time
 
 import pytest
 
 from tests import factories
+from tests.support.media import store_object, stored_object
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
-from webapp.media.storage import media_path
 from webapp.models_watching import WatchPosition
 from webapp.videos.caption_services import add_caption
 
@@ -23,11 +22,9 @@ CURRENT = "() => document.getElementById('player').currentTime"
 @pytest.fixture
 def clip(corporation):
     """The 8-second demo clip as an uploaded, probed video."""
-    target = media_path("watching.mp4")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(DEMO_MEDIA / "colour-bars.mp4", target)
-    return factories.make_video(corporation, title="Colour bars", file_key=target.name, status="ready",
-                                duration_seconds=8.0, size_bytes=target.stat().st_size)
+    key = store_object("watching.mp4", (DEMO_MEDIA / "colour-bars.mp4").read_bytes())
+    return factories.make_video(corporation, title="Colour bars", file_key=key, status="ready",
+                                duration_seconds=8.0, size_bytes=len(stored_object(key)))
 
 
 def saved(user, video):

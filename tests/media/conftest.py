@@ -2,10 +2,9 @@
 import pytest
 
 from tests import factories
-from tests.support.media import CLIP_BYTES, UPLOAD_BYTES
+from tests.support.media import CLIP_BYTES, UPLOAD_BYTES, store_object
 from tests.support.origin import OriginServer
 from webapp.core.extensions import db
-from webapp.media.storage import media_path
 from webapp.media.streaming import stream_response
 from webapp.models import User
 from webapp.videos.queries import watchable_video_or_404
@@ -30,9 +29,7 @@ def api_stream(app):
 
 @pytest.fixture
 def upload(app, corporation):
-    path = media_path("stored-clip.mp4")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(UPLOAD_BYTES)
+    store_object("stored-clip.mp4", UPLOAD_BYTES)
     return factories.make_video(corporation, title="Uploaded", file_key="stored-clip.mp4",
                                 size_bytes=len(UPLOAD_BYTES))
 

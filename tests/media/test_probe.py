@@ -1,5 +1,6 @@
 """Probing real clips through the guarded Range reader: what people are told about each kind of file
 and source, how little of a big file is read, and that only the current source's result is kept."""
+import io
 import threading
 
 import pytest
@@ -9,11 +10,11 @@ from werkzeug.wrappers import Response
 
 from tests import factories
 from tests.support.clips import padded_mp4
+from tests.support.media import stored_keys, stored_object
 from webapp.core.extensions import db
 from webapp.media import probe
-from webapp.media.posters import poster_path
+from webapp.media.posters import object_key
 from webapp.media.source import SourceError
-from webapp.media.storage import media_path
 from webapp.models import Video
 from webapp.videos import processing, services
 from webapp.videos.status import detail
@@ -43,7 +44,7 @@ def test_a_playable_clip_is_ready_with_its_facts_and_a_poster(corporation, clip_
     assert (video.width, video.height) == (160, 120)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
     assert video.faststart is faststart and video.supports_range is True and video.bitrate > 0
-    with Image.open(poster_path(video.poster_key)) as poster:
+    with Image.open(io.BytesIO(stored_object(object_key(video.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.size == (160, 120)
         assert max(poster.convert("L").getextrema()) > 100  # not the black first frames
 
@@ -103,12 +104,11 @@ def test_an_uploaded_mp4_with_its_index_at_the_end_is_remuxed_to_faststart(admin
     with media_clips["moov-at-end.mp4"].open("rb") as stream:
         video = services.add_video_from_upload(admin, "Uploaded", stream)
     video = probed(video)
-    path = media_path(video.file_key)
-    with path.open("rb") as file:
-        assert probe.mp4_layout(file, path.stat().st_size) == (True, False)
-    assert video.status == "ready" and video.faststart is True and video.size_bytes == path.stat().st_size
+    data = stored_object(video.file_key)
+    assert probe.mp4_layout(io.BytesIO(data), len(data)) == (True, False)
+    assert video.status == "ready" and video.faststart is True and video.size_bytes == len(data)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
-    assert not list(path.parent.glob("*.part"))
+    assert [key for key in stored_keys() if key.endswith(".part")] == []
 
 
 def test_a_result_for_a_source_changed_meanwhile_is_not_written(app, admin, origin, clip_url):

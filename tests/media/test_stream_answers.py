@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 from tests import factories
 from tests.support.helpers import api_session, points_of, session_cookie
 from tests.support.hostile import HOSTILE_CASES, MARKER, add_hostile_answers, page_with_script, polyglot_mp4
+from tests.support.media import store_object
 from webapp.accounts.sessions.playback import make_playback_url
 from webapp.core.extensions import db
 from webapp.core.security import STREAM_CONTENT_SECURITY_POLICY
-from webapp.media.storage import media_path
 from webapp.models import VideoView
 
 DATA = b"\0\0\0\x18ftypmp42" + bytes(range(256)) * 400
@@ -38,8 +38,7 @@ def assert_stream_answer(response, content_type):
 
 @pytest.fixture
 def upload(corporation):
-    media_path("stored.mp4").parent.mkdir(parents=True, exist_ok=True)
-    media_path("stored.mp4").write_bytes(DATA)
+    store_object("stored.mp4", DATA)
     return factories.make_video(corporation, title="Uploaded", file_key="stored.mp4", size_bytes=len(DATA))
 
 
@@ -155,8 +154,7 @@ def test_opening_stream_urls_as_pages_runs_no_script(app, live_server, page, gue
     sources = add_hostile_answers(origin)
     sources["relayed polyglot"] = origin.add_answer("polyglot.mp4", 200, "video/mp4", polyglot_mp4(canary))
     videos = [factories.make_video(corporation, source_url=url) for url in sources.values()]
-    media_path("polyglot.mp4").parent.mkdir(parents=True, exist_ok=True)
-    media_path("polyglot.mp4").write_bytes(polyglot_mp4(canary))
+    store_object("polyglot.mp4", polyglot_mp4(canary))
     videos.append(factories.make_video(corporation, file_key="polyglot.mp4"))
     for video in videos:
         with app.test_request_context():

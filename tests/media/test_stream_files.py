@@ -5,7 +5,7 @@ import requests
 from tests import factories
 from tests.support.helpers import points_of
 from tests.support.media import UPLOAD_BYTES as DATA
-from webapp.media.storage import media_path
+from webapp.media.storage import backend
 
 
 def test_an_upload_is_served_whole_and_in_ranges(guest_client, guest, upload):
@@ -31,7 +31,7 @@ def test_conditional_requests_and_unsatisfiable_ranges(guest_client, guest, uplo
 
 
 def test_a_missing_file_is_a_clear_502_without_points(guest_client, guest, upload):
-    media_path(upload.file_key).unlink()
+    backend().delete(upload.file_key)
     response = guest_client.get(f"/videos/{upload.id}/stream")
     assert response.status_code == 502
     assert "missing from storage" in response.get_data(as_text=True)

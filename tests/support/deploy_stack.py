@@ -60,6 +60,11 @@ def wait_for_http(url, process: Process, timeout=30):
     raise AssertionError(f"{url} did not answer 200:\n{process.log}")
 
 
+def storage_settings(settings: dict) -> dict:
+    """The media storage settings among a stack's settings (the setup app must use the same storage)."""
+    return {name: value for name, value in settings.items() if name.startswith(("STORAGE_", "S3_", "AWS_"))}
+
+
 @contextlib.contextmanager
 def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_accel_redirect=True,
                   processes=("web", "worker", "scheduler"), nginx_in_front=True, **settings):
@@ -95,6 +100,7 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
     nginx = None
     setup_app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media),
                                            "REDIS_URL": redis.url, "MAX_UPLOAD_MB": max_upload_mb,
+                                           **storage_settings(settings),
                                            # signed playback URLs and tokens made here are valid there
                                            "SECRET_KEY": env["SECRET_KEY"], "JWT_SECRET_KEY": env["SECRET_KEY"]})
     try:

@@ -14,3 +14,27 @@ def aged(path: Path, hours: float, content=b"x") -> Path:
     then = time.time() - hours * 3600
     os.utime(path, (then, then))
     return path
+
+
+def store_object(key: str, data: bytes) -> str:
+    """Put bytes into the test app's media storage (whichever backend) under `key`; return the key."""
+    from webapp.media.storage import backend
+
+    backend().save_bytes(key, data)
+    return key
+
+
+def stored_object(key: str) -> bytes | None:
+    """The bytes stored under `key` in the test app's media storage, or None."""
+    from webapp.media.storage import backend
+
+    info = backend().head(key)
+    return None if info is None else backend().read_range(key, 0, info.size - 1) if info.size else b""
+
+
+def stored_keys() -> list[str]:
+    """Every key in the test app's media storage (uploads, posters/, captions/), `.part` leftovers included."""
+    from webapp.media.storage import backend
+
+    return sorted(info.key for prefix in ("", "posters/", "captions/")
+                  for info in backend().list_older_than(prefix, -3600))

@@ -10,10 +10,11 @@ from rq import Queue
 from tests import factories
 from tests.support.clips import make_clip
 from tests.support.helpers import csrf_token, log_in
+from tests.support.media import stored_object
 from tests.support.pages import post_page
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.media.posters import poster_path
+from webapp.media.posters import object_key
 from webapp.models import Video
 from webapp.videos import poster_services, processing, services
 
@@ -146,7 +147,7 @@ def test_a_picked_frame_is_made_by_the_worker_and_the_page_shows_it_pending_then
     assert result["outcome"] == "made"
     video = fresh(probed)
     assert (video.poster_kind, video.poster_at_seconds, video.poster_state) == ("frame", 1.2, None)
-    assert video.poster_key != automatic and not poster_path(automatic).exists()
+    assert video.poster_key != automatic and stored_object(object_key(automatic)) is None
     page = admin_client.get(f"/videos/{probed.id}/poster").get_data(as_text=True)
     assert "Making the poster" not in page and f"poster.jpg?v={video.poster_key}" in page
 
@@ -202,7 +203,7 @@ def test_a_picked_poster_survives_a_new_probe_of_the_same_source(app, admin_clie
     assert app.test_cli_runner().invoke(args=["videos", "probe", str(probed.id)]).exit_code == 0
     video = fresh(probed)
     assert (video.status, video.poster_key, video.poster_kind) == ("ready", picked, "frame")
-    assert poster_path(picked).exists()
+    assert stored_object(object_key(picked)) is not None
 
     poster_form(admin_client, probed, image_bytes())
     uploaded = fresh(probed).poster_key
@@ -222,7 +223,7 @@ def test_a_new_source_remakes_a_picked_frame_and_keeps_an_uploaded_image(admin, 
     video = fresh(probed)
     assert (video.status, video.poster_kind, video.poster_at_seconds, video.poster_state) == (
         "ready", "frame", 0.5, None)
-    assert video.poster_key != old_frame and not poster_path(old_frame).exists()
+    assert video.poster_key != old_frame and stored_object(object_key(old_frame)) is None
 
     assert poster_form(admin_client, probed, image_bytes()).status_code == 302
     uploaded = fresh(probed).poster_key

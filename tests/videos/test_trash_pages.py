@@ -2,10 +2,10 @@
 import pytest
 
 from tests.factories import days_from_today, make_video
-from tests.support.pages import post_page, shown_moment, stored_files
+from tests.support.media import store_object, stored_keys
+from tests.support.pages import post_page, shown_moment
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.media.storage import media_path
 from webapp.models import Video
 
 
@@ -67,7 +67,7 @@ def test_a_live_video_cannot_be_restored_or_purged(admin_client, corporation):
 
 
 def test_delete_forever_removes_the_row_and_the_file_on_a_free_plan(app, admin_client, admin, corporation):
-    media_path("abc123.mp4").write_bytes(b"\0\0\0\x18ftypmp42 stored bytes")
+    store_object("abc123.mp4", b"\0\0\0\x18ftypmp42 stored bytes")
     video = trashed_video(corporation, admin, source_url=None, file_key="abc123.mp4")
     page = admin_client.get("/trash/").get_data(as_text=True)
     assert 'data-confirm="Delete “\u2068Old onboarding\u2069” forever? This cannot be undone."' in page
@@ -76,4 +76,4 @@ def test_delete_forever_removes_the_row_and_the_file_on_a_free_plan(app, admin_c
     assert response.status_code == 302
     db.session.expunge_all()
     assert db.session.get(Video, video_id) is None
-    assert stored_files(app) == []
+    assert stored_keys() == []

@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_video
+from tests.support.media import stored_keys, stored_object
 from tests.support.pages import DEMO_MP4, post_page, post_upload, stored_files, upload_data
 from webapp.core.extensions import db
-from webapp.media.storage import media_path
 from webapp.models import Video
 
 ONE_MB = 1024 * 1024
@@ -22,8 +22,8 @@ def test_uploading_an_mp4_stores_it_under_media_root(app, admin_client):
     [video] = videos()
     assert (video.title, video.content_type, video.size_bytes) == ("Colour bars", "video/mp4",
                                                                     DEMO_MP4.stat().st_size)
-    assert media_path(video.file_key).read_bytes() == DEMO_MP4.read_bytes()
-    assert stored_files(app) == [media_path(video.file_key)]
+    assert stored_object(video.file_key) == DEMO_MP4.read_bytes()
+    assert stored_keys() == [video.file_key]
     assert "“<bdi>Colour bars</bdi>” was uploaded." in admin_client.get("/videos/").get_data(as_text=True)
 
 

@@ -1,6 +1,7 @@
 """The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
 poster, then the poster from a frame an admin picked; a video nobody queued is picked up by the backfill;
 a killed last attempt leaves `failed`."""
+import io
 import os
 import signal
 from pathlib import Path
@@ -11,9 +12,11 @@ from rq.job import Job
 from sqlalchemy import select
 
 from tests import factories
+from tests.support.media import stored_object
 from tests.support.processes import wait_until
 from webapp.core.extensions import db
-from webapp.media.posters import poster_path
+from webapp.media import probe
+from webapp.media.posters import object_key
 from webapp.models import Video
 from webapp.videos import poster_services, services
 from webapp.videos.status import detail, poster_detail
@@ -49,7 +52,7 @@ def test_the_worker_probes_a_video_added_by_url_makes_a_picked_frame_and_the_bac
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
     assert done.status == "ready", detail(done)
     assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
-    with Image.open(poster_path(done.poster_key)) as poster:
+    with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"probe of video {video.id} v1: ready")
 
@@ -58,7 +61,7 @@ def test_the_worker_probes_a_video_added_by_url_makes_a_picked_frame_and_the_bac
     poster_services.request_frame(admin, done, 0.9)
     framed = wait_until(lambda: poster_made(video.id), deadline=60, message="the worker to make the poster")
     assert (framed.poster_kind, framed.poster_at_seconds) == ("frame", 0.9) and framed.poster_key != automatic
-    with Image.open(poster_path(framed.poster_key)) as poster:
+    with Image.open(io.BytesIO(stored_object(object_key(framed.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"poster of video {video.id}: made from the frame at 0.90 s")
 
@@ -134,3 +137,19 @@ def test_a_poster_request_nobody_queued_is_queued_by_the_backfill_and_a_killed_o
     killed = row(video.id)
     assert killed.poster_state == "failed"
     assert poster_detail(killed).startswith("Processing stopped unexpectedly")
+
+
+@pytest.mark.app_config("s3_storage")
+def test_the_worker_remuxes_and_makes_the_poster_of_an_upload_kept_in_a_bucket(app, admin, start, origin, media_clips,
+                                                                              s3_storage, tmp_path):
+    worker = start_worker(start, origin, **s3_storage, MEDIA_ROOT=tmp_path / "worker-scratch")
+    with media_clips["moov-at-end.mp4"].open("rb") as stream:
+        video = services.add_video_from_upload(admin, "Uploaded", stream)
+    done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the upload")
+    assert done.status == "ready" and done.faststart is True, done.status_detail
+    data = stored_object(done.file_key)
+    assert probe.mp4_layout(io.BytesIO(data), len(data)) == (True, False) and done.size_bytes == len(data)
+    with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
+        assert poster.format == "JPEG"
+    worker.wait_for_log(f"remux: {done.file_key} rewritten with its index first")
+    assert [path for path in (tmp_path / "worker-scratch").rglob("*") if path.is_file()] == []

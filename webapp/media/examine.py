@@ -5,10 +5,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from webapp.media import posters, remux
+from webapp.media.backends import StorageError
 from webapp.media.probe import MP4, MediaFacts, Unplayable, playability_problem, probe
 from webapp.media.reasons import Reason, reason_of
 from webapp.media.source import Deadline, Opened, SourceError, open_url
-from webapp.media.storage import media_path
+from webapp.media.storage import backend
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,10 @@ def opened_source(source_url: str | None, file_key: str | None, deadline: Deadli
     if source_url:
         opened = open_url(source_url, deadline)
     else:
-        path = media_path(file_key)
-        if not path.is_file():
+        info = backend().head(file_key)
+        if info is None:
             raise SourceError(Reason("file_missing"))
-        opened = Opened(open(path, "rb"), path.stat().st_size, supports_range=True)
+        opened = Opened(backend().open(file_key, info), info.size, supports_range=True)
     try:
         yield opened
     finally:
@@ -51,6 +52,14 @@ def examine(video_id: int, source_url: str | None, file_key: str | None, deadlin
 
     The poster is the frame at `frame_at` when one is asked for and there is a picture at that
     time (then `poster_at` is set), else a representative frame."""
+    try:
+        return _examine(video_id, source_url, file_key, deadline, make_poster, frame_at)
+    except StorageError as error:  # storage unreachable or the object replaced meanwhile: retried
+        log.warning("examining video %s: storage failed: %s", video_id, error)
+        raise SourceError(Reason("storage_unreadable")) from None
+
+
+def _examine(video_id, source_url, file_key, deadline, make_poster, frame_at) -> Examination:
     result = Examination()
     with opened_source(source_url, file_key, deadline) as opened:
         result.size, result.supports_range = opened.size, opened.supports_range
@@ -71,7 +80,7 @@ def examine(video_id: int, source_url: str | None, file_key: str | None, deadlin
     if result.problem is None and not result.supports_range:
         result.warning = Reason("no_seeking")
     if result.problem is None and file_key and result.facts.container == MP4 and result.facts.faststart is False:
-        result.size = remux.remux_faststart(media_path(file_key))
+        result.size = remux.remux_faststart(file_key)
         result.facts.faststart = True
     log.info("examined video %s: %s, %s read in %d request(s)%s", video_id, result.facts, result.bytes_read,
              result.requests, f", problem: {result.problem}" if result.problem else "")

@@ -36,6 +36,7 @@ MESSAGES = {
     "source_cut": lambda p: _("The video source stopped sending in the middle of the file."),
     "no_length": lambda p: _("The video source did not say how long the file is."),
     "file_missing": lambda p: _("The video file is missing from storage."),
+    "storage_unreadable": lambda p: _("The video file could not be read from storage."),
     # What the file is (webapp/media/probe.py, examine.py)
     "empty_file": lambda p: _("The file is empty (0 bytes)."),
     "truncated": lambda p: _("The file is cut short (truncated): part of the video is missing."),

@@ -1,23 +1,29 @@
 """Faststart for uploaded MP4s: move the index (moov) to the front by copying the streams
 (no re-encoding), so that playback starts before the whole file has arrived."""
 import logging
-import os
 from pathlib import Path
 
 import av
+from flask import current_app
+
+from webapp.media.backends import PARTIAL_SUFFIX
+from webapp.media.storage import backend
 
 log = logging.getLogger(__name__)
 
 
-def remux_faststart(path: Path) -> int:
-    """Rewrite the MP4 at `path` with its index first; the original is replaced atomically.
+def remux_faststart(file_key: str) -> int:
+    """Rewrite the stored MP4 `file_key` with its index first; the object is replaced atomically.
 
-    Writes `<name>.part` beside it (a crash leaves only that, which the media sweep removes) and
-    returns the new size. Packets are copied one by one: memory does not grow with the file.
+    The stored file is read through the backend (Range reads on S3) and the new one written to
+    `MEDIA_ROOT/<key>.part` (ffmpeg's faststart pass rereads what it wrote, so it needs a local file;
+    a crash leaves only that, which the media sweep removes), then stored in place of the old one.
+    Returns the new size. Packets are copied one by one: memory does not grow with the file.
     """
-    partial = path.with_name(path.name + ".part")
+    partial = Path(current_app.config["MEDIA_ROOT"]) / (file_key + PARTIAL_SUFFIX)
+    partial.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with av.open(str(path), "r") as source, \
+        with backend().open(file_key) as stored, av.open(stored, "r") as source, \
                 av.open(str(partial), "w", format="mp4", options={"movflags": "faststart"}) as target:
             streams = {}
             for stream in source.streams:
@@ -28,10 +34,8 @@ def remux_faststart(path: Path) -> int:
                     continue
                 packet.stream = streams[packet.stream.index]
                 target.mux(packet)
-        os.replace(partial, path)
-    except BaseException:
+        size = backend().put_file(file_key, partial, "video/mp4")
+    finally:
         partial.unlink(missing_ok=True)
-        raise
-    size = path.stat().st_size
-    log.info("remux: %s rewritten with its index first (%d bytes)", path.name, size)
+    log.info("remux: %s rewritten with its index first (%d bytes)", file_key, size)
     return size

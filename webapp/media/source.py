@@ -7,22 +7,20 @@ so a probe reads the file's head, the index wherever it is, and a few frames, ne
 An origin that ignores Range is read forward into a spooled file, up to a cap: enough for a
 faststart file, and then the video is marked as not seekable.
 """
-import io
 import logging
 import tempfile
 import time
-from collections import OrderedDict
 
 from flask import current_app
 
 from webapp.core.exceptions import OriginFailed
+from webapp.media.backends import BlockReader
 from webapp.media.origin import OriginCut, open_upstream
 from webapp.media.reasons import Reason
 
 log = logging.getLogger(__name__)
 
 BLOCK = 512 * 1024
-CACHED_BLOCKS = 8
 
 
 class SourceError(Exception):
@@ -44,74 +42,30 @@ class Deadline:
             raise SourceError(Reason("source_too_slow"))
 
 
-class RangeReader(io.RawIOBase):
+class RangeReader(BlockReader):
     """A read-only, seekable view of a URL, fetched in BLOCK-sized Range requests.
 
     `requests` and `bytes_read` count what was asked of the origin.
     """
 
     def __init__(self, url: str, size: int, etag: str | None, deadline: Deadline, block: int = BLOCK):
-        super().__init__()
+        super().__init__(size, block)
         self.url = url
-        self.size = size
         self.etag = etag
         self.deadline = deadline
-        self.block = block
-        self.position = 0
-        self.cache = OrderedDict()
-        self.requests = 0
-        self.bytes_read = 0
-
-    def readable(self):
-        return True
-
-    def seekable(self):
-        return True
-
-    def tell(self):
-        return self.position
-
-    def seek(self, offset, whence=io.SEEK_SET):
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
-
-    def readinto(self, buffer):
-        wanted = min(len(buffer), self.size - self.position)
-        if wanted <= 0:
-            return 0
-        index, skip = divmod(self.position, self.block)
-        data = self._block(index)[skip:skip + wanted]
-        buffer[:len(data)] = data
-        self.position += len(data)
-        return len(data)
-
-    def _block(self, index: int) -> bytes:
-        if index in self.cache:
-            self.cache.move_to_end(index)
-            return self.cache[index]
-        start = index * self.block
-        end = min(start + self.block, self.size) - 1
-        data = self._fetch(start, end)
-        self.cache[index] = data
-        if len(self.cache) > CACHED_BLOCKS:
-            self.cache.popitem(last=False)
-        return data
 
     def _fetch(self, start: int, end: int) -> bytes:
         self.deadline.check()
         upstream = open_upstream(self.url, "GET", {"Range": f"bytes={start}-{end}"})
-        self.requests += 1
         try:
             if upstream.status != 206:
                 raise SourceChanged(Reason("ranges_stopped"))
             if self.etag and upstream.headers.get("ETag") not in (None, self.etag):
                 raise SourceChanged(Reason("source_changed"))
-            chunks, received = [], 0
+            chunks = []
             for chunk in upstream.iter_body(256 * 1024, current_app.config["STREAM_MIN_BYTES"],
                                             current_app.config["STREAM_READ_TIMEOUT"]):
                 chunks.append(chunk)
-                received += len(chunk)
                 self.deadline.check()
         except OriginFailed as error:
             raise SourceError(error.message) from None
@@ -119,7 +73,6 @@ class RangeReader(io.RawIOBase):
             raise SourceError(Reason("source_cut")) from None
         finally:
             upstream.close()
-        self.bytes_read += received
         data = b"".join(chunks)
         if len(data) != end - start + 1:
             raise SourceError(Reason("source_cut"))

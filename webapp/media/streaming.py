@@ -6,21 +6,24 @@ added, never an origin's), `nosniff` and a policy under which a document can do 
 is not video bytes becomes our 502; its body never reaches the viewer.
 """
 import re
+import time
 from urllib.parse import quote, urlsplit
 
 from flask import Response, current_app, request, send_file
 from flask_babel import gettext as _
 from requests.utils import requote_uri
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
-from werkzeug.http import is_resource_modified, parse_date
+from werkzeug.http import http_date, is_resource_modified, parse_date, unquote_etag
 
 from webapp.core.errors import error_response
 from webapp.core.exceptions import OriginFailed
 from webapp.core.security import protect_stream
+from webapp.media.backends import ObjectInfo, StorageError
 from webapp.media.credit import has_viewed, record_view
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
 from webapp.media.reasons import Reason
-from webapp.media.storage import media_path
+from webapp.media.ssrf import DEFAULT_PORTS, Target, UnsafeTarget, resolve
+from webapp.media.storage import backend
 from webapp.models import User, Video
 
 RELAYED_HEADERS = ("Content-Length", "Content-Range", "ETag", "Last-Modified")
@@ -29,6 +32,7 @@ ORIGIN_LOCATION = "/_origin"
 # nginx's @origin_refused (nginx/offload.conf) hands a failed origin answer back to the app with
 # the origin's status in this header, so that the viewer gets our 502 page or JSON envelope.
 ORIGIN_FAILED_HEADER = "X-Origin-Failed"
+_storage_addresses = {}  # (host, port) of the storage endpoint -> (looked up at, address)
 
 
 def stream_response(user: User, video: Video) -> Response:
@@ -101,8 +105,12 @@ def relayed_body(upstream):
 
 
 def file_response(user: User, video: Video) -> Response:
-    """Serve an uploaded file with Range and conditional requests (sendfile under gunicorn)."""
-    path = media_path(video.file_key)
+    """Serve an uploaded video from storage with Range and conditional requests: a local file with
+    sendfile under gunicorn, an S3 object relayed from Range reads of the bucket."""
+    store = backend()
+    path = store.local_path(video.file_key)
+    if path is None:
+        return object_response(user, video)
     if not path.is_file():
         raise OriginFailed(Reason("file_missing"))
     try:
@@ -116,6 +124,73 @@ def file_response(user: User, video: Video) -> Response:
         raise
     response.headers.update(video_headers(video))
     return protect_stream(response)
+
+
+def stored_object(video: Video) -> ObjectInfo:
+    """What storage knows of an uploaded video's object; our 502 when it is not there."""
+    try:
+        info = backend().head(video.file_key)
+    except StorageError:
+        raise OriginFailed(_("The video file could not be read from storage.")) from None
+    if info is None:
+        raise OriginFailed(_("The video file is missing from storage."))
+    return info
+
+
+def object_response(user: User, video: Video) -> Response:
+    """Relay an object of the bucket: the range asked for (one range; several get the whole video,
+    as RFC 9110 allows), read from storage as the viewer takes it."""
+    info = stored_object(video)
+    last_modified = http_date(int(info.modified))
+    early = answer_without_bytes(video, info.size, info.etag, last_modified)
+    if early is not None:
+        return early
+    start, stop, status = 0, info.size, 200
+    byte_range = request.range
+    if (byte_range is not None and byte_range.units == "bytes" and len(byte_range.ranges) == 1
+            and if_range_holds(info.etag, int(info.modified))):
+        bounds = byte_range.range_for_length(info.size)
+        if bounds is not None:
+            (start, stop), status = bounds, 206
+    headers = {"Content-Length": str(stop - start), "Last-Modified": last_modified, **video_headers(video)}
+    if info.etag:
+        headers["ETag"] = info.etag
+    if status == 206:
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{info.size}"
+    body = ()
+    if request.method == "GET" and stop > start:
+        try:
+            pieces = backend().iter_range(video.file_key, start, stop - 1, current_app.config["STREAM_CHUNK_SIZE"])
+        except StorageError:
+            raise OriginFailed(_("The video file could not be read from storage.")) from None
+        body = streamed(pieces)
+    credit_if_watched(user, video, status)
+    response = Response(body, status=status, headers=headers, direct_passthrough=True)
+    if body:
+        response.call_on_close(body.close)
+    return protect_stream(response)
+
+
+def if_range_holds(etag: str | None, modified: int) -> bool:
+    """Whether a Range request may be answered with a range: no If-Range, or one naming this version."""
+    if_range = request.if_range
+    if if_range.etag:
+        return bool(etag) and if_range.etag == unquote_etag(etag)[0] and not unquote_etag(etag)[1]
+    if if_range.date:
+        return int(if_range.date.timestamp()) == modified
+    return True
+
+
+def streamed(pieces):
+    """A body that sends the headers at once, then the pieces; closing it closes the storage read."""
+    def body():
+        try:
+            yield b""
+            yield from pieces
+        finally:
+            pieces.close()
+
+    return body()
 
 
 def answer_without_bytes(video: Video, size: int | None, etag: str | None = None,
@@ -145,11 +220,10 @@ def offload_response(user: User, video: Video) -> Response:
     ORIGIN_CHECK_TTL seconds.
     """
     if video.is_upload:
-        path = media_path(video.file_key)
-        if not path.is_file():
-            raise OriginFailed(Reason("file_missing"))
-        early = answer_without_bytes(video, path.stat().st_size)
-        headers = {"X-Accel-Redirect": MEDIA_LOCATION + quote(video.file_key)}
+        if ORIGIN_FAILED_HEADER in request.headers:  # storage refused nginx (offload.conf's /_storage/)
+            raise OriginFailed(Reason("storage_unreadable"))
+        early = answer_without_bytes(video, stored_object(video).size)
+        headers = storage_handoff(video.file_key)
     else:
         if ORIGIN_FAILED_HEADER in request.headers:
             forget_origin(video.source_url)  # the next request checks the origin again
@@ -164,6 +238,34 @@ def offload_response(user: User, video: Video) -> Response:
     # nginx keeps these two across the internal redirect; the rest it says itself (offload.conf)
     headers.update({"Content-Type": video.content_type, "Cache-Control": "private"})
     return protect_stream(Response(b"", status=200, headers=headers))
+
+
+def storage_handoff(file_key: str) -> dict:
+    """What nginx needs to send an upload: the internal /_media/ folder (local), or, for a bucket,
+    the internal /_origin location with a presigned GET valid S3_PRESIGN_TTL seconds and the storage
+    endpoint's address (nginx resolves no name). The URL and its signature stay between app and
+    nginx: browsers never see them, and never reach the bucket."""
+    store = backend()
+    if store.local_path(file_key) is not None:
+        return {"X-Accel-Redirect": MEDIA_LOCATION + quote(file_key)}
+    try:
+        url = store.presigned_get(file_key, current_app.config["S3_PRESIGN_TTL"])
+        return origin_handoff_headers(url, storage_target(url))
+    except (StorageError, UnsafeTarget):
+        raise OriginFailed(_("The video file could not be read from storage.")) from None
+
+
+def storage_target(url: str) -> Target:
+    """The address of the storage endpoint of `url` (our own setting, so not SSRF-checked), looked up
+    at most every ORIGIN_CHECK_TTL seconds per process."""
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    now = time.monotonic()
+    remembered = _storage_addresses.get((parts.hostname, port))
+    if remembered is None or now - remembered[0] > current_app.config["ORIGIN_CHECK_TTL"]:
+        remembered = (now, str(resolve(parts.hostname, port)[0]))
+        _storage_addresses[(parts.hostname, port)] = remembered
+    return Target(parts.scheme, parts.hostname, port, remembered[1])
 
 
 def origin_failure(upstream_status: str) -> str:

@@ -19,9 +19,10 @@ from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
 from webapp.media import posters
+from webapp.media.backends import StorageError
 from webapp.media.examine import opened_source
 from webapp.media.reasons import Reason, stored
-from webapp.media.source import Deadline
+from webapp.media.source import Deadline, SourceError
 from webapp.models import POSTER_FAILED, POSTER_FRAME, POSTER_PENDING, POSTER_UPLOAD, STATUS_READY, User, Video
 from webapp.videos.processing import attempt, enqueue_after_commit, enqueue_job
 
@@ -125,11 +126,15 @@ def make_frame_poster(video_id: int, version: int, request: int, *, last_attempt
 
 def _frame(source_url: str | None, file_key: str | None, seconds: float, video_id: int):
     """(poster key or None when there is no picture at that time, bytes read)."""
-    with opened_source(source_url, file_key, Deadline(current_app.config["POSTER_READ_DEADLINE"])) as opened:
-        try:
-            return posters.poster_at(opened.file, seconds, video_id), opened.bytes_read
-        except posters.NoFrame:
-            return None, opened.bytes_read
+    try:
+        with opened_source(source_url, file_key, Deadline(current_app.config["POSTER_READ_DEADLINE"])) as opened:
+            try:
+                return posters.poster_at(opened.file, seconds, video_id), opened.bytes_read
+            except posters.NoFrame:
+                return None, opened.bytes_read
+    except StorageError as error:  # storage unreachable or the object replaced meanwhile: retried
+        log.warning("poster of video %s: storage failed: %s", video_id, error)
+        raise SourceError(Reason("storage_unreadable")) from None
 
 
 def fail_request(video_id: int, request: int, reason: Reason) -> dict:

@@ -1,4 +1,4 @@
-"""Video use cases: add, edit, trash, restore (paid plans only), purge, and the sweep of orphaned files."""
+"""Video use cases: add, edit, trash, restore (paid plans only), purge, and the sweep of orphaned media."""
 from datetime import UTC
 
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
 from webapp.media import captions, posters, storage
+from webapp.media.backends import PARTIAL_SUFFIX
 from webapp.models import POSTER_UPLOAD, User, Video
 from webapp.models_watching import Caption
 from webapp.videos.processing import start_processing
@@ -146,10 +147,11 @@ def purge_video(actor: User, video: Video) -> None:
 
 
 def sweep_media(margin_seconds: float) -> list[dict]:
-    """Remove what uploads, posters and caption files left behind in MEDIA_ROOT: `.part` files of copies that
-    crashed, stored files and posters no video row references (trashed videos keep theirs). Only
-    files untouched for `margin_seconds` are considered, so an upload or poster being written or
-    committed right now is safe. Returns what was removed (name, size, reason).
+    """Remove what uploads, posters and caption files left behind in storage: `.part` files of copies that
+    crashed (local) or multipart uploads never completed (S3), stored files and posters no video row
+    references (trashed videos keep theirs). Only what is untouched for `margin_seconds` is
+    considered, so an upload or poster being written or committed right now is safe. Returns what
+    was removed (name, size, reason).
     """
     removed = _sweep(storage.stored_files_older_than(margin_seconds), Video.file_key, "",
                      ("unfinished upload", "no video refers to it"))
@@ -157,28 +159,33 @@ def sweep_media(margin_seconds: float) -> list[dict]:
                       ("unfinished poster", "no video uses this poster"))
     removed += _sweep(captions.caption_files_older_than(margin_seconds), Caption.file_key, f"{captions.FOLDER}/",
                       ("unfinished caption file", "no caption refers to it"))
+    for upload in storage.unfinished_uploads_older_than(margin_seconds):
+        storage.backend().abort_multipart(upload.key, upload.upload_id)
+        removed.append({"name": upload.key, "bytes": 0, "reason": "unfinished upload"})
     return removed
 
 
 def _sweep(candidates, column, prefix: str, reasons: tuple[str, str]) -> list[dict]:
-    finished = [path.name for path in candidates if not path.name.endswith(storage.PARTIAL_SUFFIX)]
+    """Remove the candidates (ObjectInfo under `prefix`) that are unfinished or that no row of `column` names."""
+    names = {info.key: info.key[len(prefix):] for info in candidates}
+    finished = [name for name in names.values() if not name.endswith(PARTIAL_SUFFIX)]
     referenced = set()
     with unit_of_work():  # read-only, and over before the slow part
         for start in range(0, len(finished), 500):
             batch = finished[start:start + 500]
             referenced.update(db.session.scalars(select(column).where(column.in_(batch))))
     removed = []
-    for path in candidates:
-        if path.name.endswith(storage.PARTIAL_SUFFIX):
+    store = storage.backend()
+    for info in candidates:
+        name = names[info.key]
+        if name.endswith(PARTIAL_SUFFIX):
             reason = reasons[0]
-        elif path.name not in referenced:
+        elif name not in referenced:
             reason = reasons[1]
         else:
             continue
-        try:
-            size = path.stat().st_size
-            path.unlink()
-        except FileNotFoundError:
+        if store.head(info.key) is None:  # removed meanwhile
             continue
-        removed.append({"name": prefix + path.name, "bytes": size, "reason": reason})
+        store.delete(info.key)
+        removed.append({"name": info.key, "bytes": info.size, "reason": reason})
     return removed

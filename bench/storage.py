@@ -1,0 +1,179 @@
+"""Local disk against an S3 bucket: upload and stream throughput, and the web worker's peak memory
+during a large upload, through each storage backend, all on 127.0.0.1 in one run.
+
+Starts moto's S3 server (the tests' S3 server; MinIO or AWS will differ in speed, not in the app's
+memory), a throwaway PostgreSQL database, and for each backend the app under gunicorn (the
+production worker class from gunicorn.conf.py, one worker). Logs in through the real form, uploads
+a 1 MB then a SIZE MB MP4 through the upload page (the body streamed from disk), then downloads it whole from
+the stream route (relay mode: the app reads the bytes; curl into /dev/null). The worker's resident
+memory is sampled every 20 ms; figures are printed with their ratio to the local backend, measured
+in the same run.
+
+    .venv/bin/python bench/storage.py [--size-mb 1024]
+"""
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stream import Gunicorn, RssPeak, curl, rss_kib  # noqa: E402
+from bench.throwaway_db import throwaway_database  # noqa: E402
+from bench.upload_memory import BOUNDARY, write_body  # noqa: E402
+
+PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+PASSWORD = "bench-password-2026"
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "AKIABENCH0000000001", "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
+           "S3_REGION": "us-east-1"}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_moto(log: Path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("moto server did not start")
+
+
+def setup_database(database_url: str) -> None:
+    """Migrate the throwaway database and add one company with an admin."""
+    os.environ.update({"DATABASE_URL": database_url, "APP_ENV": "development", "SECRET_KEY": "bench-secret"})
+    from flask_migrate import upgrade
+
+    from webapp import create_app
+    from webapp.core.clock import utcnow
+    from webapp.core.extensions import db
+    from webapp.models import Corporation, User
+
+    app = create_app(overrides={"MEDIA_ROOT": tempfile.mkdtemp(prefix="reelhouse-bench-")})
+    with app.app_context():
+        upgrade()
+        corporation = Corporation(name="Bench Co", activated_at=utcnow())
+        admin = User(corporation=corporation, email="admin@bench.example", role="admin")
+        admin.set_password(PASSWORD)
+        db.session.add_all([corporation, admin])
+        db.session.commit()
+        db.engine.dispose()
+
+
+def latest_video_id(database_url: str) -> int:
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    with psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT id FROM videos ORDER BY id DESC LIMIT 1")
+            return cur.fetchone()[0]
+
+
+def upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
+    """Upload a size_mb MB file through the upload page; return the seconds it took."""
+    page = session.get(f"{base}/videos/upload").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = work / "body"
+    length = write_body(body, size_mb, {"title": "Bench upload", "csrf_token": token})
+    with open(body, "rb") as stream:
+        started = time.perf_counter()
+        response = session.post(f"{base}/videos/upload", data=stream, allow_redirects=False, headers={
+            "Content-Type": f"multipart/form-data; boundary={BOUNDARY}", "Content-Length": str(length)})
+        seconds = time.perf_counter() - started
+    body.unlink()
+    if response.status_code != 302:
+        raise RuntimeError(f"{name}: upload answered {response.status_code}: {response.text[:300]}")
+    return seconds
+
+
+def run_backend(name: str, env: dict, size_mb: int, work: Path, database_url: str) -> dict:
+    """Upload and stream once through one backend; return the figures."""
+    web = Gunicorn({**env, "DATABASE_URL": database_url, "MEDIA_ROOT": str(work / f"media-{name}"),
+                    "SECRET_KEY": "bench-secret", "REDIS_URL": REDIS_URL, "APP_ENV": "development",
+                    "MAX_UPLOAD_MB": str(size_mb + 16), "SESSION_COOKIE_SECURE": "0"}, free_port())
+    try:
+        base = f"http://127.0.0.1:{web.port}"
+        session = requests.Session()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(f"{base}/login").text).group(1)
+        session.post(f"{base}/login", data={"email": "admin@bench.example", "password": PASSWORD,
+                                            "csrf_token": token}).raise_for_status()
+        pid = web.worker_pid
+        upload(session, base, work, 1, name)  # warm-up: the first upload loads the backend's modules
+        idle = rss_kib(pid)
+        sampler = RssPeak(pid)
+        sampler.start()
+        upload_s = upload(session, base, work, size_mb, name)
+        upload_peak = sampler.stop()
+        video_id = latest_video_id(database_url)
+        cookie = "session=" + session.cookies.get("session")
+        before_stream = rss_kib(pid)
+        sampler = RssPeak(pid)
+        sampler.start()
+        _, stream_s, got = curl(f"{base}/videos/{video_id}/stream", cookie)
+        stream_peak = sampler.stop()
+        if got != size_mb * 1024 * 1024:
+            raise RuntimeError(f"{name}: streamed {got} bytes")
+        return {"upload_mbps": size_mb / upload_s, "upload_s": upload_s, "idle_kib": idle,
+                "upload_peak_kib": upload_peak, "stream_mbps": size_mb / stream_s,
+                "stream_growth_kib": stream_peak - before_stream, "stream_peak_kib": stream_peak}
+    finally:
+        web.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="reelhouse-storage-bench-"))
+    moto, endpoint = start_moto(work / "moto.log")
+    try:
+        bucket = "reelhouse-bench"
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                     aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
+                     aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"]).create_bucket(Bucket=bucket)
+        with throwaway_database(PG_ADMIN) as database_url:
+            setup_database(database_url)
+            results = {
+                "local": run_backend("local", {"STORAGE_BACKEND": "local"}, args.size_mb, work, database_url),
+                "s3": run_backend("s3", {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": endpoint, "S3_BUCKET": bucket,
+                                         **S3_KEYS}, args.size_mb, work, database_url),
+            }
+    finally:
+        moto.terminate()
+        moto.wait(timeout=30)
+    base = results["local"]
+    print(f"{args.size_mb} MB upload through the upload page, then streamed whole (relay mode), gunicorn "
+          f"({os.environ.get('WEB_WORKER_CLASS', 'gevent')}, 1 worker), S3 = moto server, all on 127.0.0.1")
+    print(f"{'backend':8} {'upload MB/s':>12} {'x local':>8} {'stream MB/s':>12} {'x local':>8} "
+          f"{'worker peak MiB (upload)':>25} {'x local':>8} {'growth MiB':>11} {'stream growth MiB':>18}")
+    print("(growth: over the worker's resident memory after a 1 MB warm-up upload through the same backend)")
+    for name, row in results.items():
+        print(f"{name:8} {row['upload_mbps']:12.0f} {row['upload_mbps'] / base['upload_mbps']:8.2f} "
+              f"{row['stream_mbps']:12.0f} {row['stream_mbps'] / base['stream_mbps']:8.2f} "
+              f"{row['upload_peak_kib'] / 1024:25.1f} {row['upload_peak_kib'] / base['upload_peak_kib']:8.2f} "
+              f"{(row['upload_peak_kib'] - row['idle_kib']) / 1024:11.1f} {row['stream_growth_kib'] / 1024:18.1f}")
+
+
+if __name__ == "__main__":
+    main()
