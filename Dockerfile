@@ -20,6 +20,7 @@ ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx
 COPY nginx/nginx.conf /etc/nginx/templates/nginx.conf.template
 COPY nginx/offload.conf /etc/nginx/templates/offload.conf.template
 COPY --chmod=755 nginx/body-size.envsh /docker-entrypoint.d/15-reelhouse-body-size.envsh
+COPY --chmod=755 nginx/upstream.envsh /docker-entrypoint.d/15-reelhouse-upstream.envsh
 COPY static /srv/static
 
 

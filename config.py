@@ -76,6 +76,13 @@ class Config:
         # such as password hashes or token hashes. Pooled connections are checked before use only
         # after sitting idle (webapp/core/database.py), not on every request.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
+        # PostgreSQL connections each web (or rq) process keeps open, and how many more it may open
+        # for a burst (those are closed again when returned). A gevent worker serves many requests at
+        # once: with fewer pooled connections than requests in flight, every burst would open and
+        # close connections (a PostgreSQL backend start each). Processes x (size + overflow) must stay
+        # below the server's max_connections (100 by default).
+        self.DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10)
+        self.DATABASE_MAX_OVERFLOW = env_int("DATABASE_MAX_OVERFLOW", 10)
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or None
         self.MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
@@ -171,6 +178,10 @@ class Config:
         self.SIGNUP_CONFIRM_HOURS = env_int("SIGNUP_CONFIRM_HOURS", 48)
         self.PASSWORD_RESET_RATE_LIMIT_PER_IP = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_IP", "10 per hour")
         self.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS",
+                                                                    "3 per hour")
+        # "Didn't get the mail?" for a sign-up: per client address / per e-mail address asked about.
+        self.CONFIRM_RESEND_RATE_LIMIT_PER_IP = os.environ.get("CONFIRM_RESEND_RATE_LIMIT_PER_IP", "10 per hour")
+        self.CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS = os.environ.get("CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS",
                                                                     "3 per hour")
         self.SIGNUP_PURGE_CRON = os.environ.get("SIGNUP_PURGE_CRON", "17 * * * *")
 

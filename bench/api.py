@@ -3,8 +3,9 @@
 Exports the baseline revision (default: the commit before the API work, see docs/performance.md)
 with `git archive` into a temporary folder, creates a throwaway PostgreSQL database (migrated by
 this checkout) with one company, its admin and 60 videos, logs in through the API once, and starts
-two gunicorn servers on the same database, each with its own `gunicorn.conf.py` and code (4
-workers; the baseline's own worker class, gthread 4 x 8 before). Then, for each request, rounds
+two gunicorn servers on the same database, each with its own code, `gunicorn.conf.py` and
+production defaults (APP_ENV=production; 4 workers; the baseline's own worker class, gthread 4 x 8
+before; output discarded). Then, for each request, rounds
 alternate between the two servers: `wrk -t2 -c32 -d<seconds>s --latency` with the Bearer token.
 Prints requests per second and p99 latency (medians over the rounds), the ratio, the workers' CPU
 time per request (less sensitive to other load on the machine than rps) and the load average.
@@ -19,13 +20,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stream import BIN, ROOT, free_port, wait_for  # noqa: E402
+from stream import BIN, ROOT, free_port, stop_server, wait_for, worker_pids  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -51,7 +53,7 @@ def setup_database():
     app = create_app()
     with app.app_context():
         upgrade()
-        corporation = Corporation(name="Bench Co")
+        corporation = Corporation(name="Bench Co", activated_at=datetime.now(UTC))
         user = User(corporation=corporation, email="admin@bench.example", role="admin")
         user.set_password(PASSWORD)
         videos = [Video(corporation=corporation, title=f"Training video {n}",
@@ -68,14 +70,15 @@ def setup_database():
 
 
 class Server:
-    """gunicorn from `code_dir` (its own gunicorn.conf.py), 4 workers, logs to /dev/null."""
+    """gunicorn from `code_dir` as deployed (APP_ENV=production, its own gunicorn.conf.py and log
+    defaults), 4 workers; its output is discarded."""
 
     def __init__(self, code_dir, port, tmp):
         self.port = port
-        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "4",
-               "GUNICORN_ACCESS_LOG": "/dev/null", "GUNICORN_ERROR_LOG": "/dev/null",
-               "MEDIA_ROOT": str(tmp / "media"), "INSTANCE_PATH": str(tmp / "instance")}
-        env.pop("WEB_WORKER_CLASS", None)
+        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "4", "APP_ENV": "production",
+               "SESSION_COOKIE_SECURE": "0", "MEDIA_ROOT": str(tmp / "media"), "INSTANCE_PATH": str(tmp / "instance")}
+        for name in ("WEB_WORKER_CLASS", "GUNICORN_ACCESS_LOG", "GUNICORN_ERROR_LOG"):
+            env.pop(name, None)
         self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"],
                                         cwd=code_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60)
@@ -83,18 +86,13 @@ class Server:
     def cpu_seconds(self):
         """CPU time (user + system) used so far by the server's worker processes."""
         total = 0
-        for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                                  capture_output=True, text=True).stdout.split():
+        for pid in worker_pids(self.process):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_server(self.process)
 
 
 def measured(server, path, token, seconds):

@@ -78,7 +78,7 @@ def main():
             from flask_migrate import upgrade
 
             upgrade()
-            corporation = Corporation(name="Bench Co")
+            corporation = Corporation(name="Bench Co", activated_at=datetime.now(UTC))
             admin = User(corporation=corporation, email="admin@bench.example.com", role="admin")
             admin.set_password("bench-password-123")
             db.session.add_all([corporation, admin])

@@ -1,6 +1,6 @@
 """Benchmark of the stream route against nginx serving the same 1 GB file, all on 127.0.0.1.
 
-Starts nginx (origin + an offload front), the app under gunicorn (gthread, one worker) on a
+Starts nginx (origin + an offload front), the app under gunicorn (its gevent worker, one process) on a
 throwaway PostgreSQL database, logs in through the real form, and prints: throughput and time to
 first byte through the relay vs straight from nginx, the worker's RSS growth, the same with 4
 concurrent viewers, the latency of a cheap page during a stream, and the X-Accel offload mode.
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg2
@@ -136,26 +137,38 @@ def parallel_downloads(url, viewers, cookie=None):
 
 
 class Gunicorn:
-    """One gunicorn (gthread, 1 worker) running the app with the given settings."""
+    """One gunicorn (gunicorn.conf.py's gevent worker, 1 process) running the app with the given settings."""
 
     def __init__(self, env, port):
         self.port = port
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
             env={**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1",
-                 "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "/dev/null"},
+                 "GUNICORN_ACCESS_LOG": "/dev/null"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
     @property
     def worker_pid(self):
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                                  capture_output=True, text=True).stdout.split()
-        return int(children[0])
+        return worker_pids(self.process)[0]
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        stop_server(self.process)
+
+
+def worker_pids(process):
+    """Process ids of a gunicorn master's workers."""
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(process.pid)], capture_output=True, text=True)
+    return [int(pid) for pid in children.stdout.split()]
+
+
+def stop_server(process):
+    """Stop a server process (gunicorn lets running requests finish first), killing it after 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def login(base, email):
@@ -211,7 +224,7 @@ def setup_database(tmp, origin_port, size):
     app = create_app()
     with app.app_context():
         upgrade()
-        corporation = Corporation(name="Bench Co")
+        corporation = Corporation(name="Bench Co", activated_at=datetime.now(UTC))
         guest = User(corporation=corporation, email="viewer@bench.example", role="guest")
         guest.set_password(PASSWORD)
         relay = Video(corporation=corporation, title="1 GB", source_url=f"http://127.0.0.1:{origin_port}/big.mp4")
@@ -266,7 +279,7 @@ def main():
         stream_url = f"{base}/videos/{relay_id}/stream"
         curl(stream_url, cookie, "bytes=0-1023")  # warm up: first view, pooled connection
         curl(origin_url, None, "bytes=0-1023")
-        print(f"file: {args.size_mb} MB; nginx origin and gunicorn (gthread, 1 worker x 8 threads) on 127.0.0.1")
+        print(f"file: {args.size_mb} MB; nginx origin and gunicorn (gevent worker, 1 process) on 127.0.0.1")
         chunk = args.chunk_size or "default (STREAM_CHUNK_SIZE)"
         print(f"relay chunk size: {chunk}\n")
 

@@ -30,7 +30,17 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stream import BIN, ROOT, free_port, login, rss_kib, setup_database, wait_for  # noqa: E402
+from stream import (  # noqa: E402
+    BIN,
+    ROOT,
+    free_port,
+    login,
+    rss_kib,
+    setup_database,
+    stop_server,
+    wait_for,
+    worker_pids,
+)
 
 RATE = 625_000  # 5 Mbit/s
 ORIGIN_CONF = """
@@ -59,19 +69,13 @@ class Server:
                  "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "/dev/null",
                  "GUNICORN_ERROR_LOG": "/dev/null"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
     def rss_kib(self):
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
-                                  capture_output=True, text=True).stdout.split()
-        return sum(rss_kib(int(pid)) for pid in children)
+        return sum(rss_kib(pid) for pid in worker_pids(self.process))
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_server(self.process)
 
 
 async def open_stream(port, path, cookie, rcvbuf=64 * 1024):

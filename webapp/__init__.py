@@ -79,11 +79,18 @@ def register_caching(app):
 
 def register_extensions(app):
     """Bind the extension objects of webapp.core.extensions to this app."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": app.config["DATABASE_POOL_SIZE"],
+                                                   "max_overflow": app.config["DATABASE_MAX_OVERFLOW"],
+                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     db.init_app(app)
-    from webapp.core.database import ping_connections_when_idle
+    from sqlalchemy.orm import Session
+
+    from webapp.core.database import ping_connections_when_idle, refuse_writes_in_read_only_scopes
 
     with app.app_context():
         ping_connections_when_idle(db.engine)
+    refuse_writes_in_read_only_scopes(Session)
     render_as_batch = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=render_as_batch,
                      compare_type=True)

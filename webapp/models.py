@@ -126,6 +126,11 @@ class Corporation(TimestampMixin, db.Model):
         return f"<Corporation {self.id} {self.name!r}>"
 
 
+def hash_password(password: str) -> str:
+    """The stored form of a password (a member's, or one an admin chose for a pending member)."""
+    return generate_password_hash(password)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """A member of a corporation: an admin or a guest. The email is the login."""
 
@@ -164,7 +169,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return normalise_email(value)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -54,6 +54,9 @@ class Invitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(Timestamp)
     accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Set when an admin added the member with a password (the integration path): the member exists
+    # once the address's owner confirms it by link, and logs in with that password.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, nullable=False)
 
     corporation = relationship("Corporation")
@@ -62,6 +65,11 @@ class Invitation(db.Model):
     @validates("email")
     def normalise_email(self, key, value):
         return normalise_email(value)
+
+    @property
+    def password_preset(self) -> bool:
+        """Was the member added with a password by an admin (confirm only), rather than invited?"""
+        return self.password_hash is not None
 
 
 class AccountToken(db.Model):

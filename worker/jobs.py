@@ -61,6 +61,11 @@ def start_password_reset(email: str):
     return {"sent": password_reset.start_reset(email)}
 
 
+def resend_signup_confirmation(email: str):
+    """Send a new confirmation link when the address's sign-up still waits (the request answered 202 either way)."""
+    return {"sent": signup.resend_confirmation(email)}
+
+
 def purge_unconfirmed_signups():
     """Remove sign-ups left unconfirmed for SIGNUP_CONFIRM_HOURS, freeing their addresses and names."""
     removed = signup.purge_unconfirmed()

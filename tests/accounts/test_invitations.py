@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests import factories
 from tests.support.helpers import post_form
 from tests.support.mailbox import html_of, link_in, path_of, text_of
 from webapp.accounts import links
@@ -152,14 +151,3 @@ def test_admins_can_still_add_a_member_with_a_password(app, admin_client):
     page = admin_client.get("/members/").get_data(as_text=True)
     assert page.index("Invite a member") < page.index("add a member with a password")
     assert admin_client.get("/members/new").status_code == 200
-    assert factories.PASSWORD
-
-
-def test_creating_a_member_with_an_address_used_elsewhere_tells_its_owner(app, admin_client, other_admin, mailbox,
-                                                                          run_jobs):
-    """The password path must say the address is taken (it answers with the new member); its owner is told."""
-    response = post_form(admin_client, "/members/new", {"email": other_admin.email, "role": "guest",
-                                                        "password": NEW_PASSWORD}, page="/members/new")
-    assert response.status_code == 409
-    run_jobs()
-    assert mailbox.last(other_admin.email)["Subject"] == "Someone tried to use your address on Reelhouse"

@@ -1,6 +1,7 @@
 """Password rules: at least 10 characters and not one of the 10 000 most common, wherever a password is set."""
 import pytest
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from tests.factories import PASSWORD
 from tests.support.helpers import post_form
@@ -9,6 +10,7 @@ from webapp.accounts.passwords import common_passwords, password_problem
 from webapp.core.exceptions import ValidationFailed
 from webapp.core.extensions import db
 from webapp.models import Corporation, User
+from webapp.models_email import Invitation
 
 SHORT = "short-pw"
 # On the list in lower case; refused in any letter case.
@@ -61,10 +63,12 @@ def test_adding_a_member_refuses_weak_passwords(admin, password):
         add_member(admin, "new@initech.example.com", password, "guest")
     assert error.value.fields["password"]
     assert db.session.scalar(select(User).filter_by(email="new@initech.example.com")) is None
+    assert db.session.scalar(select(Invitation)) is None
 
 
 def test_adding_a_member_accepts_a_good_password(admin):
-    assert add_member(admin, "new@initech.example.com", GOOD, "guest").check_password(GOOD)
+    pending = add_member(admin, "new@initech.example.com", GOOD, "guest")
+    assert check_password_hash(pending.password_hash, GOOD)
 
 
 @pytest.mark.parametrize("password", [SHORT, "Basketball"])

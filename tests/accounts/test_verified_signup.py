@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tests.support.helpers import post_form, post_login_form
 from tests.support.mailbox import link_in, path_of, text_of
-from webapp.accounts import signup
+from webapp.accounts import links, signup
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Corporation, User
@@ -35,7 +35,7 @@ def test_the_company_is_active_once_the_admin_confirms(app, client, mailbox, run
     assert response.status_code == 200 and "Check your e-mail" in response.get_data(as_text=True)
     corporation = db.session.scalar(select(Corporation).where(Corporation.name == "Hooli"))
     assert corporation.activated_at is None
-    assert post_login_form(client, "gavin@hooli.example.com", PASSWORD).status_code == 401
+    assert post_login_form(client, "gavin@hooli.example.com", PASSWORD).status_code == 403  # not yet: confirm first
 
     run_jobs()
     message = mailbox.last("gavin@hooli.example.com")
@@ -133,3 +133,108 @@ def test_expired_and_tampered_confirmation_links_are_refused(app, client, mailbo
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert client.post(f"{SIGN_UP}/confirm", json={"token": token}).get_json()["error"]["code"] == "token_expired"
+
+
+def test_the_right_password_of_an_unconfirmed_sign_up_says_to_confirm_and_offers_a_new_link(
+        app, client, mailbox, run_jobs):
+    client.post(SIGN_UP, json=api_body())
+    wrong = post_login_form(client, "gavin@hooli.example.com", "not-the-password-at-all")
+    assert wrong.status_code == 401 and "Wrong email or password." in wrong.get_data(as_text=True)
+    right = post_login_form(client, "gavin@hooli.example.com", PASSWORD)
+    page = right.get_data(as_text=True)
+    assert right.status_code == 403
+    assert "Confirm your address first: we sent a link to gavin@hooli.example.com." in page
+    assert 'action="/signup/resend"' in page and "Send the link again" in page
+    api = client.post("/api/v1/auth/login", json={"email": "gavin@hooli.example.com", "password": PASSWORD})
+    assert api.status_code == 403 and api.get_json()["error"]["code"] == "address_unconfirmed"
+    api_wrong = client.post("/api/v1/auth/login", json={"email": "gavin@hooli.example.com", "password": "nope-nope"})
+    assert api_wrong.status_code == 401
+
+    run_jobs()
+    first = link_in(mailbox.last("gavin@hooli.example.com"))
+    resent = post_form(client, "/signup/resend", {"email": "gavin@hooli.example.com"})  # the login page's button
+    assert resent.status_code == 200 and "a new link is on its way" in resent.get_data(as_text=True)
+    run_jobs()
+    second = link_in(mailbox.last("gavin@hooli.example.com"))
+    assert mailbox.last("gavin@hooli.example.com")["Subject"] == "Confirm the sign-up of Hooli on Reelhouse"
+    assert client.get(path_of(first)).status_code == 400  # the older link stops working
+    assert post_form(client, path_of(second), page=path_of(second)).status_code == 302
+    assert "Hooli" in client.get("/").get_data(as_text=True)
+
+
+def test_asking_for_a_new_link_answers_the_same_for_every_address(app, admin, client, mailbox, run_jobs, caplog):
+    assert "Didn't get the mail?" in page_sign_up(client).get_data(as_text=True)
+    assert 'value="gavin@hooli.example.com"' in client.get(
+        "/signup/resend?email=gavin@hooli.example.com").get_data(as_text=True)
+    answers = [client.post(f"{SIGN_UP}/confirm/resend", json={"email": email})
+               for email in ("gavin@hooli.example.com", "nobody@hooli.example.com", admin.email)]
+    assert {a.status_code for a in answers} == {202} and len({str(a.get_json()) for a in answers}) == 1
+    pages = [post_form(app.test_client(), "/signup/resend", {"email": email}, page="/signup/resend")
+             for email in ("gavin@hooli.example.com", "nobody@hooli.example.com")]
+
+    def shown(response, email):
+        main = response.get_data(as_text=True).split("<main")[1].split("</main>")[0]
+        return re.sub(r'name="csrf_token"[^>]*', "", main).replace(email, "EMAIL")
+
+    assert shown(pages[0], "gavin@hooli.example.com") == shown(pages[1], "nobody@hooli.example.com")
+    mailbox.clear()
+    with caplog.at_level("INFO"):
+        run_jobs()
+    # The pending sign-up gets its links (the sign-up's own, then one per request); the others nothing.
+    assert len(mailbox.to("gavin@hooli.example.com")) == 3
+    assert mailbox.to("nobody@hooli.example.com") == [] and mailbox.to(admin.email) == []
+    assert "no sign-up waiting for n***@hooli.example.com" in caplog.text
+    tokens = [link_in(m).split("token=")[1] for m in mailbox.to("gavin@hooli.example.com")]
+    for older in tokens[:2]:
+        assert client.post(f"{SIGN_UP}/confirm", json={"token": older}).status_code == 400
+    assert client.post(f"{SIGN_UP}/confirm", json={"token": tokens[2]}).status_code == 200
+
+
+def test_a_new_link_expires_with_the_sign_up_itself(app, client, mailbox, run_jobs):
+    client.post(SIGN_UP, json=api_body())
+    corporation = db.session.scalar(select(Corporation))
+    corporation.created_at = utcnow() - timedelta(hours=47, minutes=30)
+    db.session.commit()
+    run_jobs()
+    assert signup.resend_confirmation("gavin@hooli.example.com") is True
+    run_jobs()
+    message = mailbox.last("gavin@hooli.example.com")
+    assert "valid for 1 hours" in text_of(message) or "1 hour" in text_of(message)
+    row = signup.check_confirmation(link_in(message).split("token=")[1])
+    assert row.expires_at <= corporation.created_at + timedelta(hours=48)
+    corporation.created_at = utcnow() - timedelta(hours=49)
+    db.session.commit()
+    assert signup.resend_confirmation("gavin@hooli.example.com") is False
+
+
+def test_new_links_are_throttled_per_address_and_per_ip(app, client):
+    app.config.update(CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS="2 per hour", CONFIRM_RESEND_RATE_LIMIT_PER_IP="3 per hour")
+    url = f"{SIGN_UP}/confirm/resend"
+    assert client.post(url, json={"email": "a@hooli.example.com"},
+                       environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 202
+    page = post_form(client, "/signup/resend", {"email": "A@hooli.example.com"}, page="/signup/resend",
+                     environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    assert page.status_code == 200
+    third = client.post(url, json={"email": "a@hooli.example.com"}, environ_base={"REMOTE_ADDR": "192.0.2.3"})
+    assert third.status_code == 429 and "Retry-After" in third.headers
+    for n in range(3):
+        assert client.post(url, json={"email": f"x{n}@hooli.example.com"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 202
+    assert client.post(url, json={"email": "x9@hooli.example.com"},
+                       environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code == 429
+
+
+def test_confirmation_links_of_a_removed_admin_or_naming_another_company_are_refused(app, admin, client, mailbox,
+                                                                                      run_jobs):
+    client.post(SIGN_UP, json=api_body())
+    run_jobs()
+    token = link_in(mailbox.last("gavin@hooli.example.com")).split("token=")[1]
+    claims = links._serializer("confirm").loads(token)
+    foreign = links.make_token("confirm", claims["i"], claims["n"], u=claims["u"], c=admin.corporation_id)
+    assert client.post(f"{SIGN_UP}/confirm", json={"token": foreign}).get_json()["error"]["code"] == "invalid_token"
+    founder = db.session.scalar(select(User).where(User.email == "gavin@hooli.example.com"))
+    founder.deleted_at = utcnow()
+    db.session.commit()
+    assert client.post(f"{SIGN_UP}/confirm", json={"token": token}).get_json()["error"]["code"] == "invalid_token"
+    db.session.expire_all()
+    assert db.session.scalar(select(Corporation.activated_at).where(Corporation.name == "Hooli")) is None

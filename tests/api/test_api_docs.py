@@ -20,11 +20,13 @@ EXPECTED_OPERATIONS = {
     ("get", "/api/v1/invitations"), ("post", "/api/v1/invitations"),
     ("delete", "/api/v1/invitations/{invitation_id}"), ("post", "/api/v1/invitations/{invitation_id}/resend"),
     ("post", "/api/v1/invitations/accept"), ("post", "/api/v1/corporations/confirm"),
+    ("post", "/api/v1/invitations/confirm"), ("post", "/api/v1/corporations/confirm/resend"),
 }
 PUBLIC = {("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/refresh"), ("post", "/api/v1/auth/logout"),
           ("post", "/api/v1/corporations"), ("get", "/healthz"), ("get", "/readyz"),
           ("post", "/api/v1/auth/password-reset"), ("post", "/api/v1/auth/password-reset/confirm"),
-          ("post", "/api/v1/invitations/accept"), ("post", "/api/v1/corporations/confirm")}
+          ("post", "/api/v1/invitations/accept"), ("post", "/api/v1/corporations/confirm"),
+          ("post", "/api/v1/invitations/confirm"), ("post", "/api/v1/corporations/confirm/resend")}
 
 
 def operations(spec):

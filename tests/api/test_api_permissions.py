@@ -11,7 +11,7 @@ MATRIX = [
     ("delete", "/api/v1/corporations/{corporation}", None, (401, 403, 204, 404)),
     ("get", "/api/v1/users", None, (401, 403, 200, 200)),
     ("post", "/api/v1/users", {"email": "new@example.com", "password": "long-enough-pw", "role": "guest"},
-     (401, 403, 201, 201)),
+     (401, 403, 202, 202)),
     ("get", "/api/v1/users/{guest}", None, (401, 200, 200, 404)),
     ("get", "/api/v1/users/{admin}", None, (401, 403, 200, 404)),
     ("patch", "/api/v1/users/{guest}", {"role": "admin"}, (401, 403, 200, 404)),

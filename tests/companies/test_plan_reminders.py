@@ -51,6 +51,8 @@ def test_each_reminder_is_sent_once_across_reruns_and_days(app, paid_company, ma
     assert len(subjects_by_day[-1]) == 2 and len(subjects_by_day[0]) == 2 and len(subjects_by_day[1]) == 3
     korean = [m["Subject"].strip() for m in mailbox.to("cfo@paidco.example.com")]
     assert len(korean) == 3 and all("Paidco" in s and "유료 플랜" in s for s in korean)
+    assert all("유료 플랜" in text_of(m) and "플랜 관리:" in text_of(m)
+               for m in mailbox.to("cfo@paidco.example.com"))  # the bodies too, not only the subjects
     assert mailbox.to("viewer@paidco.example.com") == []
     lapsed = mailbox.to("owner@paidco.example.com")[-1]
     assert "March 10, 2027" in text_of(lapsed) and link_in_plain(lapsed).endswith("/plan/")

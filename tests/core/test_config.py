@@ -1,4 +1,5 @@
 """Configuration comes from the environment; production refuses to start without its secrets."""
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,17 @@ def test_media_is_kept_on_the_local_disk_unless_told_otherwise(monkeypatch):
     config = DevelopmentConfig()
     assert (config.STORAGE_BACKEND, config.S3_REGION, config.S3_PART_SIZE_MB, config.S3_PRESIGN_TTL) == (
         "local", "us-east-1", 8, 60)
+
+
+@pytest.mark.parametrize(("environment", "access_log"), [
+    ({"APP_ENV": "production"}, None),  # the app's JSON request log says it all
+    ({"APP_ENV": "development"}, "-"),
+    ({"APP_ENV": "production", "GUNICORN_ACCESS_LOG": "-"}, "-"),
+    ({"APP_ENV": "development", "GUNICORN_ACCESS_LOG": ""}, None),
+    ({"APP_ENV": "production", "GUNICORN_ACCESS_LOG": "/var/log/access.log"}, "/var/log/access.log"),
+])
+def test_gunicorns_access_log_is_off_in_production_unless_asked_for(monkeypatch, environment, access_log):
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] == access_log

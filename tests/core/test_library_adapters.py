@@ -6,14 +6,21 @@ request log losing its user, the API docs losing their tags, the worker or sched
 import signal
 
 import pytest
-from flask import session
+from flask import Flask, session
 from flask_jwt_extended import verify_jwt_in_request
 from flask_login import current_user
+from flask_talisman import Talisman
 from rq import Queue, Worker
 from rq.exceptions import StopRequested
 
 from webapp.accounts.sessions import open_session
-from webapp.core.compat import decoded_access_token, forget_limiter_outage, loaded_login_user
+from webapp.core.compat import (
+    RouteLimiter,
+    SiteWideTalisman,
+    decoded_access_token,
+    forget_limiter_outage,
+    loaded_login_user,
+)
 from webapp.core.extensions import db, limiter
 from worker.compat import StoppableScheduler, create_job, shutdown_requested
 
@@ -100,3 +107,44 @@ def test_rq_scheduler_lets_a_subclass_install_the_signal_handlers_when_it_runs(r
 
     Recording(queue_name="pinned", connection=redis_conn, interval=1).run(burst=True)
     assert calls == ["installed"]
+
+
+def limited_app(route_limiter):
+    """A bare Flask app with an undecorated route and a route limited to 1 per minute."""
+    bare = Flask(__name__)
+    bare.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_HEADERS_ENABLED=True)
+    route_limiter.init_app(bare)
+    bare.add_url_rule("/open", "open", lambda: "ok")
+    bare.add_url_rule("/limited", "limited", route_limiter.limit("1 per minute")(lambda: "ok"))
+    return bare.test_client()
+
+
+def test_flask_limiter_checks_view_limits_in_the_view_and_app_wide_ones_in_its_hook():
+    route_only = RouteLimiter(key_func=lambda: "one-client")
+    client = limited_app(route_only)
+    assert not route_only.limits_every_request()  # so its before-request hook does nothing
+    first = client.get("/limited")
+    assert first.status_code == 200 and first.headers["X-RateLimit-Limit"] == "1"  # after-request hook runs
+    assert client.get("/limited").status_code == 429
+    assert {client.get("/open").status_code for _ in range(5)} == {200}
+    app_wide = RouteLimiter(key_func=lambda: "one-client", application_limits=["2 per minute"])
+    client = limited_app(app_wide)
+    assert app_wide.limits_every_request()
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_site_wide_talisman_sends_what_flask_talisman_sends_on_every_response():
+    def headers_of(talisman_class, url):
+        bare = Flask(__name__)
+        bare.add_url_rule("/", "index", lambda: "ok")
+        talisman_class(bare, force_https=False, content_security_policy={"default-src": "'self'"},
+                       permissions_policy={"camera": "()"}, frame_options="DENY", referrer_policy="same-origin")
+        with bare.test_client() as client:
+            responses = [client.get(url) for _ in range(2)]
+        assert responses[0].headers == responses[1].headers
+        return {name: value for name, value in responses[0].headers if name not in ("Content-Length",)}
+
+    for url in ("http://localhost/", "https://localhost/"):
+        assert headers_of(SiteWideTalisman, url) == headers_of(Talisman, url)
+    assert "Strict-Transport-Security" in headers_of(SiteWideTalisman, "https://localhost/")
+    assert "Strict-Transport-Security" not in headers_of(SiteWideTalisman, "http://localhost/")

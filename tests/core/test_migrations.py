@@ -102,7 +102,7 @@ def test_on_sqlite_too_one_active_user_per_email_while_removed_ones_keep_theirs(
         db.engine.dispose()
 
 
-REASON_ROWS = [  # status, status_detail before 0016 -> (status_reason, status_params) after
+REASON_ROWS = [  # status, status_detail before 0017 -> (status_reason, status_params) after
     (("failed", "The file has sound only, no picture: add a video with a picture."), ("sound_only", None)),
     (("failed", "The video source answered with HTTP status 404."), ("http_status", {"status": 404})),
     (("failed", "H.265/HEVC video does not play in most browsers: convert it to H.264 (MP4) or VP9 (WebM)."),
@@ -125,9 +125,9 @@ def json_value(value):
 
 
 def reasons_and_posters_are_migrated():
-    """0016: written-out reasons become codes (English and Korean wording), unknown text is kept; a
+    """0017: written-out reasons become codes (English and Korean wording), unknown text is kept; a
     poster is the admin's when an audit event says so after the last probe; downgrade writes English."""
-    upgrade(revision="0015_watching")
+    upgrade(revision="0016_members_added_pending")
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO corporations (id, name, plan, created_at, updated_at) "
                           "VALUES (1, 'Old Co', 'free', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
@@ -151,7 +151,7 @@ def reasons_and_posters_are_migrated():
                                  "ORDER BY id")).all()
     assert [(row[0], json_value(row[1])) for row in rows] == [after for _, after in REASON_ROWS]
     assert [(row[2], row[3]) for row in rows][5:] == [("auto", None), ("frame", 4.5), ("upload", None)]
-    downgrade(revision="0015_watching")
+    downgrade(revision="0016_members_added_pending")
     with db.engine.begin() as conn:
         details = conn.execute(text("SELECT status_detail FROM videos ORDER BY id")).scalars().all()
     assert details[1] == "The video source answered with HTTP status 404."

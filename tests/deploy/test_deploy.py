@@ -95,29 +95,61 @@ def mounts(service) -> list[tuple]:
     return result
 
 
+REQUIRED_SETTINGS = "SECRET_KEY=k\nPOSTGRES_PASSWORD=p\nMINIO_ROOT_PASSWORD=m\nAWS_SECRET_ACCESS_KEY=a\n"
+
+
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
 def test_compose_gives_nginx_every_setting_its_templates_use(tmp_path):
-    settings = "SECRET_KEY=k\nPOSTGRES_PASSWORD=p\nMAX_UPLOAD_MB=300\nPLAYBACK_URL_TTL=77\n"
+    settings = REQUIRED_SETTINGS + "MAX_UPLOAD_MB=300\nPLAYBACK_URL_TTL=77\n"
     services = yaml.safe_load(compose(tmp_path, settings, "config").stdout)["services"]
     nginx_env = services["nginx"]["environment"]
 
     config = render_nginx_config(tmp_path / "nginx", nginx_env)  # fails on any setting left unset
     assert "client_max_body_size 307264k;" in config.read_text()  # 300 MB + 64 KiB, as the app allows
-    assert "server web:8000;" in config.read_text()
+    assert "server web:8000 max_fails=2 fail_timeout=10s;" in config.read_text()
     for name in ("web", "worker", "scheduler", "migrate"):
         assert services[name]["environment"]["MEDIA_ROOT"] == nginx_env["MEDIA_ROOT"]
         assert services[name]["environment"]["MAX_UPLOAD_MB"] == nginx_env["MAX_UPLOAD_MB"]
+        assert services[name]["environment"]["S3_ENDPOINT_URL"] == nginx_env["S3_ENDPOINT_URL"]
+        assert services[name]["environment"]["S3_BUCKET"] == nginx_env["S3_BUCKET"]
         assert services[name]["environment"]["PLAYBACK_URL_TTL"] == "77"  # any setting passes from .env
     assert ("media", "/srv/media", True) in mounts(services["nginx"])
     assert ("media", "/srv/media", False) in mounts(services["web"])
-    assert services["scheduler"]["deploy"]["replicas"] == 1
 
 
 @pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
-def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
-    result = compose(tmp_path, "POSTGRES_PASSWORD=only-the-database-password\n", "config", "-q")
+def test_compose_runs_replicas_on_shared_object_storage(tmp_path):
+    services = yaml.safe_load(compose(tmp_path, REQUIRED_SETTINGS, "config").stdout)["services"]
+
+    assert services["web"]["deploy"]["replicas"] == 2
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["scheduler"]["deploy"]["replicas"] == 1
+    app_env = services["web"]["environment"]
+    assert app_env["STORAGE_BACKEND"] == "s3"
+    assert app_env["S3_ENDPOINT_URL"] == "http://minio:9000"
+    # the app's own key is the one minio-setup creates and allows the bucket
+    setup_env = services["minio-setup"]["environment"]
+    for name in ("S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        assert setup_env[name] == app_env[name] == services["worker"]["environment"][name]
+    assert setup_env["MINIO_ROOT_PASSWORD"] == services["minio"]["environment"]["MINIO_ROOT_PASSWORD"] == "m"
+    assert app_env["MINIO_ROOT_PASSWORD"] == ""  # the app never holds MinIO's administrator key
+    assert (REPO / "deploy" / "minio-setup.sh").exists()
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["minio-setup"] == {"condition": "service_completed_successfully"}
+    assert "ports" not in services["minio"]  # reached by the app and nginx only
+
+    scaled = yaml.safe_load(compose(tmp_path, REQUIRED_SETTINGS + "WEB_REPLICAS=4\nWORKER_REPLICAS=3\n",
+                                    "config").stdout)["services"]
+    assert (scaled["web"]["deploy"]["replicas"], scaled["worker"]["deploy"]["replicas"]) == (4, 3)
+
+
+@pytest.mark.skipif(DOCKER_COMPOSE is None, reason="docker-compose is not installed")
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "MINIO_ROOT_PASSWORD", "AWS_SECRET_ACCESS_KEY"])
+def test_compose_refuses_to_start_without_a_secret(tmp_path, missing):
+    settings = "".join(line + "\n" for line in REQUIRED_SETTINGS.splitlines() if not line.startswith(missing))
+    result = compose(tmp_path, settings, "config", "-q")
     assert result.returncode != 0
-    assert "set SECRET_KEY in .env" in result.stderr
+    assert f"set {missing} in .env" in result.stderr
 
 
 # --- the running stack ---------------------------------------------------------------------------

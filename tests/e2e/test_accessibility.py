@@ -24,7 +24,7 @@ from webapp.accounts import links
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
 from webapp.media.reasons import Reason
-from webapp.models import User, Video, VideoView
+from webapp.models import User, Video, VideoView, hash_password
 from webapp.models_email import AccountToken
 from webapp.videos import poster_services, processing
 from webapp.videos.caption_services import add_caption
@@ -68,16 +68,21 @@ def walk_data(corporation, admin, guest, origin):
     factories.make_invitation(corporation, email="pending@initech.example.com", invited_by=admin)
     invitation = factories.make_invitation(corporation, email="invitee@initech.example.com", invited_by=admin)
     nonce, invitation.nonce_hash = links.new_nonce()
+    added = factories.make_invitation(corporation, email="integration@initech.example.com", invited_by=admin)
+    added.password_hash = hash_password("admin-chosen-password")  # added with a password: confirm only
+    added_nonce, added.nonce_hash = links.new_nonce()
     db.session.commit()
     token = links.make_token("invitation", invitation.id, nonce, c=corporation.id)
-    return {"video": playable, "newco_admin": newco_admin, "invitation_token": token}
+    added_token = links.make_token("invitation", added.id, added_nonce, c=corporation.id)
+    return {"video": playable, "newco_admin": newco_admin, "invitation_token": token, "added_token": added_token}
 
 
 def signup_token(app):
     """A working confirmation link for the sign-up the walk just sent (its mail is not read here)."""
     db.session.expire_all()
     admin = db.session.scalar(select(User).where(User.email == "founder@walkco.example.com"))
-    row = db.session.scalar(select(AccountToken).where(AccountToken.user_id == admin.id))
+    row = db.session.scalar(select(AccountToken).where(AccountToken.user_id == admin.id, AccountToken.used_at.is_(None))
+                            .order_by(AccountToken.id.desc()))
     nonce, row.nonce_hash = links.new_nonce()
     db.session.commit()
     return links.make_token("confirm", row.id, nonce, u=admin.id, c=admin.corporation_id)
@@ -172,6 +177,19 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     page.get_by_label("Repeat the password").fill("walkco-founder-password")
     page.get_by_role("button", name="Create company").click()
     walk.check(page, "signup-sent")
+    page.get_by_role("link", name="Didn't get the mail?").click()
+    walk.check(page, "resend-confirmation")
+    page.get_by_label("Email").fill("")
+    page.get_by_role("button", name="Send me a new link").click()
+    walk.check(page, "resend-confirmation-failed")
+    page.get_by_label("Email").fill("founder@walkco.example.com")
+    page.get_by_role("button", name="Send me a new link").click()
+    walk.check(page, "resend-confirmation-sent")
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill("founder@walkco.example.com")
+    page.get_by_label("Password").fill("walkco-founder-password")
+    page.get_by_role("button", name="Log in").click()
+    walk.check(page, "login-unconfirmed")
     page.goto(f"{base}/signup/confirm?token={signup_token(app)}")
     walk.check(page, "confirm-signup")
     page.goto(f"{base}/no-such-page")
@@ -189,6 +207,8 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     walk.check(page, "accept-invitation")
     page.locator("main form [type=submit]").click()
     walk.check(page, "accept-invitation-failed")
+    page.goto(f"{base}/invitations/accept?token={walk_data['added_token']}")
+    walk.check(page, "confirm-added-member")
     page.goto(f"{base}/docs")
     page.locator(".swagger-ui .info").wait_for()
     walk.check(page, "api-docs", exclude_rules=SWAGGER_UI_FAULTS)

@@ -53,8 +53,9 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     page.get_by_label("Role").select_option("guest")
     page.get_by_label("Initial password").fill(PASSWORD)
     page.get_by_role("button", name="Add member").click()
-    expect(flash(page)).to_have_text(f"{GUEST_EMAIL} was added as guest.")
-    expect(page.get_by_role("row", name=re.compile(GUEST_EMAIL))).to_be_visible()
+    expect(flash(page)).to_contain_text(f"{GUEST_EMAIL} was added as guest, pending: we sent the address a link")
+    expect(page.get_by_role("row", name=re.compile(GUEST_EMAIL))).to_contain_text("added with a password")
+    run_jobs()  # the mail asking the guest to confirm the address (before any video job is queued)
     screenshot("members")
 
     # Upload a video: the progress bar follows the bytes.
@@ -118,8 +119,12 @@ def test_admin_journey(page, live_server, origin, big_mp4, screenshot, browser_l
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()
     screenshot("account")
 
-    # The guest logs in and sees both videos in the library, and no admin pages.
+    # The guest confirms the address from the mail, logs in with the admin's password and sees both
+    # videos in the library, and no admin pages.
     page.get_by_role("button", name="Log out", exact=True).click()
+    page.goto(base + path_of(link_in(mailbox.last(GUEST_EMAIL))))
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(flash(page)).to_contain_text("Log in with the password your admin gave you")
     browser_login(GUEST_EMAIL)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(["Library", "My account"])

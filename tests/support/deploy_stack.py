@@ -14,7 +14,7 @@ import requests
 
 from config import TestingConfig
 from tests.conftest import empty_all_tables
-from tests.support.processes import ROOT, Process, ThrowawayRedis, free_port
+from tests.support.processes import ROOT, Process, ThrowawayRedis, free_port, procfile_command
 from webapp import create_app
 
 NGINX_DIR = ROOT / "nginx"
@@ -25,14 +25,17 @@ NGINX_TEMPLATES = ("nginx.conf", "offload.conf")
 def render_nginx_config(target_dir: Path, settings: dict) -> Path:
     """Render the nginx templates into target_dir as the nginx image does; return nginx.conf's path.
 
-    body-size.envsh is sourced first, then envsubst replaces only the names set in the environment.
+    The *.envsh files are sourced first (in name order, as the image's entrypoint does), then
+    envsubst replaces only the names set in the environment.
     """
     target_dir.mkdir(parents=True, exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **settings}
-    script = '. "$1" && envsubst "$(printf \'${%s} \' $(env | cut -d= -f1))" < "$2" > "$3"'
+    script = ('for f in "$@"; do . "$f" || exit 1; done && '
+              'envsubst "$(printf \'${%s} \' $(env | cut -d= -f1))" < "$TEMPLATE" > "$TARGET"')
+    sourced = [str(path) for path in sorted(NGINX_DIR.glob("*.envsh"))]
     for name in NGINX_TEMPLATES:
-        subprocess.run(["sh", "-c", script, "sh", str(NGINX_DIR / "body-size.envsh"),
-                        str(NGINX_DIR / name), str(target_dir / name)], env=env, check=True)
+        subprocess.run(["sh", "-c", script, "sh", *sourced], check=True,
+                       env={**env, "TEMPLATE": str(NGINX_DIR / name), "TARGET": str(target_dir / name)})
         left = re.findall(r"\$\{[A-Z_]+\}", (target_dir / name).read_text())
         assert not left, f"{name}: template variables not set: {left}"
     return target_dir / "nginx.conf"
@@ -67,16 +70,21 @@ def storage_settings(settings: dict) -> dict:
 
 @contextlib.contextmanager
 def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_accel_redirect=True,
-                  processes=("web", "worker", "scheduler"), nginx_in_front=True, **settings):
+                  processes=("web", "worker", "scheduler"), nginx_in_front=True, web_replicas=1, **settings):
     """gunicorn (gunicorn.conf.py, APP_ENV=production) against the run's database and a throwaway
     Redis, the other Procfile `processes`, and nginx in front (unless `nginx_in_front` is false:
     then `url` is gunicorn's own); yields where everything is, inside an app context of a setup app
-    on the same database and media (tables emptied at the end)."""
+    on the same database and media (tables emptied at the end).
+
+    `web_replicas` > 1 starts more gunicorn servers like the first (processes "web-2", ...; the
+    addresses of all are `web_urls`), all in nginx's upstream, as compose runs `web` with replicas."""
     logs, media = root / "logs", root / "media"
     logs.mkdir()
     media.mkdir()
     redis = ThrowawayRedis().start()
-    web_port, nginx_port = free_port(), free_port()
+    web_ports, nginx_port = [free_port() for _ in range(web_replicas)], free_port()
+    web_port = web_ports[0]
+    web_names = ["web", *(f"web-{number}" for number in range(2, web_replicas + 1))]
     env = {
         "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
         "LANG": "C.UTF-8",
@@ -97,6 +105,10 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
         **settings,
     }
     started = {name: Process(name, env, logs) for name in processes}
+    for name, port in zip(web_names[1:], web_ports[1:]):
+        started[name] = Process(name, {**env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                                       "GUNICORN_ACCESS_LOG": str(logs / f"gunicorn-access-{name}.log")},
+                                logs, command=procfile_command("web"))
     nginx = None
     setup_app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, "MEDIA_ROOT": str(media),
                                            "REDIS_URL": redis.url, "MAX_UPLOAD_MB": max_upload_mb,
@@ -104,16 +116,19 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
                                            # signed playback URLs and tokens made here are valid there
                                            "SECRET_KEY": env["SECRET_KEY"], "JWT_SECRET_KEY": env["SECRET_KEY"]})
     try:
-        web_url = f"http://127.0.0.1:{web_port}"
-        wait_for_http(f"{web_url}/healthz", started["web"])
+        web_urls = [f"http://127.0.0.1:{port}" for port in web_ports]
+        web_url = web_urls[0]
+        for url, name in zip(web_urls, web_names):
+            wait_for_http(f"{url}/healthz", started[name])
         if not nginx_in_front:
             with setup_app.app_context():
-                yield SimpleNamespace(url=web_url, web_url=web_url, redis=redis, processes=started, nginx=None,
-                                      logs=logs, media=media, app=setup_app, origin=origin_server, run_dir=None)
+                yield SimpleNamespace(url=web_url, web_url=web_url, web_urls=web_urls, redis=redis,
+                                      processes=started, nginx=None, logs=logs, media=media, app=setup_app,
+                                      origin=origin_server, run_dir=None)
             return
         config = render_nginx_config(root / "nginx", {
             "NGINX_LISTEN": f"127.0.0.1:{nginx_port}",
-            "WEB_UPSTREAM": f"127.0.0.1:{web_port}",
+            "WEB_UPSTREAM": " ".join(f"127.0.0.1:{port}" for port in web_ports),
             "STATIC_ROOT": str(ROOT / "static"),
             "MEDIA_ROOT": str(media),
             "MAX_UPLOAD_MB": str(max_upload_mb),
@@ -125,8 +140,9 @@ def running_stack(database_url, origin_server, root: Path, max_upload_mb=2, x_ac
         url = f"http://127.0.0.1:{nginx_port}"
         wait_for_http(f"{url}/healthz", nginx)
         with setup_app.app_context():
-            yield SimpleNamespace(url=url, web_url=web_url, redis=redis, processes=started, nginx=nginx, logs=logs,
-                                  media=media, app=setup_app, origin=origin_server, run_dir=root / "nginx")
+            yield SimpleNamespace(url=url, web_url=web_url, web_urls=web_urls, redis=redis, processes=started,
+                                  nginx=nginx, logs=logs, media=media, app=setup_app, origin=origin_server,
+                                  run_dir=root / "nginx")
     finally:
         for process in [nginx, *started.values()]:
             if process:

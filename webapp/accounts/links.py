@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 
 from webapp.core.clock import utcnow
 from webapp.core.exceptions import ValidationFailed
@@ -92,3 +93,17 @@ def account_token(purpose: str, kind: str, token, ttl: timedelta, member_ok) -> 
     if row.expires_at <= utcnow():
         raise expired()
     return row
+
+
+def issue_account_token(purpose: str, kind: str, user, expires_at) -> str:
+    """A new single-use `purpose` link of `kind` for the member, valid until `expires_at`; their older
+    unused links of that kind stop working. Its token (a step of a unit of work)."""
+    db.session.execute(update(AccountToken)
+                       .where(AccountToken.user_id == user.id, AccountToken.purpose == kind,
+                              AccountToken.used_at.is_(None))
+                       .values(used_at=utcnow()))
+    nonce, nonce_hash = new_nonce()
+    row = AccountToken(user_id=user.id, purpose=kind, nonce_hash=nonce_hash, expires_at=expires_at)
+    db.session.add(row)
+    db.session.flush()
+    return make_token(purpose, row.id, nonce, u=user.id, c=user.corporation_id)

@@ -1,49 +1,28 @@
-"""Member use cases: add, change role, set passwords, remove. The last-admin rule is kept under a row lock."""
+"""Member use cases: add (pending until confirmed), change role, set passwords, remove.
+
+The last-admin rule is kept under a row lock."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from webapp.accounts import sessions
-from webapp.accounts.emails import checked_email
+from webapp.accounts import invitations, sessions
 from webapp.accounts.passwords import check_password_rules
-from webapp.accounts.services import email_taken
-from webapp.core import mail
 from webapp.core.clock import utcnow
-from webapp.core.exceptions import Conflict, LastAdmin, NotAllowed, ValidationFailed
+from webapp.core.exceptions import LastAdmin, NotAllowed, ValidationFailed
 from webapp.core.extensions import db
 from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
 from webapp.models import ROLE_ADMIN, ROLES, User
+from webapp.models_email import Invitation
 
 
-def add_member(actor: User, email: str, password: str, role: str) -> User:
-    """An admin adds a member to their own corporation."""
-    _check_role(role)
-    check_password_rules(password)
-    email = checked_email(email)
-    if email_taken(email):
-        _tell_the_owner(actor, email)
-        raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]})
-    try:
-        with unit_of_work():
-            member = User(corporation_id=actor.corporation_id, email=email, role=role)
-            member.set_password(password)
-            db.session.add(member)
-            db.session.flush()
-            audit.record(actor.corporation_id, actor, "member.added", member, email=email, role=role)
-    except IntegrityError:
-        raise Conflict(_("That email is already registered."), fields={"email": [_("Already registered.")]}) from None
-    return member
+def add_member(actor: User, email: str, password: str, role: str) -> Invitation:
+    """An admin adds a member with a password they chose (the integration path).
 
-
-def _tell_the_owner(actor: User, email: str) -> None:
-    """Creating a member with a password has to say that the address is taken (it answers with the new
-    member); the owner of an address in another company is told that someone tried (invitations
-    answer the same either way: webapp/accounts/invitations.py)."""
-    owner = db.session.scalar(select(User).where(User.email == email, User.deleted_at.is_(None)))
-    if owner is not None and owner.corporation_id != actor.corporation_id:
-        mail.enqueue("someone_tried", owner.email, owner.locale or owner.corporation.locale,
-                     {"company": actor.corporation.name, "what": "invitation"})
+    The member is pending until the address's owner confirms it by the mailed link: an invitation
+    carrying the password hash, listed, re-sent and revoked like the others. The answer is the same
+    whether or not the address has an account in another company (webapp/accounts/invitations.py).
+    """
+    return invitations.invite(actor, email, role, password=password)
 
 
 def change_role(actor: User, member: User, role: str) -> User:

@@ -44,17 +44,8 @@ def start_reset(email: str) -> bool:
     if user is None or not user.is_active:
         log.info("password reset: no active account for %s; nothing sent", mail.mask(email))
         return False
-    now = utcnow()
     with unit_of_work():
-        db.session.execute(update(AccountToken)
-                           .where(AccountToken.user_id == user.id, AccountToken.purpose == TOKEN_RESET,
-                                  AccountToken.used_at.is_(None))
-                           .values(used_at=now))
-        nonce, nonce_hash = links.new_nonce()
-        row = AccountToken(user_id=user.id, purpose=TOKEN_RESET, nonce_hash=nonce_hash, expires_at=now + _ttl())
-        db.session.add(row)
-        db.session.flush()
-        token = links.make_token("reset", row.id, nonce, u=user.id, c=user.corporation_id)
+        token = links.issue_account_token("reset", TOKEN_RESET, user, utcnow() + _ttl())
         mail.send_after_commit("password_reset", user.email, user_locale(user),
                                minutes=current_app.config["RESET_TTL_MINUTES"],
                                link=("auth.reset_password", {"token": token}))

@@ -2,9 +2,11 @@
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.core.clock import utcnow
+from webapp.core.exceptions import AddressUnconfirmed
 from webapp.core.extensions import db
 from webapp.core.i18n import DEFAULT_LOCALE, is_locale, is_timezone
 from webapp.core.transactions import unit_of_work
@@ -22,25 +24,26 @@ def _dummy_hash():
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same answer for every failure)."""
+    """The active user with this email and password, or None (same answer for every failure).
+
+    The right password for a sign-up still waiting for its admin to confirm the address raises
+    AddressUnconfirmed: it tells only someone who knows the password what to do next.
+    """
     user = db.session.scalar(
         select(User).where(User.email == normalise_email(email or ""), User.deleted_at.is_(None))
     )
     if user is None:
         _dummy_hash().check_password(password or "")
         return None
-    if not user.check_password(password or "") or not user.is_active:
+    if not user.check_password(password or ""):
+        return None
+    if not user.is_active:
+        corporation = user.corporation
+        if corporation.deleted_at is None and corporation.activated_at is None:
+            raise AddressUnconfirmed(_("Confirm your address first: we sent a link to %(email)s.", email=user.email),
+                                     email=user.email)
         return None
     return user
-
-
-def email_taken(email: str) -> bool:
-    """Is an email in use by an active user anywhere in the system (any letter case)?
-
-    Removed members' addresses are free again: their rows stay for history.
-    """
-    query = select(User.id).where(User.email == normalise_email(email), User.deleted_at.is_(None))
-    return db.session.scalar(query) is not None
 
 
 def dummy_password_check(password: str) -> None:

@@ -5,8 +5,11 @@ company and its admin are created inactive and a confirmation link is mailed; fo
 nothing is created and its owner is mailed that someone tried. Both paths hash a password and queue
 one mail, so they take the same time. An unconfirmed sign-up holds its address and name for at most
 SIGNUP_CONFIRM_HOURS: a new sign-up with the same address replaces it, and the purge job removes it.
+"Didn't get the mail?" sends a new link (older ones stop working) valid until that same deadline; it
+answers the same for every address, the look-up happening in a job like a password reset's.
 """
 import logging
+import math
 from datetime import date, timedelta
 
 from flask import current_app
@@ -26,12 +29,14 @@ from webapp.core.clock import utcnow
 from webapp.core.exceptions import Conflict
 from webapp.core.extensions import db
 from webapp.core.i18n import DEFAULT_LOCALE, is_locale
+from webapp.core.queue import enqueue
 from webapp.core.transactions import unit_of_work
 from webapp.insights import audit
 from webapp.models import PLAN_FREE, AuditEvent, Corporation, PlanChange, User
 from webapp.models_email import TOKEN_CONFIRM, AccountToken
 
 log = logging.getLogger(__name__)
+RESEND_JOB = "worker.jobs.resend_signup_confirmation"
 
 
 def _ttl() -> timedelta:
@@ -73,15 +78,39 @@ def _sign_up(name, admin_email, admin_password, plan, plan_expires_at, timezone,
             return
         corporation, admin = create_company(name, admin_email, admin_password, plan, plan_expires_at,
                                             timezone=timezone, locale=locale, activated=False)
-        nonce, nonce_hash = links.new_nonce()
-        row = AccountToken(user_id=admin.id, purpose=TOKEN_CONFIRM, nonce_hash=nonce_hash,
-                           expires_at=utcnow() + _ttl())
-        db.session.add(row)
-        db.session.flush()
-        token = links.make_token("confirm", row.id, nonce, u=admin.id, c=corporation.id)
-        mail.send_after_commit("confirm_signup", admin.email, locale, company=name,
-                               hours=current_app.config["SIGNUP_CONFIRM_HOURS"],
-                               link=("auth.confirm_signup", {"token": token}))
+        _send_confirmation(admin, corporation, utcnow() + _ttl())
+
+
+def _send_confirmation(admin: User, corporation: Corporation, expires_at) -> None:
+    """A new confirmation link for the sign-up's admin (older ones stop working), valid until
+    `expires_at`, mailed after the commit (a step)."""
+    token = links.issue_account_token("confirm", TOKEN_CONFIRM, admin, expires_at)
+    hours = max(1, math.ceil((expires_at - utcnow()).total_seconds() / 3600))
+    mail.send_after_commit("confirm_signup", admin.email, corporation.locale, company=corporation.name,
+                           hours=hours, link=("auth.confirm_signup", {"token": token}))
+
+
+def request_confirmation_again(email: str) -> None:
+    """"Didn't get the mail?": queue the look-up (the same work, and answer, for every address)."""
+    email = checked_email(email)
+    enqueue(RESEND_JOB, email, description="sign-up confirmation resend")
+
+
+def resend_confirmation(email: str) -> bool:
+    """The job: when `email` is the admin of a sign-up still waiting for confirmation, mail a new link
+    (older links stop working), valid until the sign-up's own deadline."""
+    admin = db.session.scalar(
+        select(User).join(Corporation, User.corporation_id == Corporation.id)
+        .where(User.email == email, User.deleted_at.is_(None), Corporation.activated_at.is_(None),
+               Corporation.deleted_at.is_(None)))
+    deadline = admin.corporation.created_at + _ttl() if admin is not None else None
+    if admin is None or deadline <= utcnow():
+        log.info("sign-up confirmation: no sign-up waiting for %s; nothing sent", mail.mask(email))
+        return False
+    with unit_of_work():
+        _send_confirmation(admin, admin.corporation, deadline)
+    log.info("sign-up confirmation: new link sent to user #%s", admin.id)
+    return True
 
 
 def check_confirmation(token) -> AccountToken:

@@ -1,4 +1,4 @@
-"""Rate limits of the login doors and of sign-up (page and API alike): per IP, per account, overall."""
+"""Rate limits of the login doors, sign-up, password reset and confirmation re-sends (page and API alike)."""
 from flask import request
 from flask_limiter.util import get_remote_address
 
@@ -54,8 +54,9 @@ signup_global = limiter.shared_limit(setting("SIGNUP_RATE_LIMIT_GLOBAL"), "signu
                                      methods=["POST"])
 
 
-def reset_address_key() -> str:
-    """The per-address key of a password-reset request, from the page's form or the API's JSON body."""
+def asked_address_key() -> str:
+    """The per-address key of a request about an e-mail address (a password reset, a new sign-up
+    confirmation link), from the page's form or the API's JSON body."""
     email = request.form.get("email") if request.mimetype != "application/json" else None
     if email is None and request.is_json and (request.content_length or 0) <= 64 * 1024:  # small bodies only
         body = request.get_json(silent=True)
@@ -68,4 +69,12 @@ def reset_address_key() -> str:
 reset_per_ip = limiter.shared_limit(setting("PASSWORD_RESET_RATE_LIMIT_PER_IP"), "reset-ip",
                                     key_func=get_remote_address, methods=["POST"])
 reset_per_address = limiter.shared_limit(setting("PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS"), "reset-address",
-                                         key_func=reset_address_key, methods=["POST"])
+                                         key_func=asked_address_key, methods=["POST"])
+
+# "Didn't get the mail?" (a new sign-up confirmation link) through the page and the API share these
+# counters: per client address and per e-mail address asked about.
+confirm_resend_per_ip = limiter.shared_limit(setting("CONFIRM_RESEND_RATE_LIMIT_PER_IP"), "confirm-resend-ip",
+                                             key_func=get_remote_address, methods=["POST"])
+confirm_resend_per_address = limiter.shared_limit(setting("CONFIRM_RESEND_RATE_LIMIT_PER_ADDRESS"),
+                                                  "confirm-resend-address", key_func=asked_address_key,
+                                                  methods=["POST"])

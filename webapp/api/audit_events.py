@@ -57,7 +57,7 @@ class AuditEventArgsSchema(PageArgsSchema):
 
 @blp.route("", tags=[TAG])
 class AuditEvents(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(AuditEventArgsSchema, location="query")
     @blp.response(200, page_schema(AuditEventSchema))
     def get(self, args):

@@ -51,12 +51,14 @@ class Login(MethodView):
 
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenPairSchema)
-    @documents_errors(blp, 401, 413, 415, 429)
+    @documents_errors(blp, 401, 403, 413, 415, 429)
     def post(self, data):
         """Log in with email and password.
 
-        The same 401 answers an unknown email and a wrong password. Rate limited per client
-        address and per email (429 with Retry-After).
+        The same 401 answers an unknown email and a wrong password. The right password of a sign-up
+        whose address is not confirmed yet answers 403 `address_unconfirmed` (ask for a new link with
+        `POST /api/v1/corporations/confirm/resend`). Rate limited per client address and per email
+        (429 with Retry-After).
         """
         return sessions.open_api_session(data["email"], data["password"], user_agent())
 

@@ -46,7 +46,7 @@ VTT_RESPONSES = {"200": {"description": "The caption file", "content": {"text/vt
 
 @blp.route(f"{VIDEO}/captions", endpoint="captions", tags=[TAG])
 class Captions(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, CaptionSchema(many=True))
     @documents_errors(blp, 404)
     def get(self, video_id):

@@ -3,15 +3,21 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 
-from webapp.accounts.signup import confirm_sign_up, request_sign_up
-from webapp.accounts.throttling import signup_global, signup_per_ip
+from webapp.accounts.signup import confirm_sign_up, request_confirmation_again, request_sign_up
+from webapp.accounts.throttling import (
+    confirm_resend_per_address,
+    confirm_resend_per_ip,
+    signup_global,
+    signup_per_ip,
+)
 from webapp.api.access import bearer_required, documents_errors
 from webapp.api.blueprint import resource_blueprint
 from webapp.api.schemas import (
     AcceptedSchema,
+    ConfirmationResendSchema,
     CorporationPatchSchema,
     CorporationSchema,
-    SignUpConfirmSchema,
+    LinkTokenSchema,
     SignUpResultSchema,
     SignUpSchema,
 )
@@ -49,7 +55,7 @@ class Corporations(MethodView):
 
 @blp.route("/confirm", tags=[TAG])
 class ConfirmSignUp(MethodView):
-    @blp.arguments(SignUpConfirmSchema)
+    @blp.arguments(LinkTokenSchema)
     @blp.response(200, SignUpResultSchema)
     @documents_errors(blp, 413, 415)
     def post(self, data):
@@ -61,9 +67,28 @@ class ConfirmSignUp(MethodView):
         return {"corporation": admin.corporation, "admin": admin}
 
 
+@blp.route("/confirm/resend", tags=[TAG])
+class ResendConfirmation(MethodView):
+    decorators = [confirm_resend_per_ip, confirm_resend_per_address]  # counted together with the page
+
+    @blp.arguments(ConfirmationResendSchema)
+    @blp.response(202, AcceptedSchema)
+    @documents_errors(blp, 413, 415, 429)
+    def post(self, data):
+        """Ask for a new confirmation link of a sign-up (no authentication).
+
+        Always 202, whether or not a sign-up with this address waits for confirmation: the look-up
+        and the mail happen in the background. The new link replaces older ones and works until the
+        sign-up's own deadline (SIGNUP_CONFIRM_HOURS after it was made). Rate limited per client
+        address and per e-mail address (429 with Retry-After).
+        """
+        request_confirmation_again(data["email"])
+        return {"message": _("If a sign-up with this address is waiting for confirmation, a new link is on its way.")}
+
+
 @blp.route(f"/<{ID_RULE}:corporation_id>", tags=[TAG])
 class CorporationById(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, CorporationSchema)
     @documents_errors(blp, 404)
     def get(self, corporation_id):

@@ -9,6 +9,7 @@ from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     InvitationCreateSchema,
     InvitationSchema,
+    LinkTokenSchema,
     PageArgsSchema,
     TokenPasswordSchema,
     UserSchema,
@@ -19,12 +20,13 @@ blp = resource_blueprint("api_invitations", __name__)
 URL_PREFIX = "/api/v1/invitations"
 TAG = "Invitations"
 DESCRIPTION = ("Invite people by e-mail: they choose their own password through a single-use link "
-               "(valid INVITE_TTL_HOURS). Another company's ids answer 404.")
+               "(valid INVITE_TTL_HOURS). Members added with a password (POST /api/v1/users) are listed "
+               "here too until they confirm their address. Another company's ids answer 404.")
 
 
 @blp.route("", tags=[TAG])
 class Invitations(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(InvitationSchema))
     def get(self, args):
@@ -65,6 +67,22 @@ class InvitationResend(MethodView):
         return invitations.resend(api_user, invitations.scoped_invitation_or_404(api_user, invitation_id))
 
 
+@blp.route("/confirm", tags=[TAG])
+class InvitationConfirm(MethodView):
+    @blp.arguments(LinkTokenSchema)
+    @blp.response(201, UserSchema)
+    @documents_errors(blp, 409, 413, 415)
+    def post(self, data):
+        """Confirm the address of a member an admin added with a password (no authentication).
+
+        Creates the member with the role and the password the admin chose, once; they log in with
+        that password and should change it. A used, revoked, tampered or expired link answers 400
+        (`invalid_token` / `token_expired`); an address that got an account meanwhile answers 409
+        `email_in_use`.
+        """
+        return invitations.accept(data["token"], None)
+
+
 @blp.route("/accept", tags=[TAG])
 class InvitationAccept(MethodView):
     @blp.arguments(TokenPasswordSchema)
@@ -74,6 +92,7 @@ class InvitationAccept(MethodView):
         """Accept an invitation with the token of its link and a password (no authentication).
 
         Creates the member with the invited role, once: a used, revoked, tampered or expired link
-        answers 400 (`invalid_token` / `token_expired`).
+        answers 400 (`invalid_token` / `token_expired`). The link of a member added with a password
+        is confirmed with `POST /api/v1/invitations/confirm` instead (here: 400).
         """
         return invitations.accept(data["token"], data["password"])

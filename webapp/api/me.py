@@ -14,7 +14,7 @@ DESCRIPTION = "The caller's own account."
 
 @blp.route("", tags=[TAG])
 class Me(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, UserSchema)
     def get(self):
         """The authenticated user."""

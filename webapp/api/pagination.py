@@ -1,6 +1,7 @@
 """The list envelope of the API: {"items": [...], "page", "per_page", "total"} for one page of a query."""
-from marshmallow import Schema, fields
+from marshmallow import fields
 
+from webapp.api.compiled_dump import CompiledDumpSchema
 from webapp.core.pagination import Page, paginate
 
 _page_schemas = {}
@@ -10,7 +11,7 @@ def page_schema(item_schema):
     """The envelope schema for a list of `item_schema` (one class per item type, named for the spec)."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     if name not in _page_schemas:
-        _page_schemas[name] = type(name, (Schema,), {
+        _page_schemas[name] = type(name, (CompiledDumpSchema,), {
             "__doc__": f"A page of {item_schema.__name__.removesuffix('Schema').lower()} objects.",
             "items": fields.List(fields.Nested(item_schema), required=True),
             "page": fields.Integer(required=True),

@@ -3,6 +3,7 @@ from flask import g, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
+from webapp.api.compiled_dump import CompiledDumpSchema
 from webapp.api.fields import JsonNumber, UploadedFile, text
 from webapp.core.i18n import LOCALES, is_timezone
 from webapp.core.ids import MAX_ID
@@ -41,7 +42,7 @@ def known_timezone(value):
         raise ValidationError(_("Not a known IANA time zone, such as Asia/Seoul."))
 
 
-class CorporationSchema(Schema):
+class CorporationSchema(CompiledDumpSchema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     plan = fields.String(required=True, validate=validate.OneOf(PLANS))
@@ -55,7 +56,7 @@ class CorporationSchema(Schema):
     created_at = fields.DateTime(required=True)
 
 
-class UserSchema(Schema):
+class UserSchema(CompiledDumpSchema):
     id = fields.Integer(required=True)
     email = fields.String(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
@@ -83,7 +84,7 @@ def poster_url(video) -> str | None:
     return url_for("api_videos.poster", video_id=video.id, _external=True) if video.poster_key else None
 
 
-class VideoSchema(Schema):
+class VideoSchema(CompiledDumpSchema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     corporation_id = fields.Integer(required=True)
@@ -128,7 +129,7 @@ class VideoSchema(Schema):
             "description": "The time of the frame: asked for (pending or failed), or of the current frame poster"})
 
 
-class ViewSchema(Schema):
+class ViewSchema(CompiledDumpSchema):
     user_id = fields.Integer(required=True)
     video_id = fields.Integer(required=True)
     points_awarded = fields.Integer(required=True)
@@ -254,7 +255,17 @@ class InvitationSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     sent_at = fields.DateTime(required=True)
     expires_at = fields.DateTime(required=True, metadata={"description": "The link works until then"})
+    password_preset = fields.Boolean(required=True, metadata={
+        "description": "A member added with a password (POST /api/v1/users): its owner confirms the address "
+                       "(POST /api/v1/invitations/confirm) instead of choosing a password"})
     created_at = fields.DateTime(required=True)
+
+
+class PendingMemberSchema(Schema):
+    """The answer to adding a member with a password: pending until the address is confirmed."""
+
+    message = fields.String(required=True)
+    invitation = fields.Nested(InvitationSchema, required=True)
 
 
 class InvitationCreateSchema(Schema):
@@ -267,12 +278,18 @@ class TokenPasswordSchema(Schema):
     password = text(PASSWORD_MAX, min_length=PASSWORD_MIN, required=True)
 
 
-class SignUpConfirmSchema(Schema):
+class LinkTokenSchema(Schema):
+    """The token of a mailed link that needs no password (a sign-up, an address an admin added)."""
+
     token = text(512, required=True, metadata={"description": "The token of the link in the mail"})
 
 
 class PasswordResetRequestSchema(Schema):
     email = text(EMAIL_MAX, required=True)
+
+
+class ConfirmationResendSchema(Schema):
+    email = text(EMAIL_MAX, required=True, metadata={"description": "The address the company was signed up with"})
 
 
 class AcceptedSchema(Schema):

@@ -1,5 +1,6 @@
 """/api/v1/users: members of the caller's company, their views and their API sessions."""
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
 
 from webapp.accounts import membership, sessions
@@ -9,6 +10,7 @@ from webapp.api.blueprint import resource_blueprint
 from webapp.api.pagination import page_schema, requested_page
 from webapp.api.schemas import (
     PageArgsSchema,
+    PendingMemberSchema,
     SessionSchema,
     UserCreateSchema,
     UserListArgsSchema,
@@ -34,7 +36,7 @@ def member_for_caller(user_id: int):
 
 @blp.route("", tags=[TAG])
 class Users(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(UserListArgsSchema, location="query")
     @blp.response(200, page_schema(UserSchema))
     def get(self, args):
@@ -43,16 +45,28 @@ class Users(MethodView):
 
     @bearer_required(blp, admin=True)
     @blp.arguments(UserCreateSchema)
-    @blp.response(201, UserSchema)
+    @blp.response(202, PendingMemberSchema)
     @documents_errors(blp, 409, 413, 415)
     def post(self, data):
-        """Add a member (admins). An email already used anywhere, in any letter case, answers 409."""
-        return membership.add_member(api_user, data["email"], data["password"], data["role"])
+        """Add a member with a password you chose (admins): pending until the address is confirmed.
+
+        Nobody gets an account on an address its owner has not confirmed: the answer is a pending
+        invitation (`password_preset: true`; listed, re-sent and revoked under /api/v1/invitations),
+        and the address gets a single-use link (valid INVITE_TTL_HOURS) to confirm it; then the member
+        exists and logs in with this password. The answer is the same 202 whether or not the address
+        has an account in another company (its owner is told by mail that someone tried instead). A
+        current member of your company answers 409. Changed in this version: it answered 201 with the
+        new member.
+        """
+        pending = membership.add_member(api_user, data["email"], data["password"], data["role"])
+        return {"message": _("%(email)s is pending: we sent the address a link to confirm it. The account works "
+                             "with the password you chose once it is confirmed.", email=pending.email),
+                "invitation": pending}
 
 
 @blp.route(MEMBER, tags=[TAG])
 class UserById(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, UserSchema)
     @documents_errors(blp, 403, 404)
     def get(self, user_id):
@@ -84,7 +98,7 @@ class UserById(MethodView):
 
 @blp.route(f"{MEMBER}/views", tags=[TAG])
 class UserViews(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(ViewSchema))
     @documents_errors(blp, 403, 404)
@@ -95,7 +109,7 @@ class UserViews(MethodView):
 
 @blp.route(f"{MEMBER}/sessions", tags=[TAG])
 class UserSessions(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(SessionSchema))
     @documents_errors(blp, 403, 404)

@@ -59,7 +59,7 @@ CREATE_BODY = {
 
 @blp.route("", endpoint="videos", tags=[TAG])
 class Videos(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.arguments(VideoListArgsSchema, location="query")
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
@@ -89,7 +89,7 @@ class Videos(MethodView):
 
 @blp.route("/trash", endpoint="trash", tags=[TAG])
 class Trash(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
@@ -99,7 +99,7 @@ class Trash(MethodView):
 
 @blp.route(VIDEO, endpoint="video", tags=[TAG])
 class VideoById(MethodView):
-    @bearer_required(blp)
+    @bearer_required(blp, read_only=True)
     @blp.response(200, VideoSchema)
     @documents_errors(blp, 404)
     def get(self, video_id):
@@ -146,7 +146,7 @@ class Purge(MethodView):
 
 @blp.route(f"{VIDEO}/views", endpoint="views", tags=[TAG])
 class VideoViews(MethodView):
-    @bearer_required(blp, admin=True)
+    @bearer_required(blp, admin=True, read_only=True)
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(ViewSchema))
     @documents_errors(blp, 404)

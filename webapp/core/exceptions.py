@@ -74,6 +74,16 @@ class NotAllowed(DomainError):
     code = "forbidden"
 
 
+class AddressUnconfirmed(NotAllowed):
+    """The right password for a sign-up whose admin has not confirmed the address yet."""
+
+    code = "address_unconfirmed"
+
+    def __init__(self, message, *, email: str, **kwargs):
+        super().__init__(message, **kwargs)
+        self.email = email
+
+
 class PlaybackUrlInvalid(NotAllowed):
     code = "playback_url_invalid"
 

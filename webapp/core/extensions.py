@@ -1,5 +1,4 @@
 """Extension objects, created unbound and initialised in create_app."""
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -8,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from webapp.core.compat import VerifiedTokenCache
+from webapp.core.compat import RouteLimiter, VerifiedTokenCache
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -31,5 +30,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Rate limits are declared where they apply (login forms, API login); storage is Redis.
 # swallow_errors: when Redis is down, requests are not limited rather than failing.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = RouteLimiter(key_func=get_remote_address, default_limits=[])  # hook only when needed: core/compat.py
 jwt = VerifiedTokenCache()  # API access tokens (webapp/accounts/sessions/tokens.py; cache: core/compat.py)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from flask import abort, request
 from flask_babel import gettext as _
-from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.core.compat import SiteWideTalisman
 
 # Nothing inline: scripts and styles come from static/ only.
 CONTENT_SECURITY_POLICY = {
@@ -36,8 +37,8 @@ def register(app):
     # Registered before Talisman on purpose: Flask runs after_request hooks in reverse order, so
     # this one runs after Talisman has written the site's policy, and replaces it on stream answers.
     app.after_request(apply_stream_policy)
-    # One Talisman per app: it keeps a reference to the app it was given.
-    app.extensions["talisman"] = Talisman(
+    # One Talisman per app: it keeps a reference to the app it was given. Headers built once (compat.py).
+    app.extensions["talisman"] = SiteWideTalisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         strict_transport_security=True,  # Talisman sends HSTS only on HTTPS requests

@@ -1,12 +1,17 @@
-"""Pages reached from mailed links: confirm a sign-up, accept an invitation, ask for a password reset,
-set a new password."""
+"""Pages reached from mailed links: confirm a sign-up (and ask for a new link), accept an invitation or
+confirm an address an admin added, ask for a password reset, set a new password."""
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp.accounts import invitations, password_reset, sessions, signup
 from webapp.accounts.auth import bp
-from webapp.accounts.auth.forms import ConfirmForm, ForgotPasswordForm, NewPasswordForm
-from webapp.accounts.throttling import reset_per_address, reset_per_ip
+from webapp.accounts.auth.forms import ConfirmForm, ForgotPasswordForm, NewPasswordForm, ResendConfirmationForm
+from webapp.accounts.throttling import (
+    confirm_resend_per_address,
+    confirm_resend_per_ip,
+    reset_per_address,
+    reset_per_ip,
+)
 from webapp.core.exceptions import DomainError
 from webapp.core.pages import JUST_SIGNED_UP, show_domain_error
 
@@ -27,6 +32,8 @@ def accept_invitation():
         invitation = invitations.check_invitation(token)
     except DomainError as error:
         return refused_link(error)
+    if invitation.password_preset:
+        return confirm_added_member(token, invitation)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -39,6 +46,21 @@ def accept_invitation():
         return redirect(url_for("main.index"))
     status = 400 if form.errors else 200
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
+
+
+def confirm_added_member(token: str, invitation):
+    """A member an admin added with a password confirms the address with a button (the link alone
+    changes nothing: mail scanners open links), then logs in with the admin's password."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(token, None)
+        except DomainError as error:
+            return refused_link(error)
+        flash(_("Your address is confirmed and your account at %(company)s is active. Log in with the password "
+                "your admin gave you, then change it in My account.", company=user.corporation.name), "success")
+        return redirect(url_for("auth.login", email=user.email))
+    return render_template("auth/confirm_member.html", form=form, invitation=invitation), 400 if form.errors else 200
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -97,3 +119,22 @@ def confirm_signup():
         return redirect(url_for("main.index"))
     return render_template("auth/confirm_signup.html", form=form, company=row.user.corporation.name,
                            email=row.user.email), 400 if form.errors else 200
+
+
+@bp.route("/signup/resend", methods=["GET", "POST"])
+@confirm_resend_per_ip
+@confirm_resend_per_address
+def resend_confirmation():
+    """"Didn't get the mail?": the same answer for every address; a job sends a new link when a sign-up
+    with it waits for confirmation."""
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        try:
+            signup.request_confirmation_again(form.email.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            return render_template("auth/resend_confirmation.html", form=form), error.status
+        return render_template("auth/resend_confirmation_sent.html", email=form.email.data)
+    if request.method == "GET":
+        form.email.data = request.args.get("email", "", type=str)[:254]
+    return render_template("auth/resend_confirmation.html", form=form), 400 if form.errors else 200

@@ -38,6 +38,13 @@ class ForgotPasswordForm(PageForm):
     submit = SubmitField(_l("Send me a link"))
 
 
+class ResendConfirmationForm(PageForm):
+    """"Didn't get the mail?": a new confirmation link for a sign-up (also the login page's button)."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), valid_email])
+    submit = SubmitField(_l("Send me a new link"))
+
+
 class NewPasswordForm(PageForm):
     """Choose a password: accepting an invitation, or from a reset link."""
 

@@ -10,7 +10,7 @@ from webapp.accounts.auth.forms import LoginForm, SignupForm
 from webapp.accounts.services import authenticate, set_member_language
 from webapp.accounts.signup import request_sign_up
 from webapp.accounts.throttling import login_per_account, login_per_ip, signup_global, signup_per_ip
-from webapp.core.exceptions import DomainError
+from webapp.core.exceptions import AddressUnconfirmed, DomainError
 from webapp.core.i18n import browser_zone, is_locale, remember_in_session
 from webapp.core.pages import safe_next
 
@@ -23,12 +23,17 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except AddressUnconfirmed as error:  # the right password: say what to do, offer a new link
+            return render_template("auth/login.html", form=form, unconfirmed=error), error.status
         if user is None:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form, wrong_password=True), 401
         sessions.start_browser_session(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    if request.method == "GET" and request.args.get("email"):  # from "your address is confirmed"
+        form.email.data = request.args.get("email", type=str)[:254]
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 

@@ -74,13 +74,20 @@ def add():
     form = AddMemberForm()
     if form.validate_on_submit():
         try:
-            member = membership.add_member(current_user, form.email.data, form.password.data, form.role.data)
+            pending = membership.add_member(current_user, form.email.data, form.password.data, form.role.data)
         except DomainError as error:
             show_domain_error(form, error)
             return render_template("members/add.html", form=form), error.status
-        flash(_("%(email)s was added as %(role)s.", email=member.email, role=role_name(member.role)), "success")
+        flash(added_pending_message(pending), "success")
         return redirect(url_for("members.index"))
     return render_template("members/add.html", form=form), 400 if form.errors else 200
+
+
+def added_pending_message(pending) -> str:
+    """What adding a member with a password answers, whether or not the address is in use elsewhere."""
+    return _("%(email)s was added as %(role)s, pending: we sent the address a link to confirm it. The account "
+             "works with the password you chose once it is confirmed.", email=pending.email,
+             role=role_name(pending.role))
 
 
 @bp.post("/<int:member_id>/role")

@@ -9,8 +9,8 @@
 - `poster_state`, `poster_request_at`, `poster_reason`, `poster_params`, `poster_request`: an admin's
   request for the poster from a frame, made by the worker.
 
-Revision ID: 0016_media_reasons_posters
-Revises: 0015_watching
+Revision ID: 0017_media_reasons_posters
+Revises: 0016_members_added_pending
 Create Date: 2026-11-30 18:30:00
 
 """
@@ -24,8 +24,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_media_reasons_posters'
-down_revision = '0015_watching'
+revision = '0017_media_reasons_posters'
+down_revision = '0016_members_added_pending'
 branch_labels = None
 depends_on = None
 
