@@ -146,7 +146,7 @@ def test_the_worker_remuxes_and_makes_the_poster_of_an_upload_kept_in_a_bucket(a
     with media_clips["moov-at-end.mp4"].open("rb") as stream:
         video = services.add_video_from_upload(admin, "Uploaded", stream)
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the upload")
-    assert done.status == "ready" and done.faststart is True, done.status_detail
+    assert done.status == "ready" and done.faststart is True, detail(done)
     data = stored_object(done.file_key)
     assert probe.mp4_layout(io.BytesIO(data), len(data)) == (True, False) and done.size_bytes == len(data)
     with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
