@@ -154,3 +154,14 @@ def test_videos_waiting_lists_only_those_still_processing(corporation, clip_url)
     ids = [video_id for video_id, _ in processing.videos_waiting()]
     assert waiting.id in ids and done.id not in ids
     assert db.session.scalar(select(Video.status).where(Video.id == done.id)) == "ready"
+
+
+@pytest.mark.app_config(PROBE_FORWARD_MAX_MB=1)
+def test_an_index_at_the_end_beyond_what_an_origin_without_range_sends_fails_with_that_reason(
+        corporation, origin, media_clips, tmp_path):
+    """Read forward only up to PROBE_FORWARD_MAX_MB: the index is not in that part, and the reason says so."""
+    padded_mp4(media_clips["moov-at-end.mp4"], tmp_path / "big-end.mp4", 4 * 1024 * 1024, index_at_end=True)
+    url = origin.add_answer("no-range-end.mp4", 200, "video/mp4", (tmp_path / "big-end.mp4").read_bytes())
+    video = probed(url_video(corporation, url))
+    assert video.status == "failed" and video.supports_range is False
+    assert detail(video).startswith("The video's index is at the end of the file and its source does not support")
