@@ -136,10 +136,12 @@ class Config:
         self.MEDIA_SWEEP_MARGIN_HOURS = float(os.environ.get("MEDIA_SWEEP_MARGIN_HOURS", "24"))
         self.SCHEDULER_INTERVAL = env_int("SCHEDULER_INTERVAL", 30)
         # Media processing (webapp/videos/processing.py): the probe job's time limit, the limit on
-        # reading a source, how much of a source without Range support is read, the backfill.
+        # reading a source, the same two for an admin's poster from a frame (poster_services.py),
+        # how much of a source without Range support is read, the backfill.
         self.PROBE_JOB_TIMEOUT = env_int("PROBE_JOB_TIMEOUT", 600)
         self.PROBE_READ_DEADLINE = float(os.environ.get("PROBE_READ_DEADLINE", "300"))
-        self.POSTER_READ_DEADLINE = float(os.environ.get("POSTER_READ_DEADLINE", "20"))
+        self.POSTER_READ_DEADLINE = float(os.environ.get("POSTER_READ_DEADLINE", "60"))
+        self.POSTER_JOB_TIMEOUT = env_int("POSTER_JOB_TIMEOUT", 120)
         self.PROBE_FORWARD_MAX_MB = env_int("PROBE_FORWARD_MAX_MB", 64)
         self.PROBE_BACKFILL_CRON = os.environ.get("PROBE_BACKFILL_CRON", "*/10 * * * *")
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [60, 300, 900])

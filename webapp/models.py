@@ -42,7 +42,16 @@ STATUS_PROCESSING = "processing"
 STATUS_READY = "ready"
 STATUS_FAILED = "failed"
 VIDEO_STATUSES = (STATUS_PROCESSING, STATUS_READY, STATUS_FAILED)
-STATUS_DETAIL_MAX = 500  # the reason shown to people (cut to fit)
+REASON_CODE_MAX = 40  # a reason is stored as a code and its parameters (webapp/media/reasons.py)
+# Where a video's poster came from: made by the probe, a frame an admin picked, an image an admin uploaded.
+POSTER_AUTO = "auto"
+POSTER_FRAME = "frame"
+POSTER_UPLOAD = "upload"
+POSTER_KINDS = (POSTER_AUTO, POSTER_FRAME, POSTER_UPLOAD)
+# An admin's request for the poster from a frame: being made by the worker, or it could not be.
+POSTER_PENDING = "pending"
+POSTER_FAILED = "failed"
+POSTER_STATES = (POSTER_PENDING, POSTER_FAILED)
 
 # Non-native enums stored as short strings plus a CHECK (see STACK-NOTES on PostgreSQL enums).
 def string_enum(values, name, length=8):
@@ -209,7 +218,10 @@ class Video(TimestampMixin, db.Model):
         CheckConstraint(
             "(deleted_at IS NULL) OR (deleted_by_id IS NOT NULL)", name="deleted_has_actor"
         ),
-        CheckConstraint("status <> 'failed' OR status_detail IS NOT NULL", name="failed_has_reason"),
+        CheckConstraint("status <> 'failed' OR status_reason IS NOT NULL", name="failed_has_reason"),
+        CheckConstraint("poster_state IS NULL OR poster_request_at IS NOT NULL", name="poster_request_has_time"),
+        CheckConstraint("poster_state IS NULL OR poster_state <> 'failed' OR poster_reason IS NOT NULL",
+                        name="poster_failure_has_reason"),
         CheckConstraint("source_version >= 1", name="source_version_positive"),
         Index("ix_videos_status_processed_at", "status", "processed_at"),
         Index("ix_videos_corporation_id_deleted_at_created_at",
@@ -237,7 +249,9 @@ class Video(TimestampMixin, db.Model):
     # every change of the source: a job's result is written only for the version it was queued for.
     status: Mapped[str] = mapped_column(string_enum(VIDEO_STATUSES, "video_status", length=10), nullable=False,
                                         default=STATUS_PROCESSING, server_default=STATUS_PROCESSING)
-    status_detail: Mapped[str | None] = mapped_column(String(STATUS_DETAIL_MAX))
+    # Why it failed, or a ready video's caveat: a code and its parameters, put into words when shown.
+    status_reason: Mapped[str | None] = mapped_column(String(REASON_CODE_MAX))
+    status_params: Mapped[dict | None] = mapped_column(JSON)
     source_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     container: Mapped[str | None] = mapped_column(String(16))
     duration_seconds: Mapped[float | None] = mapped_column(Float)
@@ -249,6 +263,16 @@ class Video(TimestampMixin, db.Model):
     supports_range: Mapped[bool | None] = mapped_column(Boolean)
     faststart: Mapped[bool | None] = mapped_column(Boolean)
     poster_key: Mapped[str | None] = mapped_column(String(80))
+    # The poster's origin (kept by a new probe of the same source when an admin picked it) and, for a
+    # frame, its time; an admin's pending or failed request for a frame, numbered so that only the
+    # newest request's job writes (webapp/videos/poster_services.py).
+    poster_kind: Mapped[str | None] = mapped_column(string_enum(POSTER_KINDS, "poster_kind", length=8))
+    poster_at_seconds: Mapped[float | None] = mapped_column(Float)
+    poster_state: Mapped[str | None] = mapped_column(string_enum(POSTER_STATES, "poster_state", length=8))
+    poster_request_at: Mapped[float | None] = mapped_column(Float)
+    poster_reason: Mapped[str | None] = mapped_column(String(REASON_CODE_MAX))
+    poster_params: Mapped[dict | None] = mapped_column(JSON)
+    poster_request: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     queued_at: Mapped[datetime | None] = mapped_column(Timestamp)
     processed_at: Mapped[datetime | None] = mapped_column(Timestamp)
 

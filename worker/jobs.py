@@ -10,7 +10,7 @@ from webapp.accounts import password_reset, signup
 from webapp.companies import services as plan_services
 from webapp.core import mail
 from webapp.core.redis_conn import redis_connection
-from webapp.videos import processing
+from webapp.videos import poster_services, processing
 from webapp.videos import services as video_services
 
 log = logging.getLogger(__name__)
@@ -97,34 +97,49 @@ def probe_video(video_id: int, version: int):
     return processing.process_video(video_id, version, last_attempt=_last_attempt())
 
 
+def make_poster(video_id: int, version: int, request: int):
+    """Make a video's poster from the frame an admin asked for (webapp.videos.poster_services)."""
+    return poster_services.make_frame_poster(video_id, version, request, last_attempt=_last_attempt())
+
+
 def probe_backfill():
     """Queue every video still processing whose probe is not waiting or running (videos from before
-    processing existed, or whose job could not be queued); a video whose last attempt ended in rq's
-    failed registry without a word (its process was killed) is marked failed instead."""
-    queue = Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
-    queued = failed = waiting = 0
-    for video_id, version in processing.videos_waiting():
-        job_id = processing.probe_job_id(video_id, version)
+    processing existed, or whose job could not be queued), and every pending poster request of a
+    ready video likewise; one whose last attempt ended in rq's failed registry without a word (its
+    process was killed) is marked failed instead."""
+    connection = Queue(current_app.config["RQ_QUEUE"], connection=redis_connection()).connection
+    counts = {"queued": 0, "waiting": 0, "failed": 0}
+    work = [(processing.probe_job_id(*key), key, processing.enqueue_probe, processing.fail_stopped)
+            for key in processing.videos_waiting()]
+    work += [(poster_services.frame_job_id(video_id, request), (video_id, version, request),
+              poster_services.enqueue_frame, lambda video_id, _version, request: poster_services.fail_stopped(
+                  video_id, request)) for video_id, version, request in processing.poster_requests_waiting()]
+    for job_id, key, enqueue, fail in work:
         try:
-            status = Job.fetch(job_id, connection=queue.connection).get_status()
+            status = Job.fetch(job_id, connection=connection).get_status()
         except NoSuchJobError:
             status = None
         if status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
-            waiting += 1
+            counts["waiting"] += 1
         elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-            processing.fail_stopped(video_id, version)
-            failed += 1
+            fail(*key)
+            counts["failed"] += 1
         else:
-            processing.enqueue_probe(video_id, version)
-            queued += 1
-    log.info("probe_backfill: queued %d video(s), %d already waiting, %d failed without a result",
-             queued, waiting, failed)
-    return {"queued": queued, "waiting": waiting, "failed": failed}
+            enqueue(*key)
+            counts["queued"] += 1
+    log.info("probe_backfill: queued %d job(s) (probes and posters), %d already waiting, "
+             "%d failed without a result", counts["queued"], counts["waiting"], counts["failed"])
+    return counts
 
 
 def probe_killed(job: Job) -> None:
     """The worker's hook for a job whose process was killed: the last attempt of a probe leaves its
-    video failed with a reason, never processing forever."""
-    if job.func_name == processing.PROBE_JOB and not job.retries_left:
+    video failed with a reason, never processing forever; of a poster job, its request failed."""
+    if job.retries_left:
+        return
+    if job.func_name == processing.PROBE_JOB:
         video_id, version = job.args[:2]
         processing.fail_stopped(video_id, version)
+    elif job.func_name == poster_services.FRAME_JOB:
+        video_id, _version, request = job.args[:3]
+        poster_services.fail_stopped(video_id, request)

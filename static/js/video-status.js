@@ -1,5 +1,6 @@
-// Videos page: while any video is processing, ask for the statuses every few seconds and update
-// the badges, facts and warnings in place (the page works without it: a reload shows the same).
+// Videos and Poster pages: while any video is processing, or a poster is being made from a frame, ask
+// for the statuses every few seconds and update the badges, facts, warnings and the poster in place
+// (the pages work without it: a reload shows the same).
 (function () {
   "use strict";
   var root = document.getElementById("video-statuses");
@@ -7,7 +8,29 @@
   var INTERVAL = 3000;
 
   function cells() { return Array.prototype.slice.call(root.querySelectorAll("[data-video-id]")); }
-  function waiting() { return cells().filter(function (cell) { return cell.dataset.status === "processing"; }); }
+  function waiting() {
+    return cells().filter(function (cell) {
+      return cell.dataset.status === "processing" || cell.dataset.posterState === "pending";
+    });
+  }
+
+  function showPoster(cell, state) {
+    var message = cell.querySelector('[data-part="poster"]');
+    var image = cell.querySelector('[data-part="poster-image"]');
+    var placeholder = cell.querySelector('[data-part="poster-placeholder"]');
+    cell.dataset.posterState = state.poster_state;
+    if (message) {
+      message.textContent = state.poster_message;
+      message.hidden = !state.poster_message;
+      message.className = message.className.replace(/poster-state-\S+/, "poster-state-" + (state.poster_state || "none"));
+    }
+    if (image && state.poster_key && cell.dataset.posterUrl) {
+      var source = cell.dataset.posterUrl + "?v=" + encodeURIComponent(state.poster_key);
+      if (image.getAttribute("src") !== source) { image.setAttribute("src", source); }
+      image.hidden = false;
+      if (placeholder) { placeholder.hidden = true; }
+    }
+  }
 
   function show(cell, state) {
     var badge = cell.querySelector('[data-part="badge"]');
@@ -20,6 +43,7 @@
     }
     if (facts) { facts.textContent = state.facts; }
     if (warning) { warning.textContent = state.warning; warning.hidden = !state.warning; }
+    if (cell.dataset.posterUrl) { showPoster(cell, state); }
   }
 
   function poll() {

@@ -31,8 +31,8 @@ def test_compiled_dumps_equal_marshmallows_for_videos_users_companies_views_and_
         factories.make_video(corporation, title="Ready", status="ready", duration_seconds=12.5, width=640,
                              height=360, video_codec="h264", audio_codec="aac", supports_range=True,
                              size_bytes=2_000_000_000, poster_key="poster.jpg"),
-        factories.make_video(corporation, title="Failed ✓ ünïcode", status="failed", status_detail="Not a video",
-                             supports_range=False),
+        factories.make_video(corporation, title="Failed ✓ ünïcode", status="failed", status_reason="text",
+                             status_params={"text": "Not a video"}, supports_range=False),
         factories.make_video(corporation, title="Upload", file_key="clip.mp4", size_bytes=1234,
                              deleted_at=datetime.now(UTC), deleted_by_id=admin.id),
     ]

@@ -1,5 +1,7 @@
 """Migrations create the schema the models describe, and can be undone and redone."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -97,4 +99,72 @@ def test_on_sqlite_too_one_active_user_per_email_while_removed_ones_keep_theirs(
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+        db.engine.dispose()
+
+
+REASON_ROWS = [  # status, status_detail before 0017 -> (status_reason, status_params) after
+    (("failed", "The file has sound only, no picture: add a video with a picture."), ("sound_only", None)),
+    (("failed", "The video source answered with HTTP status 404."), ("http_status", {"status": 404})),
+    (("failed", "H.265/HEVC video does not play in most browsers: convert it to H.264 (MP4) or VP9 (WebM)."),
+     ("video_codec", {"codec": "H.265/HEVC"})),
+    (("failed", "The video source is not allowed: The host nowhere.example could not be found."),
+     ("source_refused", {"reason": {"code": "host_not_found", "params": {"host": "nowhere.example"}}})),
+    (("failed", "Matroska(MKV) 파일은 브라우저에서 재생되지 않습니다. MP4(H.264와 AAC) 또는 WebM으로 변환하세요."),
+     ("matroska", None)),
+    (("failed", "Something a later version no longer says."), ("text", {"text": "Something a later version no "
+                                                                          "longer says."})),
+    (("ready", "Seeking will not work: the video's source does not support HTTP Range requests."),
+     ("no_seeking", None)),
+    (("ready", None), (None, None)),
+]
+
+
+def json_value(value):
+    """A JSON column read with plain SQL: decoded by psycopg2 on PostgreSQL, text on SQLite."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def reasons_and_posters_are_migrated():
+    """0017: written-out reasons become codes (English and Korean wording), unknown text is kept; a
+    poster is the admin's when an audit event says so after the last probe; downgrade writes English."""
+    upgrade(revision="0016_members_added_pending")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO corporations (id, name, plan, created_at, updated_at) "
+                          "VALUES (1, 'Old Co', 'free', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        for number, ((status, detail), _) in enumerate(REASON_ROWS, start=1):
+            conn.execute(text(
+                "INSERT INTO videos (id, corporation_id, title, title_key, source_url, content_type, status, "
+                "status_detail, source_version, poster_key, processed_at, created_at, updated_at) VALUES "
+                "(:id, 1, 'Old', 'old', 'https://cdn.example/a.mp4', 'video/mp4', :status, :detail, 1, :poster, "
+                "'2026-01-01 10:00:00', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                {"id": number, "status": status, "detail": detail, "poster": f"{number}-p.jpg"})
+        for video_id, details, when in [(7, '{"at_seconds": 4.5}', "2026-01-02 10:00:00"),
+                                        (8, '{"uploaded": true}', "2026-01-02 10:00:00"),
+                                        (6, '{"uploaded": true}', "2025-12-31 10:00:00")]:  # before the probe
+            conn.execute(text(
+                "INSERT INTO audit_events (corporation_id, action, target_type, target_id, details, created_at) "
+                "VALUES (1, 'video.poster_changed', 'video', :id, :details, :when)"),
+                {"id": video_id, "details": details, "when": when})
+    upgrade()
+    with db.engine.begin() as conn:
+        rows = conn.execute(text("SELECT status_reason, status_params, poster_kind, poster_at_seconds FROM videos "
+                                 "ORDER BY id")).all()
+    assert [(row[0], json_value(row[1])) for row in rows] == [after for _, after in REASON_ROWS]
+    assert [(row[2], row[3]) for row in rows][5:] == [("auto", None), ("frame", 4.5), ("upload", None)]
+    downgrade(revision="0016_members_added_pending")
+    with db.engine.begin() as conn:
+        details = conn.execute(text("SELECT status_detail FROM videos ORDER BY id")).scalars().all()
+    assert details[1] == "The video source answered with HTTP status 404."
+    assert details[3] == "The video source is not allowed: The host nowhere.example could not be found."
+    assert details[4].startswith("Matroska (MKV) files") and details[7] is None
+
+
+def test_reasons_and_posters_are_migrated_on_postgresql(scratch_app):
+    reasons_and_posters_are_migrated()
+
+
+def test_reasons_and_posters_are_migrated_on_sqlite(tmp_path):
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+    with app.app_context():
+        reasons_and_posters_are_migrated()
         db.engine.dispose()

@@ -60,7 +60,7 @@ def test_an_upload_through_nginx_is_kept_probed_and_streamed_from_the_bucket(buc
     assert [path for path in stack.media.rglob("*") if path.is_file()] == []  # nothing on the web's disk
 
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the upload")
-    assert done.status == "ready", done.status_detail
+    assert done.status == "ready", (done.status_reason, done.status_params)
     assert f"posters/{done.poster_key}" in bucket_keys(stack.s3, stack.bucket)
 
     url = stack.url + endpoint_path(stack, "player.stream", video_id=video.id)

@@ -23,9 +23,10 @@ from tests.support.helpers import session_cookie
 from webapp.accounts import links
 from webapp.core.extensions import db
 from webapp.demo import DEMO_MEDIA
-from webapp.models import User, VideoView, hash_password
+from webapp.media.reasons import Reason
+from webapp.models import User, Video, VideoView, hash_password
 from webapp.models_email import AccountToken
-from webapp.videos import processing
+from webapp.videos import poster_services, processing
 from webapp.videos.caption_services import add_caption
 
 pytestmark = pytest.mark.browser
@@ -54,9 +55,9 @@ def walk_data(corporation, admin, guest, origin):
     factories.make_video(corporation, title=RTL_TITLE,
                          source_url="https://videos.example.com/a/very/long/path/to/the/briefing.mp4")
     factories.make_video(corporation, title="Sound only", status="failed",
-                         status_detail="The file has sound only, no picture: add a video with a picture.")
+                         status_reason="sound_only")
     factories.make_video(corporation, title="No seeking", status="ready", supports_range=False,
-                         status_detail="Seeking will not work: the source does not support HTTP Range requests.")
+                         status_reason="no_seeking")
     factories.make_video(corporation, title="Old onboarding", deleted_at=datetime.now(UTC) - timedelta(days=2),
                          deleted_by_id=admin.id)
     db.session.add(VideoView(user_id=guest.id, video_id=playable.id, points_awarded=10))
@@ -247,6 +248,16 @@ def test_every_page_state_passes_axe_and_the_phone_rules(browser, live_server, a
     page.get_by_role("button", name="Upload poster").click()
     page.locator(".errors").first.wait_for()
     walk.check(page, "poster-failed")
+    page.get_by_label("Time in the video (seconds)").fill("1")
+    page.get_by_role("button", name="Use this frame").click()
+    page.get_by_test_id("poster-state").get_by_text("Making the poster from 0:01…").wait_for()
+    walk.check(page, "poster-pending")  # no worker here: it stays pending
+    db.session.expire_all()
+    poster_services.fail_request(video.id, db.session.get(Video, video.id).poster_request,
+                                 Reason("no_frame_at", seconds=1.0))
+    page.reload()
+    page.get_by_test_id("poster-state").get_by_text("The poster could not be made from 0:01").wait_for()
+    walk.check(page, "poster-frame-failed")
     page.goto(f"{base}/members/")
     page.get_by_role("button", name="Send invitation").click()
     walk.check(page, "invite-failed")

@@ -33,7 +33,7 @@ def korean_company(corporation, admin):
         video = factories.make_video(corporation, title=title)
         factories.make_audit_event(corporation, admin, "video.added", video, title=title)
         videos.append(video)
-    videos[1].status, videos[1].status_detail = "failed", "Matroska(MKV) 파일은 브라우저에서 재생되지 않습니다."
+    videos[1].status, videos[1].status_reason = "failed", "matroska"
     videos[2].status, videos[2].duration_seconds, videos[2].width, videos[2].height = "ready", 3723, 1920, 1080
     db.session.commit()
     return videos

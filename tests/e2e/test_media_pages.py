@@ -1,10 +1,13 @@
 """Media processing in real Chromium: posters in the Library, a watch page that fetches no video
-bytes (and credits nothing) until play, and status badges that change without a reload."""
+bytes (and credits nothing) until play, and status badges and a poster being made from a frame that
+change without a reload."""
 import pytest
 
 from tests import factories
 from tests.support.helpers import points_of
-from webapp.videos import processing
+from webapp.core.extensions import db
+from webapp.models import Video
+from webapp.videos import poster_services, processing
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +61,18 @@ def test_status_badges_change_without_a_reload_and_the_poster_page_fits_a_phone(
     page.goto(f"{live_server.url}/videos/{video.id}/poster")
     assert page.get_by_role("img", name="Current poster of Fresh upload").is_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    image = page.get_by_role("img", name="Current poster of Fresh upload")
+    automatic = image.get_attribute("src")
     page.get_by_label("Time in the video (seconds)").fill("1")
     page.get_by_role("button", name="Use this frame").click()
-    page.get_by_text("The poster of “Fresh upload” was changed.").wait_for()
+    state = page.get_by_test_id("poster-state")
+    state.get_by_text("Making the poster from 0:01…").wait_for()
+    page.evaluate("() => { window.notReloaded = true; }")
+
+    db.session.expire_all()
+    request = db.session.get(Video, video.id).poster_request
+    assert poster_services.make_frame_poster(video.id, video.source_version, request)["outcome"] == "made"
+    state.wait_for(state="hidden", timeout=10000)  # the page learns it by itself
+    page.wait_for_function("([img, old]) => img.getAttribute('src') !== old && img.complete && img.naturalWidth > 0",
+                           arg=[image.element_handle(), automatic], timeout=10000)
+    assert page.evaluate("() => window.notReloaded === true")

@@ -17,6 +17,7 @@ from webapp.media.posters import object_key
 from webapp.media.source import SourceError
 from webapp.models import Video
 from webapp.videos import processing, services
+from webapp.videos.status import detail
 
 
 def probed(video, **kwargs) -> Video:
@@ -38,7 +39,7 @@ def url_video(corporation, url, title="Clip"):
 def test_a_playable_clip_is_ready_with_its_facts_and_a_poster(corporation, clip_url, name, container,
                                                              video_codec, audio_codec, faststart):
     video = probed(url_video(corporation, clip_url(name)))
-    assert video.status == "ready" and video.status_detail is None
+    assert video.status == "ready" and detail(video) is None
     assert (video.container, video.video_codec, video.audio_codec) == (container, video_codec, audio_codec)
     assert (video.width, video.height) == (160, 120)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
@@ -57,7 +58,7 @@ def test_a_playable_clip_is_ready_with_its_facts_and_a_poster(corporation, clip_
 ])
 def test_a_clip_browsers_cannot_play_fails_at_once_with_a_reason(corporation, clip_url, name, reason):
     video = probed(url_video(corporation, clip_url(name)), last_attempt=False)  # no retry needed to know
-    assert video.status == "failed" and reason in video.status_detail
+    assert video.status == "failed" and reason in detail(video)
     assert video.poster_key is None and video.processed_at is not None
 
 
@@ -66,9 +67,9 @@ def test_a_missing_or_non_video_source_is_retried_then_fails_with_the_reason(cor
     with pytest.raises(SourceError):  # an attempt with retries left raises: rq retries it with backoff
         processing.process_video(missing.id, missing.source_version, last_attempt=False)
     assert db.session.get(Video, missing.id).status == "processing"
-    assert probed(missing).status_detail == "The video source answered with HTTP status 404."
+    assert detail(probed(missing)) == "The video source answered with HTTP status 404."
     page = url_video(corporation, origin.add_answer("listing", 200, "text/html", b"<html><a href=x>x</a></html>"))
-    assert probed(page).status_detail == "The video source did not send a video."
+    assert detail(probed(page)) == "The video source did not send a video."
 
 
 def test_an_origin_without_range_support_is_ready_with_a_seeking_warning(corporation, origin, media_clips):
@@ -76,14 +77,14 @@ def test_an_origin_without_range_support_is_ready_with_a_seeking_warning(corpora
     url = origin.add_answer("no-range.mp4", 200, "video/mp4", data)
     video = probed(url_video(corporation, url))
     assert video.status == "ready" and video.supports_range is False
-    assert "Seeking will not work" in video.status_detail
+    assert "Seeking will not work" in detail(video)
     assert video.duration_seconds == pytest.approx(1.5, abs=0.1)
 
 
 @pytest.mark.app_config(PROBE_READ_DEADLINE=1)
 def test_a_trickling_origin_fails_as_too_slow(corporation, origin):
     video = probed(url_video(corporation, origin.add_trickle("slow.mp4", 100_000, 0.05)))
-    assert video.status == "failed" and "too slow" in video.status_detail
+    assert video.status == "failed" and "too slow" in detail(video)
 
 
 @pytest.mark.parametrize("index_at_end", [False, True])
@@ -153,3 +154,14 @@ def test_videos_waiting_lists_only_those_still_processing(corporation, clip_url)
     ids = [video_id for video_id, _ in processing.videos_waiting()]
     assert waiting.id in ids and done.id not in ids
     assert db.session.scalar(select(Video.status).where(Video.id == done.id)) == "ready"
+
+
+@pytest.mark.app_config(PROBE_FORWARD_MAX_MB=1)
+def test_an_index_at_the_end_beyond_what_an_origin_without_range_sends_fails_with_that_reason(
+        corporation, origin, media_clips, tmp_path):
+    """Read forward only up to PROBE_FORWARD_MAX_MB: the index is not in that part, and the reason says so."""
+    padded_mp4(media_clips["moov-at-end.mp4"], tmp_path / "big-end.mp4", 4 * 1024 * 1024, index_at_end=True)
+    url = origin.add_answer("no-range-end.mp4", 200, "video/mp4", (tmp_path / "big-end.mp4").read_bytes())
+    video = probed(url_video(corporation, url))
+    assert video.status == "failed" and video.supports_range is False
+    assert detail(video).startswith("The video's index is at the end of the file and its source does not support")

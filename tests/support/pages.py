@@ -25,7 +25,8 @@ def state():
             User.id, User.email, User.role, User.password_hash, User.deleted_at, User.session_version, User.locale
         ).order_by(User.id)).all(),
         "videos": db.session.execute(select(
-            Video.id, Video.title, Video.source_url, Video.file_key, Video.deleted_at, Video.poster_key
+            Video.id, Video.title, Video.source_url, Video.file_key, Video.deleted_at, Video.poster_key,
+            Video.poster_request  # a poster from a frame is asked for, then made by the worker
         ).order_by(Video.id)).all(),
         "corporations": db.session.execute(select(
             Corporation.id, Corporation.name, Corporation.plan, Corporation.plan_expires_at, Corporation.locale,

@@ -1,5 +1,6 @@
 """The Procfile's worker probes videos for real: added by URL → ready with its duration and a JPEG
-poster; a video nobody queued is picked up by the backfill; a killed last attempt leaves `failed`."""
+poster, then the poster from a frame an admin picked; a video nobody queued is picked up by the backfill;
+a killed last attempt leaves `failed`."""
 import io
 import os
 import signal
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from rq.job import Job
 from sqlalchemy import select
 
 from tests import factories
@@ -16,7 +18,8 @@ from webapp.core.extensions import db
 from webapp.media import probe
 from webapp.media.posters import object_key
 from webapp.models import Video
-from webapp.videos import services
+from webapp.videos import poster_services, services
+from webapp.videos.status import detail, poster_detail
 from worker import jobs
 
 pytestmark = [pytest.mark.slow]
@@ -32,21 +35,35 @@ def settled(video_id):
     return video if video.status != "processing" else None
 
 
+def poster_made(video_id):
+    video = row(video_id)
+    return video if video.poster_state is None else None
+
+
 def start_worker(start, origin, **settings):
     return start("worker", VIDEO_SOURCE_ALLOWED_HOSTS=f"127.0.0.1:{origin.port}", **settings)
 
 
-def test_the_worker_probes_a_video_added_by_url_and_the_backfill_finds_forgotten_ones(
+def test_the_worker_probes_a_video_added_by_url_makes_a_picked_frame_and_the_backfill_finds_forgotten_ones(
         app, admin, corporation, start, origin, clip_url):
     worker = start_worker(start, origin)
     video = services.add_video_from_url(admin, "Product tour", clip_url("faststart.mp4", "tour.mp4"))
 
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the video")
-    assert done.status == "ready", done.status_detail
+    assert done.status == "ready", detail(done)
     assert done.duration_seconds == pytest.approx(1.5, abs=0.1)
     with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:
         assert poster.format == "JPEG" and poster.width == 160
     worker.wait_for_log(f"probe of video {video.id} v1: ready")
+
+    # An admin picks the poster from a frame: the worker makes it, and only then is it the poster.
+    automatic = done.poster_key
+    poster_services.request_frame(admin, done, 0.9)
+    framed = wait_until(lambda: poster_made(video.id), deadline=60, message="the worker to make the poster")
+    assert (framed.poster_kind, framed.poster_at_seconds) == ("frame", 0.9) and framed.poster_key != automatic
+    with Image.open(io.BytesIO(stored_object(object_key(framed.poster_key)))) as poster:
+        assert poster.format == "JPEG" and poster.width == 160
+    worker.wait_for_log(f"poster of video {video.id}: made from the frame at 0.90 s")
 
     # A video written without a job (from before processing existed, or while Redis was away).
     forgotten = factories.make_video(corporation, title="Old one", source_url=clip_url("vp9.webm", "old.webm"))
@@ -69,7 +86,7 @@ def test_a_killed_last_attempt_leaves_the_video_failed_with_a_reason(app, admin,
 
     done = wait_until(lambda: settled(video.id), deadline=30, message="the video to leave processing")
     assert done.status == "failed"
-    assert "Processing stopped unexpectedly" in done.status_detail
+    assert "Processing stopped unexpectedly" in detail(done)
     assert worker.alive()
 
 
@@ -79,7 +96,7 @@ def test_a_probe_that_runs_out_of_time_fails_with_a_reason(app, admin, start, or
     video = services.add_video_from_url(admin, "Slow", origin.add_trickle("slow-job.mp4", 2000, 0.05))
     done = wait_until(lambda: settled(video.id), deadline=30, message="the job's time limit")
     assert done.status == "failed"
-    assert done.status_detail.startswith("Processing took too long (over the job's time limit)")
+    assert detail(done).startswith("Processing took too long (over the job's time limit)")
 
 
 def children(pid: int) -> set[int]:
@@ -105,6 +122,23 @@ def test_flask_videos_probe_runs_the_probe_by_hand(app, corporation, clip_url):
     assert missing.exit_code == 1 and "#999999: no such video" in missing.output
 
 
+def test_a_poster_request_nobody_queued_is_queued_by_the_backfill_and_a_killed_one_fails(
+        app, admin, corporation, redis_conn):
+    video = factories.make_video(corporation, title="Tour", status="ready", duration_seconds=10.0)
+    poster_services.request_frame(admin, video, 3)
+    redis_conn.flushdb()  # as if Redis had been away when the request was committed
+    assert jobs.probe_backfill() == {"queued": 1, "waiting": 0, "failed": 0}
+    job = Job.fetch(poster_services.frame_job_id(video.id, 1), connection=redis_conn)
+    assert (job.func_name, job.args) == ("worker.jobs.make_poster", (video.id, 1, 1))
+    assert jobs.probe_backfill() == {"queued": 0, "waiting": 1, "failed": 0}
+
+    job.retries_left = 0  # its last attempt's process was killed
+    jobs.probe_killed(job)
+    killed = row(video.id)
+    assert killed.poster_state == "failed"
+    assert poster_detail(killed).startswith("Processing stopped unexpectedly")
+
+
 @pytest.mark.app_config("s3_storage")
 def test_the_worker_remuxes_and_makes_the_poster_of_an_upload_kept_in_a_bucket(app, admin, start, origin, media_clips,
                                                                               s3_storage, tmp_path):
@@ -112,7 +146,7 @@ def test_the_worker_remuxes_and_makes_the_poster_of_an_upload_kept_in_a_bucket(a
     with media_clips["moov-at-end.mp4"].open("rb") as stream:
         video = services.add_video_from_upload(admin, "Uploaded", stream)
     done = wait_until(lambda: settled(video.id), deadline=60, message="the worker to probe the upload")
-    assert done.status == "ready" and done.faststart is True, done.status_detail
+    assert done.status == "ready" and done.faststart is True, detail(done)
     data = stored_object(done.file_key)
     assert probe.mp4_layout(io.BytesIO(data), len(data)) == (True, False) and done.size_bytes == len(data)
     with Image.open(io.BytesIO(stored_object(object_key(done.poster_key)))) as poster:

@@ -31,3 +31,15 @@ class UploadedFile(Upload):
         if not isinstance(value, FileStorage):
             raise ValidationError(_("Send a file (a multipart file part with a filename)."))
         return value
+
+
+class JsonNumber(fields.Float):
+    """A JSON number: a string such as "12" is refused like any other non-number (and so are NaN and ±∞)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

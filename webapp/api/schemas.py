@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from webapp.api.compiled_dump import CompiledDumpSchema
-from webapp.api.fields import UploadedFile, text
+from webapp.api.fields import JsonNumber, UploadedFile, text
 from webapp.core.i18n import LOCALES, is_timezone
 from webapp.core.ids import MAX_ID
 from webapp.core.limits import (
@@ -16,7 +16,8 @@ from webapp.core.limits import (
     SOURCE_URL_MAX,
     TITLE_MAX,
 )
-from webapp.models import PLANS, ROLES, VIDEO_STATUSES
+from webapp.models import PLANS, POSTER_KINDS, POSTER_STATES, ROLES, VIDEO_STATUSES
+from webapp.videos.status import detail, poster_detail
 
 
 class ErrorBodySchema(Schema):
@@ -98,8 +99,10 @@ class VideoSchema(CompiledDumpSchema):
     stream_url = fields.Function(stream_url, required=True, metadata={"type": "string", "format": "uri"})
     status = fields.String(required=True, validate=validate.OneOf(VIDEO_STATUSES),
                            metadata={"description": "Media processing: processing, then ready or failed"})
-    status_detail = fields.String(required=True, allow_none=True, metadata={
-        "description": "Why the video failed, or a ready video's caveat (e.g. seeking will not work)"})
+    status_detail = fields.Function(detail, required=True, allow_none=True, metadata={
+        "type": "string", "nullable": True,
+        "description": "Why the video failed, or a ready video's caveat (e.g. seeking will not work), in the "
+                       "request's language (Accept-Language; English by default)"})
     duration_seconds = fields.Float(required=True, allow_none=True)
     width = fields.Integer(required=True, allow_none=True)
     height = fields.Integer(required=True, allow_none=True)
@@ -109,6 +112,21 @@ class VideoSchema(CompiledDumpSchema):
         "description": "Whether the source answers HTTP Range requests (seeking); null until probed"})
     poster_url = fields.Function(poster_url, required=True, allow_none=True,
                                  metadata={"type": "string", "format": "uri", "nullable": True})
+    poster_kind = fields.String(required=True, allow_none=True, validate=validate.OneOf(POSTER_KINDS), metadata={
+        "description": "Where the poster came from: made by processing (auto), a frame or an image an admin "
+                       "picked (kept when the same source is probed again); null while there is none"})
+    poster_status = fields.String(required=True, allow_none=True, attribute="poster_state",
+                                  validate=validate.OneOf(POSTER_STATES), metadata={
+        "description": "An admin's poster from a frame: pending while the worker makes it, failed when it could "
+                       "not be made (see poster_status_detail); null otherwise"})
+    poster_status_detail = fields.Function(poster_detail, required=True, allow_none=True, metadata={
+        "type": "string", "nullable": True,
+        "description": "Why the poster from a frame could not be made, in the request's language"})
+    poster_at_seconds = fields.Function(
+        lambda video: video.poster_request_at if video.poster_state else video.poster_at_seconds,
+        required=True, allow_none=True, metadata={
+            "type": "number", "nullable": True,
+            "description": "The time of the frame: asked for (pending or failed), or of the current frame poster"})
 
 
 class ViewSchema(CompiledDumpSchema):
@@ -196,7 +214,7 @@ class VideoUploadSchema(Schema):
 
 
 class PosterFrameSchema(Schema):
-    at_seconds = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0),
+    at_seconds = JsonNumber(required=True, validate=validate.Range(min=0),
                               metadata={"description": "Time of the frame in the video, in seconds", "example": 12.5})
 
 

@@ -1,5 +1,5 @@
 """/api/v1/videos: the caller's company's library, trash, uploads and views."""
-from flask import request
+from flask import request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_jwt_extended import current_user as api_user
@@ -63,8 +63,10 @@ class Videos(MethodView):
     @blp.arguments(VideoListArgsSchema, location="query")
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
-        """Videos not in the trash, newest first; `q` filters on part of the title (members)."""
-        return requested_page(library_query(api_user.corporation_id, args.get("q")), args)
+        """Videos not in the trash, newest first; `q` filters on part of the title (members; failed
+        videos are listed for admins only)."""
+        return requested_page(library_query(api_user.corporation_id, args.get("q"),
+                                            include_failed=api_user.is_admin), args)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)
@@ -101,7 +103,7 @@ class VideoById(MethodView):
     @blp.response(200, VideoSchema)
     @documents_errors(blp, 404)
     def get(self, video_id):
-        """A video (members); admins also see videos in the trash."""
+        """A video (members); admins also see videos in the trash and failed ones (404 for guests)."""
         return scoped_video_or_404(api_user, video_id, include_trash=api_user.is_admin)
 
     @bearer_required(blp, admin=True)
@@ -194,12 +196,17 @@ class Poster(MethodView):
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=POSTER_BODY)
-    @blp.response(200, VideoSchema)
-    @documents_errors(blp, 400, 404, 413, 415, 502)
+    @blp.response(200, VideoSchema, description="The image is the poster now")
+    @blp.alt_response(202, schema=VideoSchema, description=(
+        "The frame was asked for: the worker makes the poster. `Location` is the video, whose "
+        "`poster_status` is `pending` until then, and `failed` (with `poster_status_detail`) if it could "
+        "not be made"))
+    @documents_errors(blp, 400, 404, 413, 415)
     def put(self, video_id):
-        """Change the poster (admins): JSON `{"at_seconds": 12.5}` takes the frame at that time of a
-        ready video; multipart/form-data with `file` takes a JPEG, PNG or WebP image (re-encoded as
-        JPEG). Anything else is a 400 with the reason."""
+        """Change the poster (admins): JSON `{"at_seconds": 12.5}` asks for the frame at that time of a
+        ready video (202: made by the worker; poll the video); multipart/form-data with `file` takes a
+        JPEG, PNG or WebP image (200; re-encoded as JPEG). A time that is not a number, negative or past
+        the video's end, a video not ready, or an image we cannot read is a 400 with the reason."""
         video = scoped_video_or_404(api_user, video_id)
         if request.mimetype == "multipart/form-data":
             data = parser.parse(PosterUploadSchema, location="form_and_files")
@@ -207,7 +214,8 @@ class Poster(MethodView):
         if request.mimetype and not request.is_json:
             raise UnsupportedContentType(_("Send JSON or multipart/form-data."))
         data = parser.parse(PosterFrameSchema, location="json")
-        return poster_services.poster_from_frame(api_user, video, data["at_seconds"])
+        video = poster_services.request_frame(api_user, video, data["at_seconds"])
+        return video, 202, {"Location": url_for("api_videos.video", video_id=video.id, _external=True)}
 
 
 @blp.route(f"{VIDEO}/playback-url", endpoint="playback_url", tags=[TAG])

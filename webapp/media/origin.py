@@ -8,10 +8,10 @@ from urllib.parse import urljoin
 
 import requests
 from flask import current_app
-from flask_babel import gettext as _
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from webapp.core.exceptions import OriginFailed
+from webapp.media.reasons import Reason, reason_of
 from webapp.media.ssrf import ALLOWED_SCHEMES, GuardedAdapter, Target, UnsafeTarget
 
 log = logging.getLogger(__name__)
@@ -143,9 +143,9 @@ class Upstream:
     def require_video(self) -> None:
         """OriginFailed (502) unless this answer carries video bytes: 200/206 with a video type."""
         if self.status not in VIDEO_BYTES:
-            raise OriginFailed(_("The video source answered with HTTP status %(status)s.", status=self.status))
+            raise OriginFailed(Reason("http_status", status=self.status))
         if not announces_video(self.headers):
-            raise OriginFailed(_("The video source did not send a video."))
+            raise OriginFailed(Reason("not_video"))
 
     def close(self):
         if not self.closed:
@@ -170,20 +170,20 @@ def open_upstream(url: str, method: str, request_headers) -> Upstream:
                                        allow_redirects=False, timeout=timeout)
         except UnsafeTarget as error:
             log.warning("refused video origin %s: %s", url, error)
-            raise OriginFailed(_("The video source is not allowed: %(reason)s", reason=error)) from None
+            raise OriginFailed(Reason("source_refused", reason=reason_of(error))) from None
         except requests.Timeout:
-            raise OriginFailed(_("The video source did not answer in time.")) from None
+            raise OriginFailed(Reason("source_timeout")) from None
         except requests.RequestException as error:
             log.warning("video origin %s failed: %s", url, error)
-            raise OriginFailed(_("The video source could not be reached.")) from None
+            raise OriginFailed(Reason("source_unreachable")) from None
         location = response.headers.get("Location")
         if response.status_code not in REDIRECT_STATUSES or not location:
             return Upstream(response, url)
         response.close()
         url = urljoin(url, location)
         if url.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
-            raise OriginFailed(_("The video source redirected to a URL that is not allowed."))
-    raise OriginFailed(_("The video source redirected too many times."))
+            raise OriginFailed(Reason("redirect_refused"))
+    raise OriginFailed(Reason("too_many_redirects"))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import struct
 from dataclasses import dataclass
 
 import av
-from flask_babel import gettext as _
+
+from webapp.media.reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +92,16 @@ def probe(file, size: int, complete: bool = True) -> MediaFacts:
     `complete` False: only the first `size` bytes of a longer file are there (an origin without Range).
     """
     if size == 0:
-        raise Unplayable(_("The file is empty (0 bytes)."))
+        raise Unplayable(Reason("empty_file"))
     file.seek(0)
     head = file.read(64)
     facts = MediaFacts(container=sniff_container(head))
     if facts.container == MP4:
         facts.faststart, facts.truncated = mp4_layout(file, size)
         if facts.truncated and complete:
-            raise Unplayable(_("The file is cut short (truncated): part of the video is missing."))
+            raise Unplayable(Reason("truncated"))
+        if facts.faststart is None and not complete:  # read forward only, and the index was not in that part
+            raise Unplayable(Reason("index_at_end_no_range"))
     file.seek(0)
     try:
         with av.open(file, "r") as container:
@@ -117,28 +120,26 @@ def probe(file, size: int, complete: bool = True) -> MediaFacts:
                 facts.audio_codec = container.streams.audio[0].codec_context.name
     except av.error.FFmpegError as error:
         log.info("probe: FFmpeg could not read the file: %s", error)
-        raise Unplayable(_("The file is not a video we can read: it is corrupt or in an unknown format.")) from None
+        raise Unplayable(Reason("unreadable")) from None
     return facts
 
 
-def playability_problem(facts: MediaFacts) -> str | None:
+def playability_problem(facts: MediaFacts) -> Reason | None:
     """Why browsers will not play a probed file, or None when they will."""
     if facts.video_codec is None:
         if facts.audio_codec:
-            return _("The file has sound only, no picture: add a video with a picture.")
-        return _("The file contains no video stream.")
+            return Reason("sound_only")
+        return Reason("no_video_stream")
     if facts.container == MATROSKA:
-        return _("Matroska (MKV) files do not play in browsers: convert it to MP4 (H.264 and AAC) or WebM.")
+        return Reason("matroska")
     if facts.container not in PLAYABLE:
-        return _("This file format does not play in browsers: use MP4 (H.264 and AAC) or WebM (VP9 and Opus).")
+        return Reason("format_unplayable")
     video_codecs, audio_codecs = PLAYABLE[facts.container]
     if facts.video_codec not in video_codecs:
         name = CODEC_NAMES.get(facts.video_codec, facts.video_codec)
-        return _("%(codec)s video does not play in most browsers: convert it to H.264 (MP4) or VP9 (WebM).",
-                 codec=name)
+        return Reason("video_codec", codec=name)
     if facts.audio_codec and facts.audio_codec not in audio_codecs:
-        return _("Its %(codec)s sound does not play in browsers: use AAC (MP4) or Opus (WebM).",
-                 codec=facts.audio_codec)
+        return Reason("audio_codec", codec=facts.audio_codec)
     if not facts.duration_seconds:
-        return _("The file is not a video we can read: it is corrupt or in an unknown format.")
+        return Reason("unreadable")
     return None

@@ -12,11 +12,11 @@ import tempfile
 import time
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from webapp.core.exceptions import OriginFailed
 from webapp.media.backends import BlockReader
 from webapp.media.origin import OriginCut, open_upstream
+from webapp.media.reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Deadline:
 
     def check(self):
         if time.monotonic() > self.ends:
-            raise SourceError(_("The video source is too slow: reading it took too long."))
+            raise SourceError(Reason("source_too_slow"))
 
 
 class RangeReader(BlockReader):
@@ -59,9 +59,9 @@ class RangeReader(BlockReader):
         upstream = open_upstream(self.url, "GET", {"Range": f"bytes={start}-{end}"})
         try:
             if upstream.status != 206:
-                raise SourceChanged(_("The video source stopped answering byte ranges while it was read."))
+                raise SourceChanged(Reason("ranges_stopped"))
             if self.etag and upstream.headers.get("ETag") not in (None, self.etag):
-                raise SourceChanged(_("The video file on the source changed while it was read."))
+                raise SourceChanged(Reason("source_changed"))
             chunks = []
             for chunk in upstream.iter_body(256 * 1024, current_app.config["STREAM_MIN_BYTES"],
                                             current_app.config["STREAM_READ_TIMEOUT"]):
@@ -70,12 +70,12 @@ class RangeReader(BlockReader):
         except OriginFailed as error:
             raise SourceError(error.message) from None
         except (OriginCut, OSError):
-            raise SourceError(_("The video source stopped sending in the middle of the file.")) from None
+            raise SourceError(Reason("source_cut")) from None
         finally:
             upstream.close()
         data = b"".join(chunks)
         if len(data) != end - start + 1:
-            raise SourceError(_("The video source stopped sending in the middle of the file."))
+            raise SourceError(Reason("source_cut"))
         return data
 
 
@@ -116,7 +116,7 @@ def open_url(url: str, deadline: Deadline) -> Opened:
         if upstream.status == 206:
             total = upstream.headers.get("Content-Range", "").rpartition("/")[2]
             if not total.isdigit():
-                raise SourceError(_("The video source did not say how long the file is."))
+                raise SourceError(Reason("no_length"))
             reader = RangeReader(upstream.url, int(total), upstream.headers.get("ETag"), deadline)
             first = b"".join(upstream.iter_body(256 * 1024, config["STREAM_MIN_BYTES"],
                                                 config["STREAM_READ_TIMEOUT"]))
@@ -126,7 +126,7 @@ def open_url(url: str, deadline: Deadline) -> Opened:
             return Opened(reader, int(total), supports_range=True)
         return _read_forward(upstream, deadline)
     except (OriginCut, OSError):
-        raise SourceError(_("The video source stopped sending in the middle of the file.")) from None
+        raise SourceError(Reason("source_cut")) from None
     finally:
         upstream.close()
 

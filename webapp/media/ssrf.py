@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext as _
 from requests.adapters import HTTPAdapter
+
+from webapp.media.reasons import Reason
 
 ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -59,14 +60,14 @@ def resolve(hostname: str, port: int) -> list:
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise UnsafeTarget(_("The host %(host)s could not be found.", host=hostname)) from None
+        raise UnsafeTarget(Reason("host_not_found", host=hostname)) from None
     addresses = []
     for info in infos:
         ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:
-        raise UnsafeTarget(_("The host %(host)s could not be found.", host=hostname))
+        raise UnsafeTarget(Reason("host_not_found", host=hostname))
     return addresses
 
 
@@ -76,19 +77,17 @@ def check_url(url: str, allowed_hosts=None) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeTarget(_("The URL is not valid.")) from None
+        raise UnsafeTarget(Reason("url_invalid")) from None
     if parts.scheme not in ALLOWED_SCHEMES:
-        raise UnsafeTarget(_("Only http:// and https:// sources are allowed."))
+        raise UnsafeTarget(Reason("scheme_not_allowed"))
     hostname = (parts.hostname or "").rstrip(".")
     if not hostname:
-        raise UnsafeTarget(_("The URL has no host."))
+        raise UnsafeTarget(Reason("url_no_host"))
     port = port or DEFAULT_PORTS[parts.scheme]
     addresses = resolve(hostname, port)
     if not is_allowed_host(hostname, port, allowed_hosts):
         if not all(is_public_address(ip) for ip in addresses):
-            raise UnsafeTarget(_(
-                "The host %(host)s is on a private or local network; only public addresses "
-                "(or hosts listed in VIDEO_SOURCE_ALLOWED_HOSTS) are allowed.", host=hostname))
+            raise UnsafeTarget(Reason("host_private", host=hostname))
     return Target(parts.scheme, hostname, port, str(addresses[0]))
 
 

@@ -24,6 +24,7 @@ from webapp.media.backends import ObjectInfo, StorageError
 from webapp.media.credit import has_viewed, record_view
 from webapp.media.gate import give_back_turn
 from webapp.media.origin import VIDEO_BYTES, checked_origin, forget_origin, open_upstream
+from webapp.media.reasons import Reason
 from webapp.media.ssrf import DEFAULT_PORTS, Target, UnsafeTarget, resolve
 from webapp.media.storage import backend
 from webapp.models import User, Video
@@ -120,7 +121,7 @@ def file_response(user: User, video: Video) -> Response:
     if path is None:
         return object_response(user, video)
     if not path.is_file():
-        raise OriginFailed(_("The video file is missing from storage."))
+        raise OriginFailed(Reason("file_missing"))
     try:
         response = send_file(path, mimetype=video.content_type, conditional=True, etag=True, max_age=0)
     except RequestedRangeNotSatisfiable as error:
@@ -229,7 +230,7 @@ def offload_response(user: User, video: Video) -> Response:
     """
     if video.is_upload:
         if ORIGIN_FAILED_HEADER in request.headers:  # storage refused nginx (offload.conf's /_storage/)
-            raise OriginFailed(_("The video file could not be read from storage."))
+            raise OriginFailed(Reason("storage_unreadable"))
         early = answer_without_bytes(video, stored_object(video).size)
         headers = storage_handoff(video.file_key)
     else:
@@ -285,8 +286,8 @@ def origin_failure(upstream_status: str) -> str:
     statuses = re.findall(r"\b\d{3}\b", upstream_status)
     status = statuses[-1] if statuses else None
     if status in (None, "502", "504"):  # nginx's own: the origin could not be reached in time
-        return _("The video source could not be reached.")
-    return _("The video source answered with HTTP status %(status)s.", status=status)
+        return Reason("source_unreachable")
+    return Reason("http_status", status=status)
 
 
 def origin_handoff_headers(url: str, target) -> dict:

@@ -12,9 +12,13 @@ from webapp.models_watching import WatchPosition
 def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = False) -> Video:
     """A video of the user's corporation (not in the trash unless asked), else NotFound.
 
-    Another corporation's id, a video in the trash or a missing one are the same thing to the caller.
+    Another corporation's id, a video in the trash or a missing one are the same thing to the caller;
+    so is a failed video to anyone but an admin (guests never see videos that cannot play).
     """
-    query = SCOPED_VIDEO if include_trash else SCOPED_LIVE_VIDEO
+    if user.is_admin:
+        query = SCOPED_VIDEO if include_trash else SCOPED_LIVE_VIDEO
+    else:
+        query = SCOPED_PLAYABLE_VIDEO if include_trash else SCOPED_LIVE_PLAYABLE_VIDEO
     video = db.session.scalar(query, {"video_id": video_id, "corporation_id": user.corporation_id})
     if video is None:
         raise NotFound()
@@ -25,6 +29,8 @@ def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = Fals
 SCOPED_VIDEO = select(Video).where(Video.id == bindparam("video_id"),
                                    Video.corporation_id == bindparam("corporation_id"))
 SCOPED_LIVE_VIDEO = SCOPED_VIDEO.where(Video.deleted_at.is_(None))
+SCOPED_PLAYABLE_VIDEO = SCOPED_VIDEO.where(Video.status != STATUS_FAILED)
+SCOPED_LIVE_PLAYABLE_VIDEO = SCOPED_LIVE_VIDEO.where(Video.status != STATUS_FAILED)
 
 
 def scoped_trashed_video_or_404(user: User, video_id: int) -> Video:

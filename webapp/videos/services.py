@@ -12,7 +12,7 @@ from webapp.core.transactions import lock, unit_of_work
 from webapp.insights import audit
 from webapp.media import captions, direct_upload, posters, storage
 from webapp.media.backends import PARTIAL_SUFFIX
-from webapp.models import User, Video
+from webapp.models import POSTER_UPLOAD, User, Video
 from webapp.models_watching import Caption
 from webapp.videos.processing import start_processing
 from webapp.videos.sources import check_source_url
@@ -93,7 +93,8 @@ def update_video(actor: User, video: Video, title: str | None = None, source_url
             video.source_url = check_source_url(source_url)
             video.content_type = storage.type_from_url(video.source_url)
             changes["source_url"] = video.source_url
-            old_poster, video.poster_key = video.poster_key, None
+            if video.poster_kind != POSTER_UPLOAD:  # a picture of the old source; an uploaded image stays
+                old_poster, video.poster_key = video.poster_key, None
             start_processing(video)
         if changes:
             audit.record(video.corporation_id, actor, "video.edited", video, **changes)

@@ -1,8 +1,15 @@
-"""How a video's processing status reads on the pages: the badge, its reason, and the media facts."""
+"""How a video's processing status reads on the pages and in the API: the badge, its reason in the
+reader's language, the media facts, and the state of an admin's poster from a frame."""
 from flask_babel import gettext as _
 
 from webapp.core.i18n import format_bytes, format_duration
-from webapp.models import STATUS_FAILED, STATUS_READY, Video
+from webapp.media.reasons import render
+from webapp.models import POSTER_FAILED, POSTER_PENDING, STATUS_FAILED, STATUS_READY, Video
+
+
+def detail(video: Video) -> str | None:
+    """Why the video failed, or a ready video's caveat, in the current language (None when there is none)."""
+    return render(video.status_reason, video.status_params)
 
 
 def badge(video: Video) -> str:
@@ -10,7 +17,7 @@ def badge(video: Video) -> str:
     if video.status == STATUS_READY:
         return _("Ready")
     if video.status == STATUS_FAILED:
-        return _("Failed: %(reason)s", reason=video.status_detail or _("unknown reason"))
+        return _("Failed: %(reason)s", reason=detail(video) or _("unknown reason"))
     return _("Processing…")
 
 
@@ -28,10 +35,26 @@ def facts_line(video: Video) -> str:
 
 def warning(video: Video) -> str | None:
     """A ready video's caveat (e.g. seeking will not work), or None."""
-    return video.status_detail if video.status == STATUS_READY else None
+    return detail(video) if video.status == STATUS_READY else None
+
+
+def poster_detail(video: Video) -> str | None:
+    """Why the last poster from a frame could not be made, in the current language, or None."""
+    return render(video.poster_reason, video.poster_params) if video.poster_state == POSTER_FAILED else None
+
+
+def poster_message(video: Video) -> str:
+    """What the Poster page says about the poster being made from a frame ("" when nothing is going on)."""
+    if video.poster_state == POSTER_PENDING:
+        return _("Making the poster from %(time)s…", time=format_duration(video.poster_request_at or 0))
+    if video.poster_state == POSTER_FAILED:
+        return _("The poster could not be made from %(time)s: %(reason)s",
+                 time=format_duration(video.poster_request_at or 0), reason=poster_detail(video))
+    return ""
 
 
 def describe(video: Video) -> dict:
-    """What the Videos page shows about a video's processing, as its status endpoint answers it."""
+    """What the Videos and Poster pages show about a video's processing, as its status endpoint answers it."""
     return {"id": video.id, "status": video.status, "badge": badge(video), "facts": facts_line(video),
-            "warning": warning(video) or ""}
+            "warning": warning(video) or "", "poster_state": video.poster_state or "",
+            "poster_message": poster_message(video), "poster_key": video.poster_key or ""}

@@ -62,15 +62,16 @@ def poster(video_id):
 @bp.post("/<int:video_id>/poster/frame")
 @admin_required
 def poster_frame(video_id):
+    """Ask the worker for the poster from a frame (queued once committed); back to the Poster page."""
     video = scoped_video_or_404(current_user, video_id)
     frame_form = PosterFrameForm()
     if frame_form.validate_on_submit():
         try:
-            poster_services.poster_from_frame(current_user, video, frame_form.at_seconds.data)
+            poster_services.request_frame(current_user, video, frame_form.at_seconds.data)
         except DomainError as error:
             show_domain_error(frame_form, error)
             return _poster_page(video, frame_form, PosterImageForm(), error.status)
-        flash(with_bdi(_("The poster of “%(title)s” was changed."), title=video.title), "success")
+        # The page shows "Making the poster from m:ss…" until the worker has made it.
         return redirect(url_for("videos.poster", video_id=video.id))
     return _poster_page(video, frame_form, PosterImageForm(), 400)
 
