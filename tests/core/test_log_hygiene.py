@@ -105,7 +105,8 @@ def test_gunicorn_output_reveals_no_secrets(app, database_url, tmp_path):
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "s" * 48, "DATABASE_URL": database_url,
            "REDIS_URL": REDIS_URL, "SESSION_COOKIE_SECURE": "0", "GUNICORN_BIND": f"127.0.0.1:{port}",
            "WEB_WORKERS": "1", "WEB_THREADS": "2", "MEDIA_ROOT": str(tmp_path / "media"),
-           "INSTANCE_PATH": str(tmp_path)}
+           "INSTANCE_PATH": str(tmp_path),
+           "GUNICORN_ACCESS_LOG": "-"}  # off by default in production: switched on to check what it writes
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
