@@ -63,6 +63,10 @@ ROUTES = [
     ("POST", "/account/language", False, lambda ids: {"locale": "ko"}),
 ]
 PAGE_BLUEPRINTS = {"members", "videos", "trash", "plans", "library", "account"}
+# Routes that need an object-storage bucket, so their permissions (guest 403, another company's
+# ticket 404) are checked in tests/videos/test_direct_uploads.py instead of in this matrix.
+NEEDS_A_BUCKET = {("POST", "/videos/upload/direct"), ("POST", "/videos/upload/direct/parts"),
+                  ("POST", "/videos/upload/direct/finish")}
 
 
 def route_id(route):
@@ -142,7 +146,7 @@ def test_the_matrix_covers_every_page_route(app):
                 if rule.endpoint.startswith("trash.") or rule.endpoint == "videos.undo_delete":
                     path = path.replace("{video}", "{trashed}")
                 routes.add((method, path))
-    assert routes == covered
+    assert routes == covered | NEEDS_A_BUCKET
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r[0] == "POST"], ids=route_id)
