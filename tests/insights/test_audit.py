@@ -82,7 +82,7 @@ def test_an_action_writes_exactly_one_audit_row(app, w, action):
     rows = audit_rows()
     assert [(r.action, r.actor_id, r.corporation_id, r.ip) for r in rows] == [
         (action, w.admin.id, w.corporation.id, CLIENT_IP)]
-    assert rows[0].target_type in ("user", "video", "corporation") and rows[0].target_id is not None
+    assert rows[0].target_type in ("user", "video", "corporation", "invitation") and rows[0].target_id is not None
 
 
 @pytest.mark.parametrize("action", [action for action, (_, fail) in CASES.items() if fail])
