@@ -224,6 +224,7 @@ class Video(TimestampMixin, db.Model):
                         name="poster_failure_has_reason"),
         CheckConstraint("source_version >= 1", name="source_version_positive"),
         Index("ix_videos_status_processed_at", "status", "processed_at"),
+        Index("uq_videos_file_key", "file_key", unique=True),  # one stored file, one video
         Index("ix_videos_corporation_id_deleted_at_created_at",
               "corporation_id", "deleted_at", "created_at"),
         # Substring search on the normalised title: a trigram index on PostgreSQL (pg_trgm), so

@@ -168,3 +168,27 @@ def test_reasons_and_posters_are_migrated_on_sqlite(tmp_path):
     with app.app_context():
         reasons_and_posters_are_migrated()
         db.engine.dispose()
+
+
+def test_videos_sharing_a_file_stop_the_upgrade_with_their_key(scratch_app):
+    """0018: one stored file, one video; rows that already share one are named, none is deleted."""
+    upgrade(revision="0017_media_reasons_posters")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO corporations (id, name, plan, created_at, updated_at) "
+                          "VALUES (1, 'Old Co', 'free', now(), now())"))
+        for _ in range(2):
+            conn.execute(text("INSERT INTO videos (corporation_id, title, title_key, file_key, content_type, "
+                              "source_version, created_at, updated_at) VALUES "
+                              "(1, 'Twice', 'twice', 'ab12.mp4', 'video/mp4', 1, now(), now())"))
+    with pytest.raises(SystemExit) as stopped:  # flask db upgrade logs the error and exits
+        upgrade()
+    assert str(stopped.value.__context__) == ("videos share a stored file; purge the extra videos first: "
+                                              "ab12.mp4 (2 videos)")
+    with db.engine.begin() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM videos")) == 2
+        conn.execute(text("DELETE FROM videos WHERE id = (SELECT max(id) FROM videos)"))
+    upgrade()
+    with db.engine.begin() as conn, pytest.raises(IntegrityError):
+        conn.execute(text("INSERT INTO videos (corporation_id, title, title_key, file_key, content_type, "
+                          "source_version, created_at, updated_at) VALUES "
+                          "(1, 'Again', 'again', 'ab12.mp4', 'video/mp4', 1, now(), now())"))

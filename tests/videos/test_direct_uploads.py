@@ -1,9 +1,12 @@
 """Direct uploads against a real S3 server (moto's, over HTTP): the page's JSON calls hand out a ticket
 and presigned part URLs, the parts are PUT straight to the bucket (here with requests, as a browser
 would), and finishing checks the object before the video row exists."""
+import threading
+import time
+
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from tests import factories
 from tests.support.helpers import csrf_token, log_in
@@ -11,7 +14,7 @@ from tests.support.pages import DEMO_MP4
 from tests.support.s3 import bucket_keys
 from webapp.core.extensions import db
 from webapp.media import direct_upload
-from webapp.models import Video
+from webapp.models import AuditEvent, Video
 
 pytestmark = pytest.mark.app_config("s3_storage", S3_PART_SIZE_MB=5, DIRECT_UPLOAD_MIN_MB=1)
 MB = 1024 * 1024
@@ -43,8 +46,8 @@ def put_parts(client, ticket, data, numbers=None):
     return [requests.put(urls[str(n)], data=data[(n - 1) * size:n * size], timeout=30).status_code for n in numbers]
 
 
-def finish(client, ticket, title="Big one"):
-    token = csrf_token(client, "/videos/upload")
+def finish(client, ticket, title="Big one", token=None):
+    token = token or csrf_token(client, "/videos/upload")
     return client.post("/videos/upload/direct/finish", headers={"X-Requested-With": "XMLHttpRequest"},
                        data={"csrf_token": token, "title": title, "token": ticket["token"]})
 
@@ -75,6 +78,42 @@ def test_a_direct_upload_goes_part_by_part_to_the_bucket_and_becomes_a_video(app
     assert pending_uploads(s3_server, s3_bucket) == []
     assert finish(admin_client, ticket).status_code == 201  # asked again: the same video, not a second
     assert len(videos()) == 1
+
+
+def test_two_simultaneous_finishes_of_one_upload_make_one_video_and_keep_its_file(
+        app, admin, s3_server, s3_bucket):
+    """Both requests pass the "already made?" check before either has written its row: the table is
+    held locked (SHARE ROW EXCLUSIVE lets them read but not insert) until both wait to insert."""
+    tabs = [log_in(app.test_client(), admin) for _ in range(2)]
+    ticket = start(tabs[0], BIG_MP4)
+    put_parts(tabs[0], ticket, BIG_MP4)
+    tokens = [csrf_token(tab, "/videos/upload") for tab in tabs]
+    answers = [None, None]
+
+    def press_finish(n):
+        with app.app_context():
+            answers[n] = finish(tabs[n], ticket, token=tokens[n])
+
+    presses = [threading.Thread(target=press_finish, args=(n,)) for n in range(2)]
+    with db.engine.connect() as other, other.begin():
+        other.execute(text("LOCK TABLE videos IN SHARE ROW EXCLUSIVE MODE"))
+        for press in presses:
+            press.start()
+        waiting, deadline = 0, time.monotonic() + 30
+        while waiting < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with db.engine.connect() as look:
+                waiting = look.scalar(text("SELECT count(*) FROM pg_locks "
+                                           "WHERE relation = 'videos'::regclass AND NOT granted"))
+        assert waiting == 2, "both requests should be waiting to write their video"
+    for press in presses:
+        press.join(30)
+
+    assert [answer.status_code for answer in answers] == [201, 201], [a.get_data(as_text=True) for a in answers]
+    [video] = videos()
+    assert s3_server.client().get_object(Bucket=s3_bucket, Key=video.file_key)["Body"].read() == BIG_MP4
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "video.added")) == 1
 
 
 def test_a_file_that_is_not_a_video_leaves_no_row_and_no_object(app, admin_client, s3_server, s3_bucket):

@@ -149,7 +149,10 @@ def finish(ticket: Ticket) -> tuple[str, str, int]:
         if missing:
             raise ValidationFailed(_("The upload is not complete: %(count)s part(s) are missing. Please try again.",
                                      count=len(missing)), code="upload_incomplete")
-        store.complete_multipart(ticket.key, ticket.upload_id, [have[n] for n in range(1, ticket.parts + 1)])
+        try:
+            store.complete_multipart(ticket.key, ticket.upload_id, [have[n] for n in range(1, ticket.parts + 1)])
+        except MissingObject:
+            pass  # a simultaneous request completed it first: the object is checked below all the same
     info = store.head(ticket.key)
     if info is None:
         raise _gone()

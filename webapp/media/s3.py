@@ -236,9 +236,12 @@ class S3Backend(Backend):
         return sorted(parts, key=lambda part: part["PartNumber"])
 
     def complete_multipart(self, key, upload_id, parts):
-        self.client.complete_multipart_upload(
-            Bucket=self.bucket, Key=check_key(key), UploadId=upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in parts]})
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket, Key=check_key(key), UploadId=upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in parts]})
+        except (ClientError, BotoCoreError) as error:  # NoSuchUpload: completed meanwhile -> MissingObject
+            raise _storage_error(error, key) from None
 
     def abort_multipart(self, key, upload_id):
         try:

@@ -3,6 +3,7 @@ from datetime import UTC
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.core import limits
 from webapp.core.clock import utcnow
@@ -54,15 +55,22 @@ def add_video_from_direct_upload(actor: User, title: str, ticket: direct_upload.
     """Add the video a browser uploaded straight to the bucket (webapp/media/direct_upload.py), once the
     object is complete and checked; asked again for the same upload, the video already made."""
     title = _clean_title(title)
-    existing = db.session.scalar(select(Video).where(Video.corporation_id == actor.corporation_id,
-                                                     Video.file_key == ticket.key))
-    if existing is not None:
+    existing = _video_of_file(ticket.key)
+    if existing is not None and existing.corporation_id == actor.corporation_id:
         return existing
     return _add_stored_upload(actor, title, *direct_upload.finish(ticket))
 
 
+def _video_of_file(file_key: str) -> Video | None:
+    return db.session.scalar(select(Video).where(Video.file_key == file_key))
+
+
 def _add_stored_upload(actor: User, title: str, file_key: str, content_type: str, size: int) -> Video:
-    """The row of a video whose file is in storage; the file is removed again if the row cannot be written."""
+    """The row of a video whose file is in storage; the file is removed again if the row cannot be written.
+
+    One file makes at most one video (videos.file_key is unique): when a simultaneous request for the
+    same direct upload wrote its row first, that video is the answer and the file stays.
+    """
     try:
         with unit_of_work():
             video = Video(corporation_id=actor.corporation_id, title=title, file_key=file_key,
@@ -71,6 +79,14 @@ def _add_stored_upload(actor: User, title: str, file_key: str, content_type: str
             db.session.flush()
             start_processing(video, new=True)
             audit.record(actor.corporation_id, actor, "video.added", video, title=title, upload=True)
+    except IntegrityError:
+        made_first = _video_of_file(file_key)
+        if made_first is None:
+            storage.delete_file(file_key)
+            raise
+        if made_first.corporation_id != actor.corporation_id:
+            raise
+        return made_first
     except BaseException:
         storage.delete_file(file_key)
         raise
