@@ -2,12 +2,18 @@
 during a large upload, through each storage backend, all on 127.0.0.1 in one run.
 
 Starts moto's S3 server (the tests' S3 server; MinIO or AWS will differ in speed, not in the app's
-memory), a throwaway PostgreSQL database, and for each backend the app under gunicorn (the
-production worker class from gunicorn.conf.py, one worker). Logs in through the real form, uploads
-a 1 MB then a SIZE MB MP4 through the upload page (the body streamed from disk), then downloads it whole from
-the stream route (relay mode: the app reads the bytes; curl into /dev/null). The worker's resident
-memory is sampled every 20 ms; figures are printed with their ratio to the local backend, measured
-in the same run.
+memory), a throwaway PostgreSQL database, and for each path the app under gunicorn (the production
+worker class from gunicorn.conf.py, one worker). Logs in through the real form, uploads a 1 MB then
+a SIZE MB MP4, then downloads it whole from the stream route (relay mode: the app reads the bytes;
+curl into /dev/null). Three paths:
+
+- local, s3: the file goes through the upload page (the multipart body streamed from disk);
+- s3 direct: the file goes straight to the bucket as upload.js sends a file of DIRECT_UPLOAD_MIN_MB
+  and more: a ticket from the app, presigned part URLs asked for 10 at a time, each part PUT to the
+  bucket one after another (read from disk as it is sent), then the app is asked to finish.
+
+The worker's resident memory is sampled every 20 ms; figures are printed with their ratio to the
+local backend, measured in the same run.
 
     .venv/bin/python bench/storage.py [--size-mb 1024]
 """
@@ -29,13 +35,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.stream import Gunicorn, RssPeak, curl, rss_kib  # noqa: E402
 from bench.throwaway_db import throwaway_database  # noqa: E402
-from bench.upload_memory import BOUNDARY, write_body  # noqa: E402
+from bench.upload_memory import BOUNDARY, MP4_HEAD, write_body  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 PASSWORD = "bench-password-2026"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "AKIABENCH0000000001", "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
            "S3_REGION": "us-east-1"}
+MB = 1024 * 1024
+URL_BATCH = 10  # part URLs asked for at once, as upload.js does
 
 
 def free_port():
@@ -90,10 +98,80 @@ def latest_video_id(database_url: str) -> int:
             return cur.fetchone()[0]
 
 
-def upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
+def csrf_token(session, url: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text).group(1)
+
+
+def write_video(path: Path, size_mb: int) -> None:
+    """A file of size_mb MB that starts like an MP4 (the bytes the upload page would send)."""
+    chunk = b"\0" * MB
+    with open(path, "wb") as out:
+        out.write(MP4_HEAD + chunk[len(MP4_HEAD):])
+        for _ in range(size_mb - 1):
+            out.write(chunk)
+
+
+class FilePart:
+    """`length` bytes of an open file from `offset`, read piece by piece while requests sends them
+    (its length gives the Content-Length a presigned PUT needs)."""
+
+    def __init__(self, file, offset: int, length: int):
+        file.seek(offset)
+        self.file, self.length, self.left = file, length, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(self.left if size is None or size < 0 else min(size, self.left))
+        self.left -= len(data)
+        return data
+
+
+def json_call(session, url: str, body: dict, csrf: str) -> dict:
+    """One of upload.js's JSON calls (CSRF token in the header); return the answer's JSON."""
+    response = session.post(url, json=body, headers={"X-CSRFToken": csrf})
+    if response.status_code not in (200, 201):
+        raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+    return response.json()
+
+
+def put_parts(session, base: str, ticket: dict, path: Path, csrf: str) -> None:
+    """PUT every part of the file straight to its presigned URL, in order, URL_BATCH URLs at a time."""
+    size, part_size = path.stat().st_size, ticket["part_size"]
+    bucket = requests.Session()  # the bucket's connection, kept alive; the app's cookie is not sent there
+    with open(path, "rb") as file:
+        for first in range(1, ticket["parts"] + 1, URL_BATCH):
+            numbers = list(range(first, min(first + URL_BATCH, ticket["parts"] + 1)))
+            urls = json_call(session, f"{base}/videos/upload/direct/parts",
+                             {"token": ticket["token"], "numbers": numbers}, csrf)["urls"]
+            for number in numbers:
+                offset = (number - 1) * part_size
+                part = FilePart(file, offset, min(part_size, size - offset))
+                bucket.put(urls[str(number)], data=part, timeout=300).raise_for_status()
+
+
+def direct_upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
+    """Upload a size_mb MB file straight to the bucket (ticket, parts, finish); return the seconds it took."""
+    video = work / "video.mp4"
+    write_video(video, size_mb)
+    csrf = csrf_token(session, f"{base}/videos/upload")
+    started = time.perf_counter()
+    ticket = json_call(session, f"{base}/videos/upload/direct",
+                       {"size": size_mb * MB, "type": "video/mp4", "title": "Bench upload"}, csrf)
+    put_parts(session, base, ticket, video, csrf)
+    response = session.post(f"{base}/videos/upload/direct/finish", headers={"X-Requested-With": "XMLHttpRequest"},
+                            data={"csrf_token": csrf, "title": "Bench upload", "token": ticket["token"]})
+    seconds = time.perf_counter() - started
+    video.unlink()
+    if response.status_code != 201:
+        raise RuntimeError(f"{name}: finishing answered {response.status_code}: {response.text[:300]}")
+    return seconds
+
+
+def form_upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
     """Upload a size_mb MB file through the upload page; return the seconds it took."""
-    page = session.get(f"{base}/videos/upload").text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_token(session, f"{base}/videos/upload")
     body = work / "body"
     length = write_body(body, size_mb, {"title": "Bench upload", "csrf_token": token})
     with open(body, "rb") as stream:
@@ -107,17 +185,16 @@ def upload(session, base: str, work: Path, size_mb: int, name: str) -> float:
     return seconds
 
 
-def run_backend(name: str, env: dict, size_mb: int, work: Path, database_url: str) -> dict:
-    """Upload and stream once through one backend; return the figures."""
-    web = Gunicorn({**env, "DATABASE_URL": database_url, "MEDIA_ROOT": str(work / f"media-{name}"),
+def run_backend(name: str, env: dict, upload, size_mb: int, work: Path, database_url: str) -> dict:
+    """Upload (with `upload`: form_upload or direct_upload) and stream once through one backend; return the figures."""
+    web = Gunicorn({**env, "DATABASE_URL": database_url, "MEDIA_ROOT": str(work / f"media-{name.replace(' ', '-')}"),
                     "SECRET_KEY": "bench-secret", "REDIS_URL": REDIS_URL, "APP_ENV": "development",
                     "MAX_UPLOAD_MB": str(size_mb + 16), "SESSION_COOKIE_SECURE": "0"}, free_port())
     try:
         base = f"http://127.0.0.1:{web.port}"
         session = requests.Session()
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(f"{base}/login").text).group(1)
         session.post(f"{base}/login", data={"email": "admin@bench.example", "password": PASSWORD,
-                                            "csrf_token": token}).raise_for_status()
+                                            "csrf_token": csrf_token(session, f"{base}/login")}).raise_for_status()
         pid = web.worker_pid
         upload(session, base, work, 1, name)  # warm-up: the first upload loads the backend's modules
         idle = rss_kib(pid)
@@ -141,6 +218,33 @@ def run_backend(name: str, env: dict, size_mb: int, work: Path, database_url: st
         web.stop()
 
 
+def run_all(size_mb: int, work: Path, endpoint: str, bucket: str) -> dict:
+    """The figures of each path, each under its own gunicorn, on one throwaway database."""
+    s3 = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": endpoint, "S3_BUCKET": bucket, **S3_KEYS}
+    paths = {"local": ({"STORAGE_BACKEND": "local"}, form_upload), "s3": (s3, form_upload),
+             # the page then sends every file of 1 MB and more directly, the warm-up's too
+             "s3 direct": ({**s3, "DIRECT_UPLOAD_MIN_MB": "1"}, direct_upload)}
+    with throwaway_database(PG_ADMIN) as database_url:
+        setup_database(database_url)
+        return {name: run_backend(name, env, upload, size_mb, work, database_url)
+                for name, (env, upload) in paths.items()}
+
+
+def print_results(size_mb: int, results: dict) -> None:
+    base = results["local"]
+    print(f"{size_mb} MB upload (local, s3: through the upload page; s3 direct: PUT in presigned parts straight "
+          f"to the bucket), then streamed whole (relay mode), gunicorn "
+          f"({os.environ.get('WEB_WORKER_CLASS', 'gevent')}, 1 worker), S3 = moto server, all on 127.0.0.1")
+    print(f"{'backend':10} {'upload MB/s':>12} {'x local':>8} {'stream MB/s':>12} {'x local':>8} "
+          f"{'worker peak MiB (upload)':>25} {'x local':>8} {'growth MiB':>11} {'stream growth MiB':>18}")
+    print("(growth: over the worker's resident memory after a 1 MB warm-up upload by the same path)")
+    for name, row in results.items():
+        print(f"{name:10} {row['upload_mbps']:12.0f} {row['upload_mbps'] / base['upload_mbps']:8.2f} "
+              f"{row['stream_mbps']:12.0f} {row['stream_mbps'] / base['stream_mbps']:8.2f} "
+              f"{row['upload_peak_kib'] / 1024:25.1f} {row['upload_peak_kib'] / base['upload_peak_kib']:8.2f} "
+              f"{(row['upload_peak_kib'] - row['idle_kib']) / 1024:11.1f} {row['stream_growth_kib'] / 1024:18.1f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
@@ -152,27 +256,11 @@ def main():
         boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                      aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
                      aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"]).create_bucket(Bucket=bucket)
-        with throwaway_database(PG_ADMIN) as database_url:
-            setup_database(database_url)
-            results = {
-                "local": run_backend("local", {"STORAGE_BACKEND": "local"}, args.size_mb, work, database_url),
-                "s3": run_backend("s3", {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": endpoint, "S3_BUCKET": bucket,
-                                         **S3_KEYS}, args.size_mb, work, database_url),
-            }
+        results = run_all(args.size_mb, work, endpoint, bucket)
     finally:
         moto.terminate()
         moto.wait(timeout=30)
-    base = results["local"]
-    print(f"{args.size_mb} MB upload through the upload page, then streamed whole (relay mode), gunicorn "
-          f"({os.environ.get('WEB_WORKER_CLASS', 'gevent')}, 1 worker), S3 = moto server, all on 127.0.0.1")
-    print(f"{'backend':8} {'upload MB/s':>12} {'x local':>8} {'stream MB/s':>12} {'x local':>8} "
-          f"{'worker peak MiB (upload)':>25} {'x local':>8} {'growth MiB':>11} {'stream growth MiB':>18}")
-    print("(growth: over the worker's resident memory after a 1 MB warm-up upload through the same backend)")
-    for name, row in results.items():
-        print(f"{name:8} {row['upload_mbps']:12.0f} {row['upload_mbps'] / base['upload_mbps']:8.2f} "
-              f"{row['stream_mbps']:12.0f} {row['stream_mbps'] / base['stream_mbps']:8.2f} "
-              f"{row['upload_peak_kib'] / 1024:25.1f} {row['upload_peak_kib'] / base['upload_peak_kib']:8.2f} "
-              f"{(row['upload_peak_kib'] - row['idle_kib']) / 1024:11.1f} {row['stream_growth_kib'] / 1024:18.1f}")
+    print_results(args.size_mb, results)
 
 
 if __name__ == "__main__":
