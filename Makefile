@@ -36,8 +36,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-logo
 
+# Tests run in TEST_PROCESSES pytest-xdist processes (most wait on sockets, servers and Chromium);
+# the stack-starting modules stay on one process each (tests/conftest.py, KEEP_TOGETHER).
+TEST_PROCESSES ?= 2
+
 test: lint
-	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/services.sh test $(BIN)/pytest $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" .ci/services.sh test $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
 
 # Catalogues: webapp/translations/<locale>/LC_MESSAGES/messages.po, compiled .mo committed beside them.
 # After changing strings: `make translations` (extract, merge into each .po, compile), translate the

@@ -29,7 +29,18 @@ from webapp.media.origin import forget_origin
 from worker.cli import register_commands
 
 ADMIN_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url_of_this_test_process() -> str:
+    """TEST_REDIS_URL's database for a plain run; with pytest-xdist (`make test` runs two processes),
+    worker gwN takes the N-th database before it (15, 14, ...: away from `make run`'s 0), so parallel
+    tests never share queues or counters."""
+    url = make_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    return url.set(database=str((int(url.database or 0) - worker) % 16)).render_as_string(hide_password=False)
+
+
+REDIS_URL = _redis_url_of_this_test_process()
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -271,3 +282,14 @@ def audit_history(admin, guest, other_admin):
           when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
 
 
+
+
+# Modules whose module-scoped fixtures start whole stacks (nginx, gunicorn, worker) or build the
+# catalogue: their tests stay together on one xdist worker, so the stack is started once.
+KEEP_TOGETHER = ("tests/deploy/", "tests/core/test_i18n_catalogue.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(KEEP_TOGETHER):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

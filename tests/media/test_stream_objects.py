@@ -30,7 +30,7 @@ def stored_upload(upload, s3_server, s3_bucket):
     ("bytes=199990-", DATA[199990:]),
     ("bytes=-1", DATA[-1:]),
     ("bytes=5-5000000", DATA[5:]),
-])
+], ids=["first byte", "from an offset to the end", "last byte", "past the end"])  # (the bytes are random)
 def test_ranges_of_an_object_are_byte_exact(guest_client, guest, stored_upload, header, expected):
     video, _ = stored_upload
     response = guest_client.get(f"/videos/{video.id}/stream", headers={"Range": header})
