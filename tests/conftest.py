@@ -282,8 +282,6 @@ def audit_history(admin, guest, other_admin):
           when=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), title="Umbrella secret")
 
 
-
-
 # Modules whose module-scoped fixtures start whole stacks (nginx, gunicorn, worker) or build the
 # catalogue: their tests stay together on one xdist worker, so the stack is started once.
 KEEP_TOGETHER = ("tests/deploy/", "tests/core/test_i18n_catalogue.py")
