@@ -19,4 +19,4 @@ def test_wrong_password_shows_one_message(page, live_server, admin):
     page.get_by_label("Email").fill(admin.email)
     page.get_by_label("Password").fill("wrong-password-123")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Wrong email or password.").is_visible()
+    expect(page.get_by_text("Wrong email or password.")).to_be_visible()

@@ -4,6 +4,7 @@ import io
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.support.media import store_object, stored_object
@@ -62,7 +63,8 @@ def test_leaving_and_coming_back_resumes_and_the_end_starts_over(page, live_serv
 
     page.get_by_test_id("continue-watching").get_by_role("link").click()
     note = page.get_by_test_id("resume-note")
-    assert note.is_visible() and note.inner_text().startswith(f"Resumed at 0:0{round(position)}")
+    expect(note).to_contain_text(f"Resumed at 0:0{round(position)}")
+    assert note.inner_text().startswith(f"Resumed at 0:0{round(position)}")
     play_until(page, position)
     assert page.evaluate(CURRENT) < position + 2  # started at the saved place, not from 0
 
