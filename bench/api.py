@@ -4,8 +4,8 @@ Exports the baseline revision (default: the commit before the API work, see docs
 with `git archive` into a temporary folder, creates a throwaway PostgreSQL database (migrated by
 this checkout) with one company, its admin and 60 videos, logs in through the API once, and starts
 two gunicorn servers on the same database, each with its own code, `gunicorn.conf.py` and
-production defaults (APP_ENV=production; 4 workers; the baseline's own worker class, gthread 4 x 8
-before; output discarded). Then, for each request, rounds
+production defaults (APP_ENV=production; each its own worker class and default worker count: gthread,
+4 x 8 threads, before; gevent, one worker per CPU, now; output discarded). Then, for each request, rounds
 alternate between the two servers: `wrk -t2 -c32 -d<seconds>s --latency` with the Bearer token.
 Prints requests per second and p99 latency (medians over the rounds), the ratio, the workers' CPU
 time per request (less sensitive to other load on the machine than rps) and the load average.
@@ -71,14 +71,16 @@ def setup_database():
 
 class Server:
     """gunicorn from `code_dir` as deployed (APP_ENV=production, its own gunicorn.conf.py and log
-    defaults), 4 workers; its output is discarded."""
+    defaults and worker count unless `workers` is given); its output is discarded."""
 
-    def __init__(self, code_dir, port, tmp):
+    def __init__(self, code_dir, port, tmp, workers=None):
         self.port = port
-        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "4", "APP_ENV": "production",
+        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "APP_ENV": "production",
                "SESSION_COOKIE_SECURE": "0", "MEDIA_ROOT": str(tmp / "media"), "INSTANCE_PATH": str(tmp / "instance")}
-        for name in ("WEB_WORKER_CLASS", "GUNICORN_ACCESS_LOG", "GUNICORN_ERROR_LOG"):
+        for name in ("WEB_WORKERS", "WEB_WORKER_CLASS", "GUNICORN_ACCESS_LOG", "GUNICORN_ERROR_LOG"):
             env.pop(name, None)
+        if workers:
+            env["WEB_WORKERS"] = str(workers)
         self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"],
                                         cwd=code_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60)
@@ -122,6 +124,8 @@ def main():
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, help="WEB_WORKERS of this checkout's server "
+                                                      "(default: its gunicorn.conf.py's)")
     parser.add_argument("--only", help="comma-separated request names (video,me,list,healthz)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -136,7 +140,7 @@ def main():
     try:
         video_id, drop = setup_database()
         servers["baseline"] = Server(baseline_dir, free_port(), tmp)
-        servers["new"] = Server(ROOT, free_port(), tmp)
+        servers["new"] = Server(ROOT, free_port(), tmp, workers=args.workers)
         token = requests.post(f"http://127.0.0.1:{servers['new'].port}/api/v1/auth/login", timeout=30,
                               json={"email": "admin@bench.example", "password": PASSWORD}).json()["access_token"]
         paths = {"video": f"/api/v1/videos/{video_id}", "me": "/api/v1/me",

@@ -78,10 +78,13 @@ def register_read_scopes(app):
 
 
 def register_security(app):
-    """Security headers, trusted proxies, browser-session lifetimes, NUL refusal; refuses unsafe settings."""
+    """Security headers, trusted proxies, the session cookie, browser-session lifetimes, NUL refusal;
+    refuses unsafe settings."""
     from webapp.accounts.sessions.browser import end_stale_session
     from webapp.core import security
+    from webapp.core.cookie_session import CookieSessionInterface
 
+    app.session_interface = CookieSessionInterface()
     security.register(app)
     app.before_request(end_stale_session)
     app.before_request(security.refuse_nul_characters)

@@ -27,6 +27,28 @@ def test_library_lists_newest_first_and_searches_titles(client, admin, guest, be
     assert [v["title"] for v in found["items"]] == ["Safety briefing"]
 
 
+def test_listed_videos_are_the_same_objects_as_each_video_alone(client, admin, bearer):
+    """The lists are read as plain rows, each video alone as a model object: both answer the same JSON."""
+    corporation = admin.corporation
+    factories.make_video(corporation, title="Ready", status="ready", duration_seconds=12.5, width=1280,
+                         height=720, video_codec="h264", audio_codec="aac", supports_range=False,
+                         status_reason="no_seeking", poster_key="posters/a.jpg", poster_kind="auto")
+    factories.make_video(corporation, title="Broken", status="failed", status_reason="video_codec",
+                         status_params={"codec": "H.265/HEVC"})
+    factories.make_video(corporation, title="Frame failed", status="ready", poster_state="failed",
+                         poster_request_at=3.0, poster_reason="no_frame_at", poster_params={"seconds": 3})
+    factories.make_video(corporation, title="Binned", deleted_at=utcnow(), deleted_by_id=admin.id)
+    headers = {**bearer(admin), "Accept-Language": "ko"}
+    listed = client.get("/api/v1/videos", headers=headers).get_json()["items"]
+    listed += client.get("/api/v1/videos/trash", headers=headers).get_json()["items"]
+    assert sorted(video["title"] for video in listed) == ["Binned", "Broken", "Frame failed", "Ready"]
+    for video in listed:
+        assert video == client.get(f"/api/v1/videos/{video['id']}", headers=headers).get_json()
+    by_title = {video["title"]: video for video in listed}
+    assert by_title["Broken"]["status_detail"] and by_title["Frame failed"]["poster_status_detail"]
+    assert by_title["Ready"]["poster_url"].endswith(f"/api/v1/videos/{by_title['Ready']['id']}/poster")
+
+
 def test_video_object_shape(client, admin, bearer):
     video = factories.make_video(admin.corporation, title="Intro")
     body = client.get(f"/api/v1/videos/{video.id}", headers=bearer(admin)).get_json()

@@ -21,6 +21,7 @@ def page_schema(item_schema):
     return _page_schemas[name]
 
 
-def requested_page(query, args, *, rows: bool = False) -> Page:
-    """The page of a select() that `?page=&per_page=` ask for (model objects, or rows when rows=True)."""
-    return paginate(query, args["page"], args["per_page"], rows=rows)
+def requested_page(query, args, *, rows: bool = False, columns: bool = False) -> Page:
+    """The page of a select() that `?page=&per_page=` ask for (model objects; rows of objects when
+    rows=True; rows of column values when columns=True, see paginate)."""
+    return paginate(query, args["page"], args["per_page"], rows=rows, columns=columns)

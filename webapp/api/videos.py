@@ -65,8 +65,9 @@ class Videos(MethodView):
     def get(self, args):
         """Videos not in the trash, newest first; `q` filters on part of the title (members; failed
         videos are listed for admins only)."""
+        # VideoSchema reads column values only: the rows are dumped as they come, without ORM objects.
         return requested_page(library_query(api_user.corporation_id, args.get("q"),
-                                            include_failed=api_user.is_admin), args)
+                                            include_failed=api_user.is_admin), args, columns=True)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)
@@ -94,7 +95,7 @@ class Trash(MethodView):
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
         """Videos in the trash, most recently deleted first (admins)."""
-        return requested_page(trash_query(api_user.corporation_id), args)
+        return requested_page(trash_query(api_user.corporation_id), args, columns=True)
 
 
 @blp.route(VIDEO, endpoint="video", tags=[TAG])

@@ -37,13 +37,21 @@ class Page:
         return self.page + 1
 
 
-def paginate(query, page: int, per_page: int, *, rows: bool = False) -> Page:
-    """Run a select() for one page; items are the first column's objects, or whole rows when rows=True.
+def paginate(query, page: int, per_page: int, *, rows: bool = False, columns: bool = False) -> Page:
+    """Run a select() for one page; items are the first column's objects, whole rows of objects when
+    rows=True, or rows of the query's column values when columns=True (read without the ORM: no
+    objects, no identity map; for answers that only read column values, such as the API's lists).
 
-    A page past the end is simply empty.
+    The total is counted on the session's connection directly (Core): the ORM adds nothing to a
+    number but its per-statement cost. A page past the end is simply empty.
     """
     page = max(page, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
-    items = result.all() if rows else result.scalars().all()
+    connection = db.session.connection()
+    total = connection.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page_query = query.limit(per_page).offset((page - 1) * per_page)
+    if columns:
+        items = connection.execute(page_query).all()
+    else:
+        result = db.session.execute(page_query)
+        items = result.all() if rows else result.scalars().all()
     return Page(items, page, per_page, total)
