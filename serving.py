@@ -41,6 +41,58 @@ class NumericHostsResolver(ThreadResolver):
             return super().getaddrinfo(host, port, family, type, proto, flags)
 
 
+class HeadersWithBody:
+    """A client socket for one request whose first `sendall` (gunicorn writes the status line and
+    headers alone) waits for the next one, so that the headers and the start of the body (all of a
+    small answer) leave in one write: one system call and one packet fewer per request. Whatever is
+    held is sent before anything else touches the socket (sendfile, its descriptor) and when the
+    request ends (`flush`), so nothing is delayed past the point where the body starts or the answer
+    ends. Everything else is the socket's own."""
+
+    JOIN_UP_TO = 256 * 1024  # a larger first piece goes out after the headers instead of being copied
+
+    def __init__(self, sock):
+        self._sock = sock
+        self._held = None
+        self._first = True
+
+    def sendall(self, data):
+        if self._first:
+            self._first = False
+            self._held = bytes(data)
+            return
+        held, self._held = self._held, None
+        if held is not None and len(data) <= self.JOIN_UP_TO:
+            data = held + data
+        elif held is not None:
+            self._sock.sendall(held)
+        self._sock.sendall(data)
+
+    def flush(self):
+        held, self._held = self._held, None
+        if held is not None:
+            self._sock.sendall(held)
+
+    def sendfile(self, *args, **kwargs):
+        self.flush()
+        return self._sock.sendfile(*args, **kwargs)
+
+    def fileno(self):
+        self.flush()
+        return self._sock.fileno()
+
+    def shutdown(self, how):
+        self._held = None  # the answer is abandoned (an error after it began)
+        return self._sock.shutdown(how)
+
+    def close(self):
+        self._held = None
+        return self._sock.close()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
 class Worker(GeventWorker):
     """gunicorn's gevent worker plus psycogreen, IP addresses resolved in the hub and the client
     socket timeout (module docstring)."""
@@ -60,11 +112,17 @@ class Worker(GeventWorker):
         AsyncWorker.handle(self, listener, client, addr)
 
     def handle_request(self, listener_name, req, sock, addr):
-        """Serve one request, then yield to the other connections (fairness between keep-alive
-        clients); a client that stopped reading (or sending its body) is closed with one log line,
-        not a traceback."""
+        """Serve one request (headers and body start in one write), then yield to the other
+        connections (fairness between keep-alive clients); a client that stopped reading (or
+        sending its body) is closed with one log line, not a traceback."""
+        client = HeadersWithBody(sock)
         try:
-            return super().handle_request(listener_name, req, sock, addr)
+            handled = super().handle_request(listener_name, req, client, addr)
+            client.flush()
+            return handled
+        except StopIteration:  # served; the connection closes now (Connection: close, or shutting down)
+            client.flush()
+            raise
         except TimeoutError:
             self.log.info("closed %s %s for %s: no progress in %.0f s", req.method, req.path,
                           addr[0] if isinstance(addr, tuple) else addr, CLIENT_TIMEOUT)

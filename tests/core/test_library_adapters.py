@@ -7,7 +7,7 @@ import signal
 
 import pytest
 from flask import Flask, session
-from flask_jwt_extended import verify_jwt_in_request
+from flask_jwt_extended import get_jwt_header, verify_jwt_in_request, view_decorators
 from flask_login import current_user
 from flask_talisman import Talisman
 from rq import Queue, Worker
@@ -51,6 +51,20 @@ def test_flask_jwt_extended_decodes_through_the_method_our_verified_token_cache_
     with app.test_request_context("/api/v1/me", headers={"Authorization": f"Bearer {token}"}):
         verify_jwt_in_request()
     assert [key[1] for key in manager._verified] == [token]
+
+
+def test_flask_jwt_extended_reads_a_verified_tokens_header_through_the_function_we_remember_it_with(app, admin):
+    token = open_session(admin)["access_token"]
+    db.session.commit()
+    remembered = view_decorators.get_unverified_jwt_headers.cache_info
+    before = remembered()
+    for _ in range(2):
+        with app.test_request_context("/api/v1/me", headers={"Authorization": f"Bearer {token}"}):
+            verify_jwt_in_request()
+            assert get_jwt_header()["alg"] == "HS256"
+            get_jwt_header()["alg"] = "none"  # a caller's change stays in its own copy
+    after = remembered()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
 
 
 def test_a_token_remembered_under_one_key_is_not_believed_under_another(app, admin, client):

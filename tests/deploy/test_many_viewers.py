@@ -51,6 +51,38 @@ def test_the_web_process_runs_the_gevent_worker(direct):
     assert "Using worker: serving.Worker" in direct.processes["web"].log
 
 
+def read_answer(client: socket.socket, buffer: bytes, *, body: bool) -> tuple[bytes, bytes, bytes]:
+    """One answer from a keep-alive connection: (head, body, what arrived after it)."""
+    while b"\r\n\r\n" not in buffer:
+        buffer += client.recv(65536)
+    head, _, rest = buffer.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1)) if body else 0
+    while len(rest) < length:
+        rest += client.recv(65536)
+    return head, rest[:length], rest[length:]
+
+
+def test_one_keep_alive_connection_gets_whole_answers_in_order(direct):
+    """The worker sends an answer's headers together with the start of its body: on one connection a
+    page, a HEAD, a static file (sent with sendfile), a 304 and a page again each arrive whole, in order."""
+    static = re.search(r'href="(/static/css/app\.css\?v=\w+)"', requests.get(direct.url + "/login", timeout=10).text)[1]
+    css = requests.get(direct.url + static, timeout=10)
+    port = int(direct.url.rsplit(":", 1)[1])
+    asked = [("GET", "/healthz", {}, True), ("HEAD", "/login", {}, False), ("GET", static, {}, True),
+             ("GET", static, {"If-None-Match": css.headers["ETag"]}, False), ("GET", "/healthz", {}, True)]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        buffer, answers = b"", []
+        for method, path, headers, has_body in asked:
+            extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            client.sendall(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode())
+            head, body, buffer = read_answer(client, buffer, body=has_body)
+            answers.append((head.split(b"\r\n", 1)[0], body))
+            assert buffer == b""  # nothing of this answer was left over, nothing came early
+    assert [status for status, _ in answers] == [b"HTTP/1.1 200 OK", b"HTTP/1.1 200 OK", b"HTTP/1.1 200 OK",
+                                                 b"HTTP/1.1 304 NOT MODIFIED", b"HTTP/1.1 200 OK"]
+    assert answers[2][1] == css.content and answers[0][1] == answers[4][1] and b"ok" in answers[0][1]
+
+
 def slow_get(url: str, rate: int, piece: int = 16 * 1024) -> tuple[bytes, bytes]:
     """GET url over a socket with a small receive buffer, reading `rate` bytes a second: the head and
     the body (to the announced length)."""

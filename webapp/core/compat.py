@@ -4,9 +4,10 @@ When an upgrade changes one of these internals, a pinning test fails instead of 
 quietly. Business code never reaches into a library's private attributes itself.
 """
 import time
+from functools import lru_cache
 
 from flask import current_app, g, request
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, view_decorators
 from flask_jwt_extended.config import config as jwt_config
 from flask_limiter import Limiter
 from flask_smorest import Api
@@ -78,6 +79,10 @@ class VerifiedTokenCache(JWTManager):
         super().__init__(*args, **kwargs)
         self._verified = {}
 
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        remember_verified_token_headers()
+
     def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
         if csrf_value is not None or allow_expired:
             return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
@@ -91,6 +96,28 @@ class VerifiedTokenCache(JWTManager):
                 self._verified.clear()
             self._verified[key] = dict(claims)
         return claims
+
+
+def remember_verified_token_headers() -> None:
+    """Parse each verified token's header once per process, not on every request.
+
+    flask-jwt-extended 4.7 reads a token's header again after verifying the token, through
+    `get_unverified_jwt_headers` as named in its private `view_decorators` module; PyJWT checks each
+    of the token's three segments there with a Python loop over every character: about 5 % of a
+    small API request's CPU. That call comes only after the token verified, and the header of a
+    token string never changes, so the headers of recent tokens are remembered (least recently used
+    first out, VerifiedTokenCache.MAX_VERIFIED of them) and handed out as copies.
+    """
+    parse = view_decorators.get_unverified_jwt_headers
+    if getattr(parse, "cache_info", None):
+        return  # already installed (one app per process, or several in the tests)
+    remembered = lru_cache(maxsize=VerifiedTokenCache.MAX_VERIFIED)(parse)
+
+    def verified_token_headers(encoded_token: str) -> dict:
+        return dict(remembered(encoded_token))
+
+    verified_token_headers.cache_info = remembered.cache_info
+    view_decorators.get_unverified_jwt_headers = verified_token_headers
 
 
 class RouteLimiter(Limiter):
