@@ -14,7 +14,6 @@ checking every time.
 """
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -25,7 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(1, str(ROOT))
 import stream as stream_bench  # noqa: E402  (setup, gunicorn, login and curl helpers)
+
+from tests.support.nginx_config import render_nginx_config  # noqa: E402  (as the nginx image renders it)
 
 ORIGIN_CONF = """
 worker_processes 1;
@@ -42,21 +44,11 @@ http {{
 """
 
 
-def render_shipped_nginx(target: Path, settings: dict) -> Path:
-    """nginx/nginx.conf and offload.conf with their ${NAME} placeholders filled in (as envsubst does)."""
-    target.mkdir(parents=True)
-    for name in ("nginx.conf", "offload.conf"):
-        text = (ROOT / "nginx" / name).read_text()
-        text = re.sub(r"\$\{([A-Z_]+)\}", lambda match: settings[match.group(1)], text)
-        (target / name).write_text(text)
-    return target / "nginx.conf"
-
-
 def front(tmp, name, app_port):
     """The shipped nginx config in front of one gunicorn; returns (process, base URL)."""
     port = stream_bench.free_port()
     run_dir = tmp / name
-    config = render_shipped_nginx(run_dir, {
+    config = render_nginx_config(run_dir, {
         "NGINX_LISTEN": f"127.0.0.1:{port}", "WEB_UPSTREAM": f"127.0.0.1:{app_port}",
         "STATIC_ROOT": str(ROOT / "static"), "MEDIA_ROOT": str(tmp / "media"), "NGINX_RUN_DIR": str(run_dir),
         "NGINX_LOG_DIR": str(run_dir), "NGINX_CA_CERTIFICATES": "/etc/ssl/certs/ca-certificates.crt",

@@ -3,7 +3,8 @@ and the offload mode behind the shipped nginx.
 
 Starts nginx as the video origin (one 300 MB file), a throwaway PostgreSQL database with one
 company, one guest and the file as a URL-source video, and for each worker class
-(`WEB_WORKER_CLASS`, same gunicorn.conf.py otherwise: 4 workers; gthread with 8 threads each):
+(`WEB_WORKER_CLASS`, same gunicorn.conf.py otherwise, with its default worker count unless --workers:
+one gevent worker per CPU; gthread 2 per CPU, at most 4, with 8 threads each):
 
 1. N viewers at once, each reading at 5 Mbit/s (625,000 B/s) for --seconds: how many get their rate
    (>= 95 % of it from their first byte on), the slowest first byte, and meanwhile the latency of
@@ -12,7 +13,7 @@ company, one guest and the file as a URL-source video, and for each worker class
 3. 200 half-sent requests plus 200 streams that read nothing, all at once: /login's latency
    meanwhile, and how long until the server has closed them.
 
-With --offload N[,M]: the same viewer steps in offload mode (X_ACCEL_REDIRECT=1, gevent, 4 workers)
+With --offload N[,M]: the same viewer steps in offload mode (X_ACCEL_REDIRECT=1, gevent)
 behind the shipped nginx config (nginx/nginx.conf + offload.conf, rendered as the image renders
 them), which moves the bytes from the origin itself.
 
@@ -68,17 +69,22 @@ http {{
 
 
 class Server:
-    """gunicorn with gunicorn.conf.py and the given worker class (4 workers, as on a 2-core host)."""
+    """gunicorn with gunicorn.conf.py and the given worker class (its default worker count unless
+    `workers` is given)."""
 
-    def __init__(self, worker_class, port, workers=4, **env):
+    def __init__(self, worker_class, port, workers=None, **env):
         self.port = port
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
-            env={**os.environ, "WEB_WORKER_CLASS": worker_class, "GUNICORN_BIND": f"127.0.0.1:{port}",
-                 "WEB_WORKERS": str(workers), "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "",
-                 "GUNICORN_ERROR_LOG": "/dev/null", **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**os.environ, "WEB_WORKER_CLASS": worker_class, "GUNICORN_BIND": f"127.0.0.1:{port}",
+               "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "", "GUNICORN_ERROR_LOG": "/dev/null", **env}
+        env.pop("WEB_WORKERS", None)
+        if workers:
+            env["WEB_WORKERS"] = str(workers)
+        self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
+
+    def workers(self):
+        return len(worker_pids(self.process))
 
     def rss_kib(self):
         return sum(rss_kib(pid) for pid in worker_pids(self.process))
@@ -301,6 +307,7 @@ def main():
     parser.add_argument("--offload", default="", help="comma-separated viewer counts for the offload mode "
                                                       "behind the shipped nginx (e.g. 1000)")
     parser.add_argument("--client-processes", type=int, default=4, help="processes the viewers are spread over")
+    parser.add_argument("--workers", type=int, help="WEB_WORKERS (default: gunicorn.conf.py's for the worker class)")
     args = parser.parse_args()
     # Each viewer is a socket here, and one in nginx or gunicorn (two in nginx in offload mode, with its
     # origin connection); the servers started below inherit the raised limit.
@@ -321,10 +328,11 @@ def main():
     try:
         (relay_id, _upload_id), drop = setup_database(tmp, origin_port, 300 << 20)
         path = f"/videos/{relay_id}/stream"
-        print(f"relay mode, gunicorn reached directly, 4 workers; viewers at {RATE * 8 / 1e6:.0f} Mbit/s for "
+        print(f"relay mode, gunicorn reached directly; viewers at {RATE * 8 / 1e6:.0f} Mbit/s for "
               f"{args.seconds} s; nproc={os.cpu_count()}")
         for mode in (mode for mode in args.modes.split(",") if mode):
-            server = Server(mode, free_port())
+            server = Server(mode, free_port(), args.workers)
+            print(f"{mode}: {server.workers()} workers")
             try:
                 cookie = login(f"http://127.0.0.1:{server.port}", "viewer@bench.example")
                 steps = [(int(n), float(ramp)) for n in args.viewers.split(",") if n for ramp in args.ramps.split(",")]
@@ -372,9 +380,9 @@ class Front:
 
 def offload_steps(tmp, path, args):
     """Offload mode (X_ACCEL_REDIRECT=1): the app checks and credits, nginx moves the bytes."""
-    print(f"offload mode behind the shipped nginx (worker_processes auto), gevent, 4 workers; "
+    server = Server("gevent", free_port(), args.workers, X_ACCEL_REDIRECT="1")
+    print(f"offload mode behind the shipped nginx (worker_processes auto), gevent, {server.workers()} workers; "
           f"open files limit {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}")
-    server = Server("gevent", free_port(), X_ACCEL_REDIRECT="1")
     front = Front(tmp, server.port)
     try:
         cookie = login(f"http://127.0.0.1:{front.port}", "viewer@bench.example")

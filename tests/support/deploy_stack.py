@@ -2,9 +2,7 @@
 behind nginx/nginx.conf rendered the way the nginx image renders it, run for real on loopback ports."""
 import contextlib
 import os
-import re
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,31 +12,11 @@ import requests
 
 from config import TestingConfig
 from tests.conftest import empty_all_tables
+from tests.support.nginx_config import render_nginx_config
 from tests.support.processes import ROOT, Process, ThrowawayRedis, free_port, procfile_command
 from webapp import create_app
 
-NGINX_DIR = ROOT / "nginx"
 MAX_UPLOAD_MB = 2  # the stack's upload limit, small so the tests can go past it
-NGINX_TEMPLATES = ("nginx.conf", "offload.conf")
-
-
-def render_nginx_config(target_dir: Path, settings: dict) -> Path:
-    """Render the nginx templates into target_dir as the nginx image does; return nginx.conf's path.
-
-    The *.envsh files are sourced first (in name order, as the image's entrypoint does), then
-    envsubst replaces only the names set in the environment.
-    """
-    target_dir.mkdir(parents=True, exist_ok=True)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **settings}
-    script = ('for f in "$@"; do . "$f" || exit 1; done && '
-              'envsubst "$(printf \'${%s} \' $(env | cut -d= -f1))" < "$TEMPLATE" > "$TARGET"')
-    sourced = [str(path) for path in sorted(NGINX_DIR.glob("*.envsh"))]
-    for name in NGINX_TEMPLATES:
-        subprocess.run(["sh", "-c", script, "sh", *sourced], check=True,
-                       env={**env, "TEMPLATE": str(NGINX_DIR / name), "TARGET": str(target_dir / name)})
-        left = re.findall(r"\$\{[A-Z_]+\}", (target_dir / name).read_text())
-        assert not left, f"{name}: template variables not set: {left}"
-    return target_dir / "nginx.conf"
 
 
 def start_nginx(config: Path, run_dir: Path, log_dir: Path) -> Process:
