@@ -95,6 +95,19 @@ def account_token(purpose: str, kind: str, token, ttl: timedelta, member_ok) -> 
     return row
 
 
+def use_account_token(row: AccountToken) -> None:
+    """Mark a checked link used, once: LinkInvalid when it was used (or expired) meanwhile, by a
+    request that got there first (a step of a unit of work)."""
+    claimed = db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None), AccountToken.expires_at > utcnow())
+        .values(used_at=utcnow())
+        .returning(AccountToken.id)
+    ).first()
+    if claimed is None:
+        raise invalid()
+
+
 def issue_account_token(purpose: str, kind: str, user, expires_at) -> str:
     """A new single-use `purpose` link of `kind` for the member, valid until `expires_at`; their older
     unused links of that kind stop working. Its token (a step of a unit of work)."""

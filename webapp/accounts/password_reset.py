@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from webapp.accounts import links, sessions
 from webapp.accounts.emails import checked_email
@@ -63,14 +63,7 @@ def confirm_reset(token, password: str) -> User:
     row = check_reset(token)
     check_password_rules(password)
     with unit_of_work() as session:
-        claimed = db.session.execute(
-            update(AccountToken)
-            .where(AccountToken.id == row.id, AccountToken.used_at.is_(None), AccountToken.expires_at > utcnow())
-            .values(used_at=utcnow())
-            .returning(AccountToken.user_id)
-        ).first()
-        if claimed is None:  # used meanwhile
-            raise links.invalid()
+        links.use_account_token(row)
         user = row.user
         user.set_password(password)
         sessions.revoke_all(user)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts import links
@@ -123,14 +123,7 @@ def confirm_sign_up(token) -> User:
     """Activate the company of a confirmation link (once); its admin may log in from now on."""
     row = check_confirmation(token)
     with unit_of_work() as session:
-        claimed = db.session.execute(
-            update(AccountToken)
-            .where(AccountToken.id == row.id, AccountToken.used_at.is_(None), AccountToken.expires_at > utcnow())
-            .values(used_at=utcnow())
-            .returning(AccountToken.id)
-        ).first()
-        if claimed is None:
-            raise links.invalid()
+        links.use_account_token(row)
         admin = row.user
         corporation = admin.corporation
         if corporation.activated_at is None:
