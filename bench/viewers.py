@@ -134,19 +134,20 @@ async def viewer(port, path, cookie, seconds, rate, delay=0.0):
     return first - started, received / (time.monotonic() - first)
 
 
-def probe(base, cookie, seconds, results):
-    """A separate process: GET /healthz and the library page every 50 ms, new connection each time."""
-    timings = {"/healthz": [], "/": []}
+def probe(base, cookie, seconds, results, paths=("/healthz", "/"), interval=0.05, timeout=10):
+    """A separate process (its own CPU time and interpreter, not the clients'): GET each path every
+    `interval` seconds, a new connection each time; a failure or timeout counts as `timeout`."""
+    timings = {path: [] for path in paths}
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         for path, times in timings.items():
             start = time.monotonic()
             try:
-                status = requests.get(base + path, headers={"Cookie": cookie}, timeout=10).status_code
+                status = requests.get(base + path, headers={"Cookie": cookie}, timeout=timeout).status_code
             except requests.RequestException:
                 status = None
-            times.append((time.monotonic() - start) * 1000 if status == 200 else 10_000)
-        time.sleep(0.05)
+            times.append((time.monotonic() - start) * 1000 if status == 200 else timeout * 1000)
+        time.sleep(interval)
     results.put(timings)
 
 
@@ -155,9 +156,9 @@ def percentile(values, share):
     return values[min(len(values) - 1, int(len(values) * share))] if values else float("nan")
 
 
-def probing(base, cookie, seconds):
+def probing(base, cookie, seconds, **options):
     results = multiprocessing.Queue()
-    process = multiprocessing.Process(target=probe, args=(base, cookie, seconds, results))
+    process = multiprocessing.Process(target=probe, args=(base, cookie, seconds, results), kwargs=options)
     process.start()
     return process, results
 
@@ -261,23 +262,12 @@ def attack(server, path, cookie, count, seconds):
             writer.write(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ")
             half.append((reader, writer))
             streams.append(await open_stream(server.port, path, cookie, rcvbuf=16 * 1024))
-        loop = asyncio.get_running_loop()
-        login_times = []
-
-        def login_probe():
-            end = time.monotonic() + 10
-            while time.monotonic() < end:
-                start = time.monotonic()
-                try:
-                    ok = requests.get(base + "/login", timeout=5).status_code == 200
-                except requests.RequestException:
-                    ok = False
-                login_times.append((time.monotonic() - start) * 1000 if ok else 5000)
-                time.sleep(0.1)
-
-        probe_task = loop.run_in_executor(None, login_probe)
+        # /login every 0.1 s for 10 s from a process of its own: in a thread of this one it would
+        # wait for this process's event loop, busy with the 400 connections, and measure that.
+        prober, results = probing(base, "", 10, paths=("/login",), interval=0.1, timeout=5)
         half_times = await asyncio.gather(*(half_closed(r, started) for r, _ in half))
-        await probe_task
+        login_times = (await asyncio.get_running_loop().run_in_executor(None, results.get))["/login"]
+        prober.join()
         stream_time = await streams_closed(started)
         for _, writer in half + streams:
             writer.close()
