@@ -12,16 +12,22 @@ Slow and half-open clients (a server reached without nginx in front) are cut by 
 - every read of a request body and every write of an answer piece must make progress within
   WEB_CLIENT_TIMEOUT seconds (30 s, a timeout on the client socket): a viewer that takes nothing
   for that long is disconnected, and the relay closes its origin connection.
+
+A worker takes up to WEB_ACCEPT_PER_TURN waiting connections each time it wakes (BatchAcceptServer),
+and sends an answer's headers with the start of its body (HeadersWithBody).
 """
 import _socket
 import os
 
 import gevent
 from gevent.resolver.thread import Resolver as ThreadResolver
+from gevent.server import StreamServer
+from gunicorn.workers import ggevent
 from gunicorn.workers.base_async import AsyncWorker
 from gunicorn.workers.ggevent import GeventWorker
 
 CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
+ACCEPT_PER_TURN = int(os.environ.get("WEB_ACCEPT_PER_TURN", "100"))
 
 
 class NumericHostsResolver(ThreadResolver):
@@ -39,6 +45,31 @@ class NumericHostsResolver(ThreadResolver):
             return _socket.getaddrinfo(host, port, family, type, proto, flags | _socket.AI_NUMERICHOST)
         except _socket.gaierror:
             return super().getaddrinfo(host, port, family, type, proto, flags)
+
+
+class BatchAcceptServer(StreamServer):
+    """gevent's StreamServer, accepting up to ACCEPT_PER_TURN waiting connections each time the
+    listening socket wakes the worker, however many workers there are.
+
+    gunicorn lowers gevent's 100 to 1 when it runs several workers, to spread connections evenly.
+    Then a worker takes one connection per turn of its event loop, and a turn lasts as long as the
+    work of every request that is ready: in a burst of 200 stream starts, a page request waited
+    in the kernel's queue behind all of them, about a second on 2 cores (bench/viewers.py, attack
+    step: the first /login 1.0–1.35 s; with one worker, which accepts 100 per turn, 36 ms). Accepting
+    is cheap (a greenlet is queued per connection), so taking a batch lets the page's own greenlet
+    start its turn at once; a worker busy with a request is not woken to accept, so the other worker
+    still takes its share.
+    """
+
+    _max_accept = ACCEPT_PER_TURN
+
+    @property
+    def max_accept(self):
+        return self._max_accept
+
+    @max_accept.setter
+    def max_accept(self, value):  # gunicorn's 1 (several workers) is raised to ACCEPT_PER_TURN
+        self._max_accept = max(value, ACCEPT_PER_TURN)
 
 
 class HeadersWithBody:
@@ -105,6 +136,7 @@ class Worker(GeventWorker):
         patch_psycopg()
         hub = gevent.get_hub()
         hub.resolver = NumericHostsResolver(hub=hub)
+        ggevent.StreamServer = BatchAcceptServer  # the server class gunicorn's run() builds (class docstring)
 
     def handle(self, listener, client, addr):
         """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress."""

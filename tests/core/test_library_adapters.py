@@ -1,8 +1,9 @@
-"""Pins the library internals we rely on (webapp/core/compat.py, worker/compat.py).
+"""Pins the library internals we rely on (webapp/core/compat.py, worker/compat.py, serving.py).
 
 Each test fails when an upgrade changes one of them, instead of a feature failing quietly: the
 request log losing its user, the API docs losing their tags, the worker or scheduler not stopping.
 """
+import inspect
 import signal
 
 import pytest
@@ -10,9 +11,11 @@ from flask import Flask, session
 from flask_jwt_extended import get_jwt_header, verify_jwt_in_request, view_decorators
 from flask_login import current_user
 from flask_talisman import Talisman
+from gunicorn.workers import ggevent
 from rq import Queue, Worker
 from rq.exceptions import StopRequested
 
+from serving import ACCEPT_PER_TURN, BatchAcceptServer
 from webapp.accounts.sessions import open_session
 from webapp.core.compat import (
     RouteLimiter,
@@ -162,3 +165,17 @@ def test_site_wide_talisman_sends_what_flask_talisman_sends_on_every_response():
         assert headers_of(SiteWideTalisman, url) == headers_of(Talisman, url)
     assert "Strict-Transport-Security" in headers_of(SiteWideTalisman, "https://localhost/")
     assert "Strict-Transport-Security" not in headers_of(SiteWideTalisman, "http://localhost/")
+
+
+def test_gunicorns_gevent_worker_builds_its_server_from_the_name_our_worker_replaces():
+    """serving.Worker swaps `StreamServer` in gunicorn's ggevent module; gunicorn must still build its
+    server from that name and lower `max_accept` through the attribute our server class guards."""
+    source = inspect.getsource(ggevent.GeventWorker.run)
+    assert "StreamServer(s, handle=hfun" in source and "server.max_accept = 1" in source
+
+
+def test_the_batch_accept_server_keeps_its_batch_when_gunicorn_asks_for_one_at_a_time():
+    server = BatchAcceptServer(("127.0.0.1", 0), handle=lambda *args: None)
+    assert server.max_accept == ACCEPT_PER_TURN
+    server.max_accept = 1  # what gunicorn sets with several workers
+    assert server.max_accept == ACCEPT_PER_TURN > 1
