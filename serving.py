@@ -57,8 +57,9 @@ class BatchAcceptServer(StreamServer):
     in the kernel's queue behind all of them, about a second on 2 cores (bench/viewers.py, attack
     step: the first /login 1.0–1.35 s; with one worker, which accepts 100 per turn, 36 ms). Accepting
     is cheap (a greenlet is queued per connection), so taking a batch lets the page's own greenlet
-    start its turn at once; a worker busy with a request is not woken to accept, so the other worker
-    still takes its share.
+    start its turn at once. Every worker is woken by the same waiting connections and takes what is
+    left when it gets there, so the load still spreads (bench/api.py, 32 keep-alive connections on
+    2 workers: the same or better rps than one per turn).
     """
 
     _max_accept = ACCEPT_PER_TURN
