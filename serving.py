@@ -82,6 +82,9 @@ class HeadersWithBody:
     ends. Everything else is the socket's own."""
 
     JOIN_UP_TO = 256 * 1024  # a larger first piece goes out after the headers instead of being copied
+    # gunicorn writes nothing for an empty piece of a chunked answer (a relay whose origin sent no
+    # Content-Length): such an answer's headers go at once, as its empty first piece asks.
+    CHUNKED = b"\r\nTransfer-Encoding: chunked\r\n"
 
     def __init__(self, sock):
         self._sock = sock
@@ -91,8 +94,9 @@ class HeadersWithBody:
     def sendall(self, data):
         if self._first:
             self._first = False
-            self._held = bytes(data)
-            return
+            if self.CHUNKED not in data:
+                self._held = bytes(data)
+                return
         held, self._held = self._held, None
         if held is not None and len(data) <= self.JOIN_UP_TO:
             data = held + data

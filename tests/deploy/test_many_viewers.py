@@ -83,6 +83,42 @@ def test_one_keep_alive_connection_gets_whole_answers_in_order(direct):
     assert answers[2][1] == css.content and answers[0][1] == answers[4][1] and b"ok" in answers[0][1]
 
 
+def dechunked(body: bytes) -> bytes:
+    """The bytes of a complete chunked HTTP/1.1 body."""
+    data = b""
+    while True:
+        size, _, body = body.partition(b"\r\n")
+        if int(size, 16) == 0:
+            return data
+        data, body = data + body[:int(size, 16)], body[int(size, 16) + 2:]
+
+
+def test_a_relayed_answer_without_length_sends_its_headers_before_the_origin_sends_bytes(direct, viewer, origin):
+    """The worker holds an answer's headers to send them with the body's first piece, except for a
+    chunked answer (an origin without Content-Length): the viewer learns the stream started while
+    the origin has sent nothing yet."""
+    release = threading.Event()
+    video = factories.make_video(viewer.corporation, source_url=origin.add_held_back("late.mp4", DATA[:4096], release))
+    host_port, _, path = signed_url(direct, viewer, video).removeprefix("http://").partition("/")
+    host, port = host_port.split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as client:
+            client.sendall(f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nConnection: close\r\n\r\n".encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += client.recv(65536)  # times out (10 s) if the headers wait for the origin's bytes
+            assert head.startswith(b"HTTP/1.1 200") and b"Transfer-Encoding: chunked" in head
+            release.set()
+            rest = head.partition(b"\r\n\r\n")[2]
+            while not rest.endswith(b"0\r\n\r\n"):
+                piece = client.recv(65536)
+                assert piece, "the answer ended before its last chunk"
+                rest += piece
+        assert dechunked(rest) == DATA[:4096]  # the bytes the origin sent last
+    finally:
+        release.set()
+
+
 def slow_get(url: str, rate: int, piece: int = 16 * 1024) -> tuple[bytes, bytes]:
     """GET url over a socket with a small receive buffer, reading `rate` bytes a second: the head and
     the body (to the announced length)."""

@@ -91,6 +91,16 @@ class OriginServer:
                                                       headers={"Content-Length": str(length)})
         return self.url(name)
 
+    def add_held_back(self, name, body: bytes, release: threading.Event):
+        """Answer /<name> with video/mp4 headers at once (no Content-Length), and `body` only once
+        `release` is set (at most 30 s later)."""
+        def held_back():
+            yield b""  # the server sends the headers now
+            release.wait(30)
+            yield body
+        self.answers[name] = lambda request: Response(held_back(), content_type="video/mp4")
+        return self.url(name)
+
     def canary_hits(self):
         """Requests that reached /canary (a script that ran would have called it)."""
         return [entry for entry in self.requests if entry[1].startswith("/canary")]
