@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from tests.support.helpers import post_form, post_login_form
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.models import AuditEvent, RefreshToken, User
+from webapp.models import AuditEvent, User
+from webapp.models_sessions import RefreshToken
 
 
 def session_cookie(client):

@@ -15,7 +15,7 @@ from tests.api.conftest import assert_error
 from webapp.accounts.sessions.tokens import hash_token
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
-from webapp.models import RefreshToken
+from webapp.models_sessions import RefreshToken
 
 LOGIN = "/api/v1/auth/login"
 REFRESH = "/api/v1/auth/refresh"

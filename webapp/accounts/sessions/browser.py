@@ -17,7 +17,7 @@ from webapp.core.extensions import db
 from webapp.core.i18n import SESSION_KEY, remember_in_session
 from webapp.core.kept_forms import KEPT_KEY
 from webapp.core.transactions import unit_of_work
-from webapp.models import EndedSession
+from webapp.models_sessions import EndedSession
 
 LAST_SEEN_KEY = "_last_seen"
 STARTED_KEY = "_started"

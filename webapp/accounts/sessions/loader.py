@@ -5,7 +5,8 @@ from sqlalchemy.orm import contains_eager
 from webapp.accounts.sessions.tokens import is_family_id
 from webapp.core.extensions import db
 from webapp.core.ids import MAX_ID
-from webapp.models import Corporation, RefreshToken, User
+from webapp.models import Corporation, User
+from webapp.models_sessions import RefreshToken
 
 
 def load_user(session_id: str):

@@ -15,7 +15,8 @@ from webapp.core.exceptions import InvalidCredentials, RefreshTokenRejected
 from webapp.core.extensions import db
 from webapp.core.transactions import unit_of_work
 from webapp.insights import audit
-from webapp.models import RefreshToken, User
+from webapp.models import User
+from webapp.models_sessions import RefreshToken
 
 
 def hash_token(raw: str) -> str:
