@@ -1,11 +1,11 @@
 """Local disk against an S3 bucket: upload and stream throughput, and the web worker's peak memory
 during a large upload, through each storage backend, all on 127.0.0.1 in one run.
 
-Starts moto's S3 server (the tests' S3 server; MinIO or AWS will differ in speed, not in the app's
-memory), a throwaway PostgreSQL database, and for each path the app under gunicorn (the production
-worker class from gunicorn.conf.py, one worker). Logs in through the real form, uploads a 1 MB then
-a SIZE MB MP4, then downloads it whole from the stream route (relay mode: the app reads the bytes;
-curl into /dev/null). Three paths:
+Starts moto's S3 server (the tests' S3 server, which checks signatures; MinIO or AWS will differ
+in speed, not in the app's memory), a throwaway PostgreSQL database, and for each path the app under
+gunicorn (the production worker class from gunicorn.conf.py, one worker). Logs in through the real
+form, uploads a 1 MB then a SIZE MB MP4, then downloads it whole from the stream route (relay mode:
+the app reads the bytes; curl into /dev/null). Three paths:
 
 - local, s3: the file goes through the upload page (the multipart body streamed from disk);
 - s3 direct: the file goes straight to the bucket as upload.js sends a file of DIRECT_UPLOAD_MIN_MB
@@ -20,14 +20,11 @@ local backend, measured in the same run.
 import argparse
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import boto3
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,37 +33,16 @@ sys.path.insert(0, str(ROOT))
 from bench.stream import Gunicorn, RssPeak, curl, rss_kib  # noqa: E402
 from bench.throwaway_db import throwaway_database  # noqa: E402
 from bench.upload_memory import BOUNDARY, MP4_HEAD, write_body  # noqa: E402
+from tests.support.s3 import MotoServer, free_port  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 PASSWORD = "bench-password-2026"
-S3_KEYS = {"AWS_ACCESS_KEY_ID": "AKIABENCH0000000001", "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
-           "S3_REGION": "us-east-1"}
 MB = 1024 * 1024
 URL_BATCH = 10  # part URLs asked for at once, as upload.js does
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_moto(log: Path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto server did not start")
-
-
-def setup_database(database_url: str) -> None:
+def setup_database(database_url: str, media_root: Path) -> None:
     """Migrate the throwaway database and add one company with an admin."""
     os.environ.update({"DATABASE_URL": database_url, "APP_ENV": "development", "SECRET_KEY": "bench-secret"})
     from flask_migrate import upgrade
@@ -76,7 +52,7 @@ def setup_database(database_url: str) -> None:
     from webapp.core.extensions import db
     from webapp.models import Corporation, User
 
-    app = create_app(overrides={"MEDIA_ROOT": tempfile.mkdtemp(prefix="reelhouse-bench-")})
+    app = create_app(overrides={"MEDIA_ROOT": str(media_root)})
     with app.app_context():
         upgrade()
         corporation = Corporation(name="Bench Co", activated_at=utcnow())
@@ -218,14 +194,13 @@ def run_backend(name: str, env: dict, upload, size_mb: int, work: Path, database
         web.stop()
 
 
-def run_all(size_mb: int, work: Path, endpoint: str, bucket: str) -> dict:
+def run_all(size_mb: int, work: Path, s3: dict) -> dict:
     """The figures of each path, each under its own gunicorn, on one throwaway database."""
-    s3 = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": endpoint, "S3_BUCKET": bucket, **S3_KEYS}
     paths = {"local": ({"STORAGE_BACKEND": "local"}, form_upload), "s3": (s3, form_upload),
              # the page then sends every file of 1 MB and more directly, the warm-up's too
              "s3 direct": ({**s3, "DIRECT_UPLOAD_MIN_MB": "1"}, direct_upload)}
     with throwaway_database(PG_ADMIN) as database_url:
-        setup_database(database_url)
+        setup_database(database_url, work / "setup-media")
         return {name: run_backend(name, env, upload, size_mb, work, database_url)
                 for name, (env, upload) in paths.items()}
 
@@ -249,17 +224,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="reelhouse-storage-bench-"))
-    moto, endpoint = start_moto(work / "moto.log")
-    try:
-        bucket = "reelhouse-bench"
-        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                     aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
-                     aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"]).create_bucket(Bucket=bucket)
-        results = run_all(args.size_mb, work, endpoint, bucket)
-    finally:
-        moto.terminate()
-        moto.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="reelhouse-storage-bench-") as folder:
+        work = Path(folder)
+        moto = MotoServer(work).wait()
+        try:
+            bucket = "reelhouse-bench"
+            moto.client().create_bucket(Bucket=bucket)
+            results = run_all(args.size_mb, work, moto.settings(bucket))
+        finally:
+            moto.stop()
     print_results(args.size_mb, results)
 
 

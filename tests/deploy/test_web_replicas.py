@@ -160,6 +160,9 @@ def test_a_direct_upload_sends_its_parts_through_nginx_to_the_bucket_and_nothing
     for number in (1, 2):
         start = (number - 1) * ticket["part_size"]
         assert requests.put(urls[str(number)], data=clip[start:start + ticket["part_size"]]).status_code == 200
+    # nginx passes the signed request on unchanged: the bucket checks its signature, and refuses an altered one
+    altered = requests.put(urls["2"].replace("partNumber=2", "partNumber=3"), data=b"x")
+    assert altered.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in altered.text
 
     finished = session.post(f"{second}/videos/upload/direct/finish", headers={"X-Requested-With": "XMLHttpRequest"},
                             data={"csrf_token": csrf, "title": "Through nginx", "token": ticket["token"]})

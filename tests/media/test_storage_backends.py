@@ -102,3 +102,28 @@ def test_s3_presigned_multipart_upload_over_http(s3_server, s3_bucket):
     store.abort_multipart("gone.mp4", abandoned)
     store.abort_multipart("gone.mp4", abandoned)  # twice: not an error
     assert store.list_multipart_uploads() == [] and bucket_keys(s3_server.client(), s3_bucket) == ["direct.mp4"]
+
+
+def test_the_test_bucket_refuses_what_a_real_bucket_refuses(s3_server, s3_bucket):
+    """The S3 server of these tests checks signatures as AWS S3 and MinIO do, so every passing bucket test
+    also shows that what the app signs (and what nginx passes on) is accepted by a real bucket."""
+    store = S3Backend(s3_bucket, s3_server.endpoint_url, s3_server.region, s3_server.access_key,
+                      s3_server.secret_key)
+    store.save("kept.mp4", [DATA[:1000]], "video/mp4")
+    url = store.presigned_get("kept.mp4", 60)
+    assert requests.get(url, timeout=30).content == DATA[:1000]
+
+    def refusal(response):
+        return response.status_code, response.text.split("<Code>")[1].split("</Code>")[0]
+
+    assert refusal(requests.get(url.replace("kept.mp4", "KEPT.mp4"), timeout=30)) == (403, "SignatureDoesNotMatch")
+    assert refusal(requests.get(url, headers={"Host": "elsewhere.example"}, timeout=30)) == (
+        403, "SignatureDoesNotMatch")
+    assert refusal(requests.get(url.split("?")[0], timeout=30)) == (403, "AccessDenied")  # unsigned
+    briefly = store.presigned_get("kept.mp4", 1)
+    time.sleep(2.1)
+    assert refusal(requests.get(briefly, timeout=30)) == (403, "AccessDenied")  # expired
+    wrong_secret = S3Backend(s3_bucket, s3_server.endpoint_url, s3_server.region, s3_server.access_key,
+                             "not-the-secret")
+    with pytest.raises(Exception, match="SignatureDoesNotMatch"):
+        wrong_secret.read_range("kept.mp4", 0, 9)

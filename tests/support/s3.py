@@ -1,5 +1,6 @@
 """A real S3-compatible server for the tests: moto's standalone server (PyPI `moto[server]`) in its own
-process on a free loopback port, spoken to over HTTP by boto3 exactly as AWS S3 or MinIO would be.
+process on a free loopback port, spoken to over HTTP by boto3 exactly as AWS S3 or MinIO would be, and
+checking every request's signature as they do (tests/support/s3_signatures.py).
 
 Fixtures (registered in tests/conftest.py):
 - `s3_server` (session): the running server; `.endpoint_url`, `.access_key`, `.secret_key`, `.client()`.
@@ -7,6 +8,7 @@ Fixtures (registered in tests/conftest.py):
 - `s3_storage` (per test): the app settings for the S3 backend on that bucket; use it as
   `@pytest.mark.app_config("s3_storage")`, or read it for a worker's environment.
 """
+import os
 import socket
 import subprocess
 import sys
@@ -37,8 +39,11 @@ class MotoServer:
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self.access_key, self.secret_key, self.region = ACCESS_KEY, SECRET_KEY, REGION
         self._log = (log_dir / "moto.log").open("wb")
-        self.popen = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-                                      stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.popen = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("s3_signatures.py")), "--port", str(self.port),
+             "--access-key", self.access_key, "--secret-key", self.secret_key],
+            env={**os.environ, "MOTO_PORT": str(self.port)}, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
 
     def wait(self, deadline: float = 30.0) -> "MotoServer":
         end = time.monotonic() + deadline

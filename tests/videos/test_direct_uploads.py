@@ -191,8 +191,11 @@ def test_without_object_storage_every_upload_goes_through_the_app(app, admin_cli
 def test_abandoned_uploads_are_aborted_once_old_enough(app, admin_client, s3_server, s3_bucket):
     ticket = start(admin_client, BIG_MP4)
     put_parts(admin_client, ticket, BIG_MP4, [1])
-    # (moto reports every upload as begun in 2010, so the age limit itself cannot be shown here)
-    [aborted] = direct_upload.abort_abandoned(3600)
+    [upload] = s3_server.client().list_multipart_uploads(Bucket=s3_bucket)["Uploads"]
+    age = time.time() - upload["Initiated"].timestamp()  # as the bucket reports it (moto: always in 2010)
+    assert direct_upload.abort_abandoned(age + 3600) == []  # begun less than the limit ago: left alone
+    assert len(pending_uploads(s3_server, s3_bucket)) == 1
+    [aborted] = direct_upload.abort_abandoned(age - 3600)
     assert aborted["name"].endswith(".mp4")
     assert pending_uploads(s3_server, s3_bucket) == []
     gone = finish(admin_client, ticket)
