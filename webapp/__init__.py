@@ -3,17 +3,15 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask
-
 from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
-from webapp.core.compat import forget_limiter_outage
+from webapp.core.compat import SyncFlask, forget_limiter_outage
 from webapp.core.extensions import csrf, db, jwt, limiter, login_manager, migrate
 
 
 def create_app(config_class=None, overrides=None):
     """Build the application for the given configuration class (default: APP_ENV)."""
     config_class = config_class or config_from_env()
-    app = Flask(
+    app = SyncFlask(
         __name__,
         instance_path=str(INSTANCE_DIR),
         template_folder=str(BASE_DIR / "templates"),

@@ -1,5 +1,6 @@
 """Videos: library and trash lists, add by URL or upload, edit, trash, restore (paid), purge, views."""
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from werkzeug.test import encode_multipart
 from tests import factories
 from tests.api.conftest import assert_error
 from tests.support.media import stored_keys, stored_object
+from webapp.api.schemas import VideoSchema
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Video, VideoView
@@ -27,8 +29,9 @@ def test_library_lists_newest_first_and_searches_titles(client, admin, guest, be
     assert [v["title"] for v in found["items"]] == ["Safety briefing"]
 
 
-def test_listed_videos_are_the_same_objects_as_each_video_alone(client, admin, bearer):
-    """The lists are read as plain rows, each video alone as a model object: both answer the same JSON."""
+def test_videos_read_as_rows_answer_what_their_model_objects_answer(app, client, admin, bearer):
+    """The lists and each video alone are read as plain rows; the answers that follow a change (PATCH,
+    restore) dump the model object: all of them give the same JSON for the same video."""
     corporation = admin.corporation
     factories.make_video(corporation, title="Ready", status="ready", duration_seconds=12.5, width=1280,
                          height=720, video_codec="h264", audio_codec="aac", supports_range=False,
@@ -44,6 +47,9 @@ def test_listed_videos_are_the_same_objects_as_each_video_alone(client, admin, b
     assert sorted(video["title"] for video in listed) == ["Binned", "Broken", "Frame failed", "Ready"]
     for video in listed:
         assert video == client.get(f"/api/v1/videos/{video['id']}", headers=headers).get_json()
+        with app.test_request_context(headers={"Accept-Language": "ko"}):
+            from_model = json.loads(json.dumps(VideoSchema().dump(db.session.get(Video, video["id"]))))
+        assert video == from_model
     by_title = {video["title"]: video for video in listed}
     assert by_title["Broken"]["status_detail"] and by_title["Frame failed"]["poster_status_detail"]
     assert by_title["Ready"]["poster_url"].endswith(f"/api/v1/videos/{by_title['Ready']['id']}/poster")

@@ -3,6 +3,7 @@
 Each test fails when an upgrade changes one of them, instead of a feature failing quietly: the
 request log losing its user, the API docs losing their tags, the worker or scheduler not stopping.
 """
+import functools
 import inspect
 import signal
 
@@ -20,6 +21,7 @@ from webapp.accounts.sessions import open_session
 from webapp.core.compat import (
     RouteLimiter,
     SiteWideTalisman,
+    SyncFlask,
     decoded_access_token,
     forget_limiter_outage,
     loaded_login_user,
@@ -148,6 +150,30 @@ def test_flask_limiter_checks_view_limits_in_the_view_and_app_wide_ones_in_its_h
     client = limited_app(app_wide)
     assert app_wide.limits_every_request()
     assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_sync_flask_answers_as_flask_does_for_plain_functions_methods_partials_and_coroutines():
+    class Hooks:
+        def method(self):
+            return "method"
+
+        async def coroutine_method(self):
+            return "coroutine"
+
+    def plain():
+        return "plain"
+
+    async def coroutine():
+        return "coroutine"
+
+    ours, flask = SyncFlask(__name__), Flask(__name__)
+    hooks = Hooks()
+    for func in (plain, hooks.method, functools.partial(plain), len):
+        assert ours.ensure_sync(func) is func and flask.ensure_sync(func) is func
+    for func in (coroutine, hooks.coroutine_method, functools.partial(coroutine)):
+        for app in (ours, flask):  # Flask's own path: without its "async" extra, it refuses coroutines
+            with pytest.raises(RuntimeError, match="'async' extra"):
+                app.ensure_sync(func)
 
 
 def test_site_wide_talisman_sends_what_flask_talisman_sends_on_every_response():

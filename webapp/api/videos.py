@@ -29,6 +29,7 @@ from webapp.media.streaming import stream_response
 from webapp.videos import poster_services, services
 from webapp.videos.queries import (
     library_query,
+    scoped_video_columns_or_404,
     scoped_video_or_404,
     trash_query,
     views_of_video_query,
@@ -105,7 +106,7 @@ class VideoById(MethodView):
     @documents_errors(blp, 404)
     def get(self, video_id):
         """A video (members); admins also see videos in the trash and failed ones (404 for guests)."""
-        return scoped_video_or_404(api_user, video_id, include_trash=api_user.is_admin)
+        return scoped_video_columns_or_404(api_user, video_id, include_trash=api_user.is_admin)
 
     @bearer_required(blp, admin=True)
     @blp.arguments(VideoPatchSchema)

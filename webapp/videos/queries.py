@@ -15,14 +15,29 @@ def scoped_video_or_404(user: User, video_id: int, *, include_trash: bool = Fals
     Another corporation's id, a video in the trash or a missing one are the same thing to the caller;
     so is a failed video to anyone but an admin (guests never see videos that cannot play).
     """
+    query, params = _scoped_video_query(user, video_id, include_trash)
+    video = db.session.scalar(query, params)
+    if video is None:
+        raise NotFound()
+    return video
+
+
+def scoped_video_columns_or_404(user: User, video_id: int, *, include_trash: bool = False):
+    """The same video as scoped_video_or_404, as a row of its column values read without the ORM (no
+    object, no identity map), for answers that only read columns (the API's video, as its lists)."""
+    query, params = _scoped_video_query(user, video_id, include_trash)
+    row = db.session.connection().execute(query, params).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _scoped_video_query(user: User, video_id: int, include_trash: bool):
     if user.is_admin:
         query = SCOPED_VIDEO if include_trash else SCOPED_LIVE_VIDEO
     else:
         query = SCOPED_PLAYABLE_VIDEO if include_trash else SCOPED_LIVE_PLAYABLE_VIDEO
-    video = db.session.scalar(query, {"video_id": video_id, "corporation_id": user.corporation_id})
-    if video is None:
-        raise NotFound()
-    return video
+    return query, {"video_id": video_id, "corporation_id": user.corporation_id}
 
 
 # Built once and reused with new parameters (no per-call statement construction).
