@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.support.helpers import post_form, post_login_form
 from tests.support.mailbox import link_in, path_of, text_of
 from webapp.accounts import links, signup
+from webapp.core import mail
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
 from webapp.models import Corporation, User
@@ -199,12 +200,21 @@ def test_a_new_link_expires_with_the_sign_up_itself(app, client, mailbox, run_jo
     assert signup.resend_confirmation("gavin@hooli.example.com") is True
     run_jobs()
     message = mailbox.last("gavin@hooli.example.com")
-    assert "valid for 1 hours" in text_of(message) or "1 hour" in text_of(message)
+    text = text_of(message)
+    assert "is valid for 1 hour):" in text and "removed after 1 hour." in text and "1 hours" not in text
     row = signup.check_confirmation(link_in(message).split("token=")[1])
     assert row.expires_at <= corporation.created_at + timedelta(hours=48)
     corporation.created_at = utcnow() - timedelta(hours=49)
     db.session.commit()
     assert signup.resend_confirmation("gavin@hooli.example.com") is False
+
+
+@pytest.mark.parametrize(("locale", "hours", "expected"), [
+    ("en", 1, "is valid for 1 hour):"), ("en", 48, "is valid for 48 hours):"), ("ko", 1, "1시간 동안 유효합니다")])
+def test_the_confirmation_mail_says_its_hours_in_the_reader_s_grammar(app, locale, hours, expected):
+    context = {"company": "Hooli", "hours": hours, "link": ("auth.confirm_signup", {"token": "t"})}
+    _subject, text, html, _link = mail.render("confirm_signup", locale, context)
+    assert expected in text and expected in html
 
 
 def test_new_links_are_throttled_per_address_and_per_ip(app, client):

@@ -9,6 +9,7 @@ import time
 
 from flask import current_app, flash, request, session
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 
@@ -84,8 +85,9 @@ def end_stale_session():
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
     last_seen, started = session.get(LAST_SEEN_KEY), session.get(STARTED_KEY)
     if minutes and isinstance(last_seen, int) and now - last_seen > minutes * 60:
-        message = _("You were logged out after %(minutes)s minutes without activity. Please log in again.",
-                    minutes=minutes)
+        message = ngettext("You were logged out after %(num)s minute without activity. Please log in again.",
+                           "You were logged out after %(num)s minutes without activity. Please log in again.",
+                           minutes)
     elif isinstance(started, int) and now - started > current_app.permanent_session_lifetime.total_seconds():
         message = _("Your session has expired. Please log in again.")
     elif session_was_ended(session.get(SESSION_ID_KEY)):
