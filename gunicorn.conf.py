@@ -50,6 +50,23 @@ if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 
+def pre_fork(server, worker):
+    """Give the new gevent worker the lowest free slot of serving.SHARES (its connection count)."""
+    if worker_class == WORKER_CLASSES["gevent"]:
+        from serving import SHARES
+
+        worker.reelhouse_slot = SHARES.free_slot(
+            getattr(other, "reelhouse_slot", None) for other in server.WORKERS.values())
+
+
+def child_exit(server, worker):
+    """A worker exited: its slot (and connection count) is free."""
+    if worker_class == WORKER_CLASSES["gevent"]:
+        from serving import SHARES
+
+        SHARES.clear(getattr(worker, "reelhouse_slot", None))
+
+
 def post_worker_init(worker):
     """The worker has loaded the app: what it allocated at start-up (modules, the app, compiled
     statements and templates) lives as long as the worker, so it is moved out of the garbage

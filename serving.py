@@ -13,10 +13,12 @@ Slow and half-open clients (a server reached without nginx in front) are cut by 
   WEB_CLIENT_TIMEOUT seconds (30 s, a timeout on the client socket): a viewer that takes nothing
   for that long is disconnected, and the relay closes its origin connection.
 
-A worker takes up to WEB_ACCEPT_PER_TURN waiting connections each time it wakes (BatchAcceptServer),
-and sends an answer's headers with the start of its body (HeadersWithBody).
+A worker takes up to WEB_ACCEPT_PER_TURN waiting connections each time it wakes, while the workers'
+connections stay balanced (BatchAcceptServer, ConnectionShares), and sends an answer's headers with
+the start of its body (HeadersWithBody).
 """
 import _socket
+import mmap
 import os
 
 import gevent
@@ -28,6 +30,8 @@ from gunicorn.workers.ggevent import GeventWorker
 
 CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
 ACCEPT_PER_TURN = int(os.environ.get("WEB_ACCEPT_PER_TURN", "100"))
+SHARE_SLACK = 2  # connections a worker may hold above the least busy one before it leaves new ones to it
+SHARE_WAIT = 0.01  # seconds an over-share worker leaves waiting connections to the others
 
 
 class NumericHostsResolver(ThreadResolver):
@@ -47,22 +51,80 @@ class NumericHostsResolver(ThreadResolver):
             return super().getaddrinfo(host, port, family, type, proto, flags)
 
 
-class BatchAcceptServer(StreamServer):
-    """gevent's StreamServer, accepting up to ACCEPT_PER_TURN waiting connections each time the
-    listening socket wakes the worker, however many workers there are.
+class ConnectionShares:
+    """How many client connections each worker holds, in memory shared by gunicorn's master and its
+    workers (an anonymous shared mapping made at import, in the master, before the workers fork).
 
-    gunicorn lowers gevent's 100 to 1 when it runs several workers, to spread connections evenly.
-    Then a worker takes one connection per turn of its event loop, and a turn lasts as long as the
-    work of every request that is ready: in a burst of 200 stream starts, a page request waited
-    in the kernel's queue behind all of them, about a second on 2 cores (bench/viewers.py, attack
-    step: the first /login 1.0–1.35 s; with one worker, which accepts 100 per turn, 36 ms). Accepting
-    is cheap (a greenlet is queued per connection), so taking a batch lets the page's own greenlet
-    start its turn at once. Every worker is woken by the same waiting connections and takes what is
-    left when it gets there, so the load still spreads (bench/api.py, 32 keep-alive connections on
-    2 workers: the same or better rps than one per turn).
+    The master gives each worker a slot (`pre_fork` in gunicorn.conf.py: the lowest free one) and
+    clears it when the worker exits (`child_exit`); the worker counts a connection when it accepts
+    it and uncounts it when it closes. A slot holds the count plus one, so 0 means "no worker".
+    """
+
+    SLOTS = 64
+
+    def __init__(self):
+        self._memory = mmap.mmap(-1, self.SLOTS * 4)
+        self._counts = memoryview(self._memory).cast("i")
+        self.slot = None  # this worker's, once it runs
+
+    def free_slot(self, taken) -> int:
+        """The lowest slot no live worker holds (in the master, before a worker forks)."""
+        return min(set(range(self.SLOTS)) - set(taken))
+
+    def start(self, slot) -> None:
+        """This process is the worker of `slot`, with no connection yet (None: a server started
+        without gunicorn.conf.py's hooks, which takes connections as gevent would)."""
+        self.slot = slot
+        if slot is not None:
+            self._counts[slot] = 1
+
+    def clear(self, slot) -> None:
+        """The worker of `slot` has exited (in the master)."""
+        if slot is not None:
+            self._counts[slot] = 0
+
+    def opened(self) -> None:
+        if self.slot is not None:
+            self._counts[self.slot] += 1
+
+    def closed(self) -> None:
+        if self.slot is not None:
+            self._counts[self.slot] -= 1
+
+    def within_share(self) -> bool:
+        """May this worker take one more connection: does it hold no more than SHARE_SLACK more than
+        the worker holding the fewest? (Always, for a lone worker or outside gunicorn.)"""
+        if self.slot is None:
+            return True
+        live = [count for count in self._counts if count]
+        return self._counts[self.slot] <= min(live) + SHARE_SLACK
+
+
+SHARES = ConnectionShares()
+
+
+class BatchAcceptServer(StreamServer):
+    """gevent's StreamServer, taking up to ACCEPT_PER_TURN waiting connections each time the
+    listening socket wakes the worker, while the workers' connections stay balanced.
+
+    gunicorn lowers gevent's 100 to 1 when it runs several workers. Then a worker takes one
+    connection per turn of its event loop, and a turn lasts as long as the work of every request
+    that is ready: in a burst of 200 stream starts, a page request waited in the kernel's queue
+    behind all of them, about a second on 2 cores (bench/viewers.py, attack step: the first /login
+    1.0–1.35 s; with batches, 76–100 ms). Accepting is cheap (a greenlet is queued per connection),
+    so taking a batch lets the page's own greenlet start its turn at once.
+
+    A batch alone, though, goes to whichever worker wakes first: 32 keep-alive connections opened
+    at once all landed on one of 2 workers in 2 runs of 3 (bench/api.py), leaving a core idle. So a
+    worker takes a connection only while it holds no more than SHARE_SLACK connections above the
+    worker holding the fewest (ConnectionShares). Over its share, it stops watching the listening
+    socket for SHARE_WAIT seconds, leaving the waiting connections to the others; then it takes at
+    least one, so that connections still get in if the other workers are stuck.
     """
 
     _max_accept = ACCEPT_PER_TURN
+    _first_of_turn = False
+    _wait_over = False
 
     @property
     def max_accept(self):
@@ -71,6 +133,31 @@ class BatchAcceptServer(StreamServer):
     @max_accept.setter
     def max_accept(self, value):  # gunicorn's 1 (several workers) is raised to ACCEPT_PER_TURN
         self._max_accept = max(value, ACCEPT_PER_TURN)
+
+    def _do_read(self):
+        """The listening socket is readable: take a batch (gevent's loop), or wait while over share."""
+        wait_over, self._wait_over = self._wait_over, False
+        if not wait_over and not SHARES.within_share():
+            self.stop_accepting()  # as gevent does after a failed accept: watch again after a delay
+            self._timer = self.loop.timer(SHARE_WAIT)
+            self._timer.start(self._after_share_wait)
+            return
+        self._first_of_turn = True
+        super()._do_read()
+
+    def _after_share_wait(self):
+        self._wait_over = True
+        self._start_accepting_if_started()
+
+    def do_read(self):
+        """Accept one connection (None ends the batch: nothing waiting, or this worker's share taken)."""
+        if not self._first_of_turn and not SHARES.within_share():
+            return None
+        self._first_of_turn = False
+        accepted = super().do_read()
+        if accepted:
+            SHARES.opened()  # counted at once, so that the rest of the batch sees it
+        return accepted
 
 
 class HeadersWithBody:
@@ -143,10 +230,17 @@ class Worker(GeventWorker):
         hub.resolver = NumericHostsResolver(hub=hub)
         ggevent.StreamServer = BatchAcceptServer  # the server class gunicorn's run() builds (class docstring)
 
+    def init_process(self):
+        SHARES.start(getattr(self, "reelhouse_slot", None))  # given by the master (gunicorn.conf.py's pre_fork)
+        super().init_process()
+
     def handle(self, listener, client, addr):
         """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress."""
         client.settimeout(CLIENT_TIMEOUT)  # gunicorn's own handle() would make it blocking forever
-        AsyncWorker.handle(self, listener, client, addr)
+        try:
+            AsyncWorker.handle(self, listener, client, addr)
+        finally:
+            SHARES.closed()
 
     def handle_request(self, listener_name, req, sock, addr):
         """Serve one request (headers and body start in one write), then yield to the other

@@ -6,17 +6,21 @@ request log losing its user, the API docs losing their tags, the worker or sched
 import functools
 import inspect
 import signal
+import socket
 
+import gevent
 import pytest
 from flask import Flask, session
 from flask_jwt_extended import get_jwt_header, verify_jwt_in_request, view_decorators
 from flask_login import current_user
 from flask_talisman import Talisman
+from gevent.server import StreamServer
 from gunicorn.workers import ggevent
 from rq import Queue, Worker
 from rq.exceptions import StopRequested
 
-from serving import ACCEPT_PER_TURN, BatchAcceptServer
+import serving
+from serving import ACCEPT_PER_TURN, SHARE_SLACK, BatchAcceptServer, ConnectionShares
 from webapp.accounts.sessions import open_session
 from webapp.core.compat import (
     RouteLimiter,
@@ -205,3 +209,38 @@ def test_the_batch_accept_server_keeps_its_batch_when_gunicorn_asks_for_one_at_a
     assert server.max_accept == ACCEPT_PER_TURN
     server.max_accept = 1  # what gunicorn sets with several workers
     assert server.max_accept == ACCEPT_PER_TURN > 1
+
+
+def test_gevents_server_accepts_through_the_methods_our_server_class_overrides():
+    """BatchAcceptServer relies on gevent's accept loop calling `do_read` once per connection and ending
+    the batch when it returns nothing, and on `stop_accepting` cancelling `_timer`."""
+    assert "args = self.do_read()" in inspect.getsource(StreamServer._do_read)
+    assert "if not args:" in inspect.getsource(StreamServer._do_read)
+    assert "self._timer" in inspect.getsource(StreamServer.stop_accepting)
+
+
+def test_a_worker_over_its_share_leaves_waiting_connections_to_the_others_for_a_moment(monkeypatch):
+    shares = ConnectionShares()
+    shares.start(1)  # another worker, holding no connection yet
+    shares.start(0)  # this one
+    monkeypatch.setattr(serving, "SHARES", shares)
+    monkeypatch.setattr(serving, "SHARE_WAIT", 0.5)
+    accepted = []
+    server = BatchAcceptServer(("127.0.0.1", 0), handle=lambda client, address: accepted.append(client))
+    server.start()
+    clients = [socket.create_connection(server.address, timeout=5) for _ in range(6)]
+    try:
+        gevent.sleep(0.2)
+        assert len(accepted) == SHARE_SLACK + 1  # up to its share, in one batch
+        gevent.sleep(0.5)
+        assert len(accepted) == SHARE_SLACK + 2  # nobody else took them: one more after the wait
+        shares.slot = 1
+        for _ in range(10):
+            shares.opened()  # the other worker now holds 10
+        shares.slot = 0
+        gevent.sleep(0.5)
+        assert len(accepted) == 6  # within its share again: the rest in one batch
+    finally:
+        server.stop()
+        for client in clients + accepted:
+            client.close()

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 
 import pytest
@@ -368,3 +369,43 @@ def test_requests_within_nginx_limits_are_never_refused_by_gunicorn(stack):
     assert "JSON bodies are limited to 1 MB" in json_over_its_limit.json()["error"]["message"]
     options = requests.options(f"{stack.url}/api/v1/videos")
     assert options.status_code == 200 and options.json()["allow"]
+
+
+def connections_held_by(pid: int, port: int) -> int:
+    """Accepted TCP connections on `port` that process `pid` holds open (its socket descriptors
+    matched against the kernel's connection table)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    local = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if row[1] == local and row[3] == "01" and row[9] in inodes)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_keep_alive_connections_opened_at_once_are_shared_by_the_workers(stack, attempt):
+    """Each worker takes waiting connections in batches, yet a burst of keep-alive connections (an
+    integration's pool, nginx's upstream connections) is spread over both workers instead of
+    landing on whichever woke first, which would leave the other core idle."""
+    port = int(stack.web_url.rsplit(":", 1)[1])
+    master = stack.processes["web"].popen.pid
+    workers = [int(pid) for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)],
+                                                  capture_output=True, text=True).stdout.split()]
+    assert len(workers) == 2
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(32)]
+    try:
+        for client in clients:
+            client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        for client in clients:
+            assert client.recv(65536).startswith(b"HTTP/1.1 200")  # served, and kept open
+        held = sorted(connections_held_by(pid, port) for pid in workers)
+        assert sum(held) >= 32 and held[0] >= 8, held  # (nginx may hold one more)
+    finally:
+        for client in clients:
+            client.close()
