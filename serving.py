@@ -31,7 +31,6 @@ from gunicorn.workers.ggevent import GeventWorker
 CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
 ACCEPT_PER_TURN = int(os.environ.get("WEB_ACCEPT_PER_TURN", "100"))
 SHARE_SLACK = 2  # connections a worker may hold above the least busy one before it leaves new ones to it
-SHARE_WAIT = 0.01  # seconds an over-share worker leaves waiting connections to the others
 
 
 class NumericHostsResolver(ThreadResolver):
@@ -115,16 +114,14 @@ class BatchAcceptServer(StreamServer):
     so taking a batch lets the page's own greenlet start its turn at once.
 
     A batch alone, though, goes to whichever worker wakes first: 32 keep-alive connections opened
-    at once all landed on one of 2 workers in 2 runs of 3 (bench/api.py), leaving a core idle. So a
-    worker takes a connection only while it holds no more than SHARE_SLACK connections above the
-    worker holding the fewest (ConnectionShares). Over its share, it stops watching the listening
-    socket for SHARE_WAIT seconds, leaving the waiting connections to the others; then it takes at
-    least one, so that connections still get in if the other workers are stuck.
+    at once all landed on one of 2 workers in 2 runs of 3 (bench/api.py's wrk), leaving a core idle.
+    So a worker takes more than one connection per turn only while it holds no more than SHARE_SLACK
+    connections above the worker holding the fewest (ConnectionShares); over its share it takes one
+    per turn, as gunicorn's own setting would, and the others take the rest in their batches.
     """
 
     _max_accept = ACCEPT_PER_TURN
     _first_of_turn = False
-    _wait_over = False
 
     @property
     def max_accept(self):
@@ -135,19 +132,9 @@ class BatchAcceptServer(StreamServer):
         self._max_accept = max(value, ACCEPT_PER_TURN)
 
     def _do_read(self):
-        """The listening socket is readable: take a batch (gevent's loop), or wait while over share."""
-        wait_over, self._wait_over = self._wait_over, False
-        if not wait_over and not SHARES.within_share():
-            self.stop_accepting()  # as gevent does after a failed accept: watch again after a delay
-            self._timer = self.loop.timer(SHARE_WAIT)
-            self._timer.start(self._after_share_wait)
-            return
+        """The listening socket is readable: take a batch (gevent's loop)."""
         self._first_of_turn = True
         super()._do_read()
-
-    def _after_share_wait(self):
-        self._wait_over = True
-        self._start_accepting_if_started()
 
     def do_read(self):
         """Accept one connection (None ends the batch: nothing waiting, or this worker's share taken)."""

@@ -212,34 +212,36 @@ def test_the_batch_accept_server_keeps_its_batch_when_gunicorn_asks_for_one_at_a
 
 
 def test_gevents_server_accepts_through_the_methods_our_server_class_overrides():
-    """BatchAcceptServer relies on gevent's accept loop calling `do_read` once per connection and ending
-    the batch when it returns nothing, and on `stop_accepting` cancelling `_timer`."""
-    assert "args = self.do_read()" in inspect.getsource(StreamServer._do_read)
-    assert "if not args:" in inspect.getsource(StreamServer._do_read)
-    assert "self._timer" in inspect.getsource(StreamServer.stop_accepting)
+    """BatchAcceptServer relies on gevent's accept loop (`_do_read`, run when the listening socket is
+    readable) calling `do_read` once per connection and ending the batch when it returns nothing."""
+    source = inspect.getsource(StreamServer._do_read)
+    assert "for _ in xrange(self.max_accept):" in source
+    assert "args = self.do_read()" in source and "if not args:" in source
 
 
-def test_a_worker_over_its_share_leaves_waiting_connections_to_the_others_for_a_moment(monkeypatch):
+def test_a_worker_takes_a_batch_up_to_its_share_then_one_connection_per_turn(monkeypatch):
     shares = ConnectionShares()
-    shares.start(1)  # another worker, holding no connection yet
+    shares.start(1)  # another worker, holding no connection
     shares.start(0)  # this one
     monkeypatch.setattr(serving, "SHARES", shares)
-    monkeypatch.setattr(serving, "SHARE_WAIT", 0.5)
     accepted = []
     server = BatchAcceptServer(("127.0.0.1", 0), handle=lambda client, address: accepted.append(client))
     server.start()
-    clients = [socket.create_connection(server.address, timeout=5) for _ in range(6)]
+    server.stop_accepting()  # the turns are run by hand below
+    clients = [socket.create_connection(server.address, timeout=5) for _ in range(8)]
     try:
-        gevent.sleep(0.2)
-        assert len(accepted) == SHARE_SLACK + 1  # up to its share, in one batch
-        gevent.sleep(0.5)
-        assert len(accepted) == SHARE_SLACK + 2  # nobody else took them: one more after the wait
+        def turn():
+            server._do_read()  # what the event loop runs when the listening socket is readable
+            gevent.sleep(0.05)  # the accepted connections' greenlets run
+            return len(accepted)
+
+        assert turn() == SHARE_SLACK + 1  # a batch, up to its share
+        assert turn() == SHARE_SLACK + 2  # over its share: one per turn, the rest left to the others
         shares.slot = 1
         for _ in range(10):
             shares.opened()  # the other worker now holds 10
         shares.slot = 0
-        gevent.sleep(0.5)
-        assert len(accepted) == 6  # within its share again: the rest in one batch
+        assert turn() == 8  # within its share again: the rest in one batch
     finally:
         server.stop()
         for client in clients + accepted:

@@ -398,14 +398,23 @@ def test_keep_alive_connections_opened_at_once_are_shared_by_the_workers(stack, 
     workers = [int(pid) for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)],
                                                   capture_output=True, text=True).stdout.split()]
     assert len(workers) == 2
-    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(32)]
+    wait_until(lambda: min(held_after_opening(8, port, workers)) > 0, message="both workers to take connections")
+    wait_until(lambda: sum(connections_held_by(pid, port) for pid in workers) <= 1,  # (nginx may keep one)
+               message="earlier connections to close")
+    held = held_after_opening(32, port, workers)
+    assert sum(held) >= 32 and min(held) >= 8, held
+
+
+def held_after_opening(count: int, port: int, workers: list[int]) -> list[int]:
+    """Open `count` keep-alive connections to gunicorn at once, make a request on each, and return how
+    many connections each worker holds while they are open."""
+    clients = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(count)]
     try:
         for client in clients:
             client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         for client in clients:
             assert client.recv(65536).startswith(b"HTTP/1.1 200")  # served, and kept open
-        held = sorted(connections_held_by(pid, port) for pid in workers)
-        assert sum(held) >= 32 and held[0] >= 8, held  # (nginx may hold one more)
+        return [connections_held_by(pid, port) for pid in workers]
     finally:
         for client in clients:
             client.close()
