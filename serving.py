@@ -30,7 +30,7 @@ from gunicorn.workers.ggevent import GeventWorker
 
 CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
 ACCEPT_PER_TURN = int(os.environ.get("WEB_ACCEPT_PER_TURN", "100"))
-SHARE_SLACK = 2  # connections a worker may hold above the least busy one before it leaves new ones to it
+SHARE_SLACK = 8  # connections a worker may hold above the least busy one before it leaves new ones to it
 
 
 class NumericHostsResolver(ThreadResolver):

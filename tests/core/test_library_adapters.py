@@ -228,7 +228,7 @@ def test_a_worker_takes_a_batch_up_to_its_share_then_one_connection_per_turn(mon
     server = BatchAcceptServer(("127.0.0.1", 0), handle=lambda client, address: accepted.append(client))
     server.start()
     server.stop_accepting()  # the turns are run by hand below
-    clients = [socket.create_connection(server.address, timeout=5) for _ in range(8)]
+    clients = [socket.create_connection(server.address, timeout=5) for _ in range(SHARE_SLACK + 4)]
     try:
         def turn():
             server._do_read()  # what the event loop runs when the listening socket is readable
@@ -241,7 +241,7 @@ def test_a_worker_takes_a_batch_up_to_its_share_then_one_connection_per_turn(mon
         for _ in range(10):
             shares.opened()  # the other worker now holds 10
         shares.slot = 0
-        assert turn() == 8  # within its share again: the rest in one batch
+        assert turn() == len(clients)  # within its share again: the rest in one batch
     finally:
         server.stop()
         for client in clients + accepted:
