@@ -55,20 +55,24 @@ class ConnectionShares:
     workers (an anonymous shared mapping made at import, in the master, before the workers fork).
 
     The master gives each worker a slot (`pre_fork` in gunicorn.conf.py: the lowest free one) and
-    clears it when the worker exits (`child_exit`); the worker counts a connection when it accepts
-    it and uncounts it when it closes. A slot holds the count plus one, so 0 means "no worker".
+    clears it when the worker exits (`child_exit`). The worker marks its slot live when it starts
+    accepting and frees it as soon as it stops (it is draining: a restart, `max_requests`), so that
+    only workers taking connections count; it counts a connection when it accepts it and uncounts
+    it when gevent closes it. A slot holds the count plus one, so 0 means "no worker".
     """
 
-    SLOTS = 64
+    SLOTS = 256
 
     def __init__(self):
         self._memory = mmap.mmap(-1, self.SLOTS * 4)
         self._counts = memoryview(self._memory).cast("i")
         self.slot = None  # this worker's, once it runs
+        self.leaving = False  # this worker takes no more connections (it drains, then exits)
 
-    def free_slot(self, taken) -> int:
-        """The lowest slot no live worker holds (in the master, before a worker forks)."""
-        return min(set(range(self.SLOTS)) - set(taken))
+    def free_slot(self, taken) -> int | None:
+        """The lowest slot no live worker holds (in the master, before a worker forks); None when all
+        are held (that worker then takes connections as gevent would, without counting)."""
+        return min(set(range(self.SLOTS)) - set(taken), default=None)
 
     def start(self, slot) -> None:
         """This process is the worker of `slot`, with no connection yet (None: a server started
@@ -81,6 +85,12 @@ class ConnectionShares:
         """The worker of `slot` has exited (in the master)."""
         if slot is not None:
             self._counts[slot] = 0
+
+    def leave(self) -> None:
+        """This worker stops taking connections: the others no longer count it."""
+        self.leaving = True
+        self.clear(self.slot)
+        self.slot = None
 
     def opened(self) -> None:
         if self.slot is not None:
@@ -132,7 +142,11 @@ class BatchAcceptServer(StreamServer):
         self._max_accept = max(value, ACCEPT_PER_TURN)
 
     def _do_read(self):
-        """The listening socket is readable: take a batch (gevent's loop)."""
+        """The listening socket is readable: take a batch (gevent's loop); none once the worker drains
+        (gunicorn would close the listening socket within a second, under connections just taken)."""
+        if SHARES.leaving:
+            self.stop_accepting()
+            return
         self._first_of_turn = True
         super()._do_read()
 
@@ -145,6 +159,13 @@ class BatchAcceptServer(StreamServer):
         if accepted:
             SHARES.opened()  # counted at once, so that the rest of the batch sees it
         return accepted
+
+    def do_close(self, sock, *args):
+        """gevent closes every accepted connection here, once, however its handling ended."""
+        try:
+            super().do_close(sock, *args)
+        finally:
+            SHARES.closed()
 
 
 class HeadersWithBody:
@@ -217,17 +238,25 @@ class Worker(GeventWorker):
         hub.resolver = NumericHostsResolver(hub=hub)
         ggevent.StreamServer = BatchAcceptServer  # the server class gunicorn's run() builds (class docstring)
 
-    def init_process(self):
+    @property
+    def alive(self):
+        return self._alive
+
+    @alive.setter
+    def alive(self, value):  # gunicorn sets it False to stop taking connections and drain
+        self._alive = value
+        if not value:
+            SHARES.leave()
+
+    def run(self):
+        """Count in the balance of connections from the moment connections are taken (the app is loaded)."""
         SHARES.start(getattr(self, "reelhouse_slot", None))  # given by the master (gunicorn.conf.py's pre_fork)
-        super().init_process()
+        super().run()
 
     def handle(self, listener, client, addr):
         """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress."""
         client.settimeout(CLIENT_TIMEOUT)  # gunicorn's own handle() would make it blocking forever
-        try:
-            AsyncWorker.handle(self, listener, client, addr)
-        finally:
-            SHARES.closed()
+        AsyncWorker.handle(self, listener, client, addr)
 
     def handle_request(self, listener_name, req, sock, addr):
         """Serve one request (headers and body start in one write), then yield to the other

@@ -9,6 +9,7 @@ import signal
 import socket
 
 import gevent
+import gevent.event
 import pytest
 from flask import Flask, session
 from flask_jwt_extended import get_jwt_header, verify_jwt_in_request, view_decorators
@@ -224,17 +225,23 @@ def test_a_worker_takes_a_batch_up_to_its_share_then_one_connection_per_turn(mon
     shares.start(1)  # another worker, holding no connection
     shares.start(0)  # this one
     monkeypatch.setattr(serving, "SHARES", shares)
-    accepted = []
-    server = BatchAcceptServer(("127.0.0.1", 0), handle=lambda client, address: accepted.append(client))
+    accepted, release = [], gevent.event.Event()
+
+    def handle(client, address):  # holds its connection until released, as a keep-alive client would
+        accepted.append(client)
+        release.wait()
+
+    server = BatchAcceptServer(("127.0.0.1", 0), handle=handle)
     server.start()
     server.stop_accepting()  # the turns are run by hand below
     clients = [socket.create_connection(server.address, timeout=5) for _ in range(SHARE_SLACK + 4)]
-    try:
-        def turn():
-            server._do_read()  # what the event loop runs when the listening socket is readable
-            gevent.sleep(0.05)  # the accepted connections' greenlets run
-            return len(accepted)
 
+    def turn():
+        server._do_read()  # what the event loop runs when the listening socket is readable
+        gevent.sleep(0.05)  # the accepted connections' greenlets run
+        return len(accepted)
+
+    try:
         assert turn() == SHARE_SLACK + 1  # a batch, up to its share
         assert turn() == SHARE_SLACK + 2  # over its share: one per turn, the rest left to the others
         shares.slot = 1
@@ -242,7 +249,18 @@ def test_a_worker_takes_a_batch_up_to_its_share_then_one_connection_per_turn(mon
             shares.opened()  # the other worker now holds 10
         shares.slot = 0
         assert turn() == len(clients)  # within its share again: the rest in one batch
+        release.set()
+        gevent.sleep(0.05)  # every connection handled and closed: uncounted
+        shares.slot = 1
+        for _ in range(10):
+            shares.closed()  # and the other worker's closed too
+        shares.slot = 0
+        accepted.clear()
+        more = [socket.create_connection(server.address, timeout=5) for _ in range(SHARE_SLACK + 2)]
+        clients += more
+        assert turn() == SHARE_SLACK + 1  # counts back to none: a full share again
     finally:
+        release.set()
         server.stop()
         for client in clients + accepted:
             client.close()

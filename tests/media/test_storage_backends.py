@@ -1,10 +1,14 @@
 """The storage interface behaves the same on both backends: files under MEDIA_ROOT, and a bucket of a real
 S3 server over HTTP (moto's standalone server, tests/support/s3.py)."""
+import hashlib
 import os
 import time
 
 import pytest
 import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from tests.support.s3 import bucket_keys
 from webapp.media.backends import LocalBackend, MissingObject, check_key
@@ -123,7 +127,25 @@ def test_the_test_bucket_refuses_what_a_real_bucket_refuses(s3_server, s3_bucket
     briefly = store.presigned_get("kept.mp4", 1)
     time.sleep(2.1)
     assert refusal(requests.get(briefly, timeout=30)) == (403, "AccessDenied")  # expired
+    assert refusal(requests.get(url, headers={"x-amz-acl": "public-read"}, timeout=30)) == (
+        403, "AccessDenied")  # an x-amz-* header nobody signed
     wrong_secret = S3Backend(s3_bucket, s3_server.endpoint_url, s3_server.region, s3_server.access_key,
                              "not-the-secret")
     with pytest.raises(Exception, match="SignatureDoesNotMatch"):
         wrong_secret.read_range("kept.mp4", 0, 9)
+    wrong_region = S3Backend(s3_bucket, s3_server.endpoint_url, "eu-west-3", s3_server.access_key,
+                             s3_server.secret_key)
+    with pytest.raises(Exception, match="AuthorizationHeaderMalformed"):
+        wrong_region.read_range("kept.mp4", 0, 9)
+
+    def signed_put(body):  # a PUT signed with its body's hash, as boto3 signs over plain HTTP
+        request = AWSRequest("PUT", f"{s3_server.endpoint_url}/{s3_bucket}/put.mp4", data=body,
+                             headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()})
+        S3SigV4Auth(Credentials(s3_server.access_key, s3_server.secret_key), "s3", s3_server.region).add_auth(request)
+        return dict(request.headers.items())
+
+    assert requests.put(f"{s3_server.endpoint_url}/{s3_bucket}/put.mp4", data=b"right", headers=signed_put(b"right"),
+                        timeout=30).status_code == 200
+    assert refusal(requests.put(f"{s3_server.endpoint_url}/{s3_bucket}/put.mp4", data=b"wrong",
+                                headers=signed_put(b"right"), timeout=30)) == (400, "XAmzContentSHA256Mismatch")
+    assert store.read_range("put.mp4", 0, 4) == b"right"

@@ -41,7 +41,7 @@ class MotoServer:
         self._log = (log_dir / "moto.log").open("wb")
         self.popen = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("s3_signatures.py")), "--port", str(self.port),
-             "--access-key", self.access_key, "--secret-key", self.secret_key],
+             "--access-key", self.access_key, "--secret-key", self.secret_key, "--region", self.region],
             env={**os.environ, "MOTO_PORT": str(self.port)}, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True)
 

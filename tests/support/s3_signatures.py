@@ -7,30 +7,43 @@ key the tests use: a request altered on its way (path, query, Host, a signed hea
 another secret, or presented after its presigned URL expired is refused with S3's own 403 errors
 and never reaches moto. CORS preflights (OPTIONS) pass unsigned, as S3 answers them.
 
-Run as a script: `python tests/support/s3_signatures.py --host H --port P --access-key K --secret-key S`.
+Also as S3 does: the credential's scope (date, region, service), unsigned x-amz-* headers, the host
+header signed, a signed payload hash against the body, a presigned URL's lifetime (a week at most).
+
+Run as a script: `python tests/support/s3_signatures.py --port P --access-key K --secret-key S [--region R]`.
 """
 import argparse
 import hashlib
 import hmac
+import io
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
 MAX_CLOCK_SKEW = timedelta(minutes=15)
+MAX_EXPIRES = 604800  # seconds: a presigned URL lives a week at most
+HEX_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+# Payloads the signature does not cover (the other kinds are checked against the body)
+UNCHECKED_PAYLOADS = {"UNSIGNED-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}
 AUTHORIZATION_RE = re.compile(r"AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
                               r"Signature=([0-9a-f]+)")
 
 
 class Refused(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, status: str = "403 Forbidden"):
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.status = code, message, status
 
 
-def _encode(text: str, safe: str = "-_.~") -> str:
-    return quote(text, safe=safe)
+def _bad_request(code: str, message: str) -> Refused:
+    return Refused(code, message, "400 Bad Request")
+
+
+def _encode(raw: str, safe: str = "-_.~") -> str:
+    """URI-encode as SigV4 asks, from the bytes the client sent (never from a lossy decoding)."""
+    return quote(unquote_to_bytes(raw), safe=safe)
 
 
 def _header(environ, name: str) -> str:
@@ -47,15 +60,24 @@ def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
     return key
 
 
+def _raw_query(environ) -> list[tuple[str, str]]:
+    """The query's (name, value) pairs as sent (still percent-encoded)."""
+    pairs = []
+    for item in environ.get("QUERY_STRING", "").split("&"):
+        if item:
+            name, _, value = item.partition("=")
+            pairs.append((name, value))
+    return pairs
+
+
 def expected_signature(environ, secret: str, credential: str, signed_headers: str, amz_date: str,
                        payload_hash: str, query: list[tuple[str, str]]) -> str:
-    """The signature a holder of `secret` computes for this request (canonical request per SigV4, S3 flavour:
-    the path is encoded once, as sent, and never normalised)."""
+    """The signature a holder of `secret` computes for this request (canonical request per SigV4, S3
+    flavour: the path is encoded once, as sent, and never normalised)."""
     raw_path = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
-    path = _encode(unquote(raw_path.split("?", 1)[0]), safe="/-_.~")
-    canonical_query = "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(query))
-    names = signed_headers.split(";")
-    canonical_headers = "".join(f"{name}:{_header(environ, name)}\n" for name in names)
+    path = _encode(raw_path.split("?", 1)[0], safe="/-_.~")
+    canonical_query = "&".join(sorted(f"{_encode(name)}={_encode(value)}" for name, value in query))
+    canonical_headers = "".join(f"{name}:{_header(environ, name)}\n" for name in signed_headers.split(";"))
     canonical_request = "\n".join([environ["REQUEST_METHOD"], path, canonical_query, canonical_headers,
                                    signed_headers, payload_hash])
     _key_id, date, region, service, _terminator = credential.split("/")
@@ -66,31 +88,48 @@ def expected_signature(environ, secret: str, credential: str, signed_headers: st
                     hashlib.sha256).hexdigest()
 
 
-def check(environ, access_key: str, secret: str, now: datetime) -> None:
-    """Raise Refused unless the request carries a valid SigV4 signature by `access_key`."""
-    query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-    params = dict(query)
+def check(environ, access_key: str, secret: str, region: str, now: datetime) -> None:
+    """Raise Refused unless the request carries a valid SigV4 signature by `access_key` for `region`;
+    a signed payload hash is checked against the body (which is put back for moto to read)."""
+    query = _raw_query(environ)
+    params = {unquote(name): unquote(value) for name, value in query}
     header = environ.get("HTTP_AUTHORIZATION", "")
     if header:
         match = AUTHORIZATION_RE.fullmatch(header.strip())
         if not match:
-            raise Refused("AuthorizationHeaderMalformed", "The authorization header is malformed.")
+            raise _bad_request("AuthorizationHeaderMalformed", "The authorization header is malformed.")
         credential, signed_headers, signature = match.groups()
         amz_date = _header(environ, "x-amz-date")
         payload_hash = _header(environ, "x-amz-content-sha256")
         if not payload_hash:
-            raise Refused("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
+            raise _bad_request("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
     elif "X-Amz-Signature" in params:
         if params.get("X-Amz-Algorithm") != ALGORITHM:
-            raise Refused("AuthorizationQueryParametersError", "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+            raise _bad_request("AuthorizationQueryParametersError",
+                               "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
         credential, signed_headers = params.get("X-Amz-Credential", ""), params.get("X-Amz-SignedHeaders", "")
         signature, amz_date = params["X-Amz-Signature"], params.get("X-Amz-Date", "")
         payload_hash = params.get("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
-        query = [(k, v) for k, v in query if k != "X-Amz-Signature"]
+        query = [(name, value) for name, value in query if unquote(name) != "X-Amz-Signature"]
+        expires = params.get("X-Amz-Expires", "")
+        if not expires.isdigit() or not 1 <= int(expires) <= MAX_EXPIRES:
+            raise _bad_request("AuthorizationQueryParametersError",
+                               "X-Amz-Expires must be a number of seconds from 1 to 604800.")
     else:
         raise Refused("AccessDenied", "Access Denied")
-    if credential.count("/") != 4 or credential.split("/")[0] != access_key:
+    parts = credential.split("/")
+    if len(parts) != 5 or parts[0] != access_key:
         raise Refused("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+    if parts[2:] != [region, "s3", "aws4_request"] or parts[1] != amz_date[:8]:
+        raise _bad_request("AuthorizationHeaderMalformed", f"The credential scope is wrong; expecting "
+                                                           f"'{amz_date[:8]}/{region}/s3/aws4_request'.")
+    signed = signed_headers.split(";")
+    if "host" not in signed:
+        raise _bad_request("AuthorizationHeaderMalformed", "The host header must be signed.")
+    for key in environ:
+        name = key[5:].lower().replace("_", "-") if key.startswith("HTTP_X_AMZ_") else None
+        if name and name not in signed and not (name == "x-amz-content-sha256" and not header):
+            raise Refused("AccessDenied", "There were headers present in the request which were not signed")
     try:
         signed_at = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=UTC)
     except ValueError:
@@ -98,29 +137,43 @@ def check(environ, access_key: str, secret: str, now: datetime) -> None:
     if header and abs(now - signed_at) > MAX_CLOCK_SKEW:
         raise Refused("RequestTimeTooSkewed", "The difference between the request time and the current time "
                                               "is too large.")
-    if not header and now > signed_at + timedelta(seconds=int(params.get("X-Amz-Expires", "0") or 0)):
+    if not header and now > signed_at + timedelta(seconds=int(params["X-Amz-Expires"])):
         raise Refused("AccessDenied", "Request has expired")
     computed = expected_signature(environ, secret, credential, signed_headers, amz_date, payload_hash, query)
-    if not hmac.compare_digest(computed, signature):
+    if not hmac.compare_digest(computed.encode(), signature.encode("latin-1", "replace")):
         raise Refused("SignatureDoesNotMatch", "The request signature we calculated does not match the "
                                                "signature you provided. Check your key and signing method.")
+    _check_payload(environ, payload_hash)
+
+
+def _check_payload(environ, payload_hash: str) -> None:
+    if payload_hash in UNCHECKED_PAYLOADS:
+        return
+    if not HEX_SHA256_RE.fullmatch(payload_hash):
+        raise _bad_request("InvalidRequest", f"This server does not take payloads signed as {payload_hash}.")
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    if hashlib.sha256(body).hexdigest() != payload_hash:
+        raise _bad_request("XAmzContentSHA256Mismatch",
+                           "The provided 'x-amz-content-sha256' header does not match what was computed.")
 
 
 class SignatureCheck:
     """WSGI middleware: requests pass to `app` only with a valid signature (or as CORS preflights)."""
 
-    def __init__(self, app, access_key: str, secret: str):
-        self.app, self.access_key, self.secret = app, access_key, secret
+    def __init__(self, app, access_key: str, secret: str, region: str):
+        self.app, self.access_key, self.secret, self.region = app, access_key, secret, region
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] != "OPTIONS":
             try:
-                check(environ, self.access_key, self.secret, datetime.now(UTC))
+                check(environ, self.access_key, self.secret, self.region, datetime.now(UTC))
             except Refused as refused:
                 body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{refused.code}</Code>'
                         f"<Message>{refused.message}</Message></Error>").encode()
-                start_response("403 Forbidden", [("Content-Type", "application/xml"),
-                                                 ("Content-Length", str(len(body)))])
+                start_response(refused.status, [("Content-Type", "application/xml"),
+                                                ("Content-Length", str(len(body)))])
                 return [body]
         return self.app(environ, start_response)
 
@@ -131,11 +184,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--access-key", required=True)
     parser.add_argument("--secret-key", required=True)
+    parser.add_argument("--region", default="us-east-1")
     args = parser.parse_args()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import run_simple
 
-    app = SignatureCheck(DomainDispatcherApplication(create_backend_app), args.access_key, args.secret_key)
+    app = SignatureCheck(DomainDispatcherApplication(create_backend_app), args.access_key, args.secret_key,
+                         args.region)
     run_simple(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
 
 
