@@ -77,7 +77,7 @@ class ConnectionShares:
     def start(self, slot) -> None:
         """This process is the worker of `slot`, with no connection yet (None: a server started
         without gunicorn.conf.py's hooks, which takes connections as gevent would)."""
-        self.slot = slot
+        self.slot, self.leaving = slot, False
         if slot is not None:
             self._counts[slot] = 1
 
