@@ -2,7 +2,7 @@
 from marshmallow import fields
 
 from webapp.api.compiled_dump import CompiledDumpSchema
-from webapp.core.pagination import Page, paginate
+from webapp.core.pagination import OBJECTS, Page, paginate
 
 _page_schemas = {}
 
@@ -21,7 +21,6 @@ def page_schema(item_schema):
     return _page_schemas[name]
 
 
-def requested_page(query, args, *, rows: bool = False, columns: bool = False) -> Page:
-    """The page of a select() that `?page=&per_page=` ask for (model objects; rows of objects when
-    rows=True; rows of column values when columns=True, see paginate)."""
-    return paginate(query, args["page"], args["per_page"], rows=rows, columns=columns)
+def requested_page(query, args, *, items: str = OBJECTS) -> Page:
+    """The page of a select() that `?page=&per_page=` ask for (items as paginate's)."""
+    return paginate(query, args["page"], args["per_page"], items=items)

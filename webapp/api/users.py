@@ -19,6 +19,7 @@ from webapp.api.schemas import (
     ViewSchema,
 )
 from webapp.core.ids import ID_RULE
+from webapp.core.pagination import ROWS
 
 blp = resource_blueprint("api_users", __name__)
 URL_PREFIX = "/api/v1/users"
@@ -115,7 +116,7 @@ class UserSessions(MethodView):
     @documents_errors(blp, 403, 404)
     def get(self, args, user_id):
         """The member's active API sessions (never the token values)."""
-        return requested_page(sessions.active_sessions_query(member_for_caller(user_id)), args, rows=True)
+        return requested_page(sessions.active_sessions_query(member_for_caller(user_id)), args, items=ROWS)
 
     @bearer_required(blp)
     @blp.response(204)

@@ -24,6 +24,7 @@ from webapp.api.schemas import (
 )
 from webapp.core.exceptions import UnsupportedContentType
 from webapp.core.ids import ID_RULE
+from webapp.core.pagination import COLUMNS
 from webapp.media.posters import poster_response
 from webapp.media.streaming import stream_response
 from webapp.videos import poster_services, services
@@ -68,7 +69,7 @@ class Videos(MethodView):
         videos are listed for admins only)."""
         # VideoSchema reads column values only: the rows are dumped as they come, without ORM objects.
         return requested_page(library_query(api_user.corporation_id, args.get("q"),
-                                            include_failed=api_user.is_admin), args, columns=True)
+                                            include_failed=api_user.is_admin), args, items=COLUMNS)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)
@@ -96,7 +97,7 @@ class Trash(MethodView):
     @blp.response(200, page_schema(VideoSchema))
     def get(self, args):
         """Videos in the trash, most recently deleted first (admins)."""
-        return requested_page(trash_query(api_user.corporation_id), args, columns=True)
+        return requested_page(trash_query(api_user.corporation_id), args, items=COLUMNS)
 
 
 @blp.route(VIDEO, endpoint="video", tags=[TAG])

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.urls import iri_to_uri
 
 from webapp.core import limits
-from webapp.core.pagination import Page, paginate
+from webapp.core.pagination import OBJECTS, Page, paginate
 
 JUST_SIGNED_UP = "_just_signed_up"  # session flag: the next home page greets a new admin
 
@@ -30,9 +30,10 @@ def page_number() -> int:
     return min(page, MAX_PAGE)
 
 
-def current_page(query, *, rows: bool = False) -> Page:
-    """The page of a list that `?page=N` asks for (PER_PAGE rows); a page past the end is simply empty."""
-    return paginate(query, page_number(), current_app.config["PER_PAGE"], rows=rows)
+def current_page(query, *, items: str = OBJECTS) -> Page:
+    """The page of a list that `?page=N` asks for (PER_PAGE rows, items as paginate's); a page past
+    the end is simply empty."""
+    return paginate(query, page_number(), current_app.config["PER_PAGE"], items=items)
 
 
 def show_domain_error(form, error) -> None:

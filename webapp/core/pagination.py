@@ -6,6 +6,11 @@ from sqlalchemy import func, select
 
 from webapp.core.extensions import db
 
+# What a page's items are (paginate's `items`)
+OBJECTS = "objects"  # the first column's model objects
+ROWS = "rows"        # whole rows of model objects (a select() of several entities or columns)
+COLUMNS = "columns"  # rows of column values, read without the ORM: no objects, no identity map
+
 
 @dataclass
 class Page:
@@ -37,10 +42,9 @@ class Page:
         return self.page + 1
 
 
-def paginate(query, page: int, per_page: int, *, rows: bool = False, columns: bool = False) -> Page:
-    """Run a select() for one page; items are the first column's objects, whole rows of objects when
-    rows=True, or rows of the query's column values when columns=True (read without the ORM: no
-    objects, no identity map; for answers that only read column values, such as the API's lists).
+def paginate(query, page: int, per_page: int, *, items: str = OBJECTS) -> Page:
+    """Run a select() for one page; its items are OBJECTS, ROWS or COLUMNS (above; COLUMNS for answers
+    that only read column values, such as the API's video lists).
 
     The total is counted on the session's connection directly (Core): the ORM adds nothing to a
     number but its per-statement cost. A page past the end is simply empty.
@@ -49,9 +53,9 @@ def paginate(query, page: int, per_page: int, *, rows: bool = False, columns: bo
     connection = db.session.connection()
     total = connection.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     page_query = query.limit(per_page).offset((page - 1) * per_page)
-    if columns:
-        items = connection.execute(page_query).all()
+    if items == COLUMNS:
+        found = connection.execute(page_query).all()
     else:
         result = db.session.execute(page_query)
-        items = result.all() if rows else result.scalars().all()
-    return Page(items, page, per_page, total)
+        found = result.all() if items == ROWS else result.scalars().all()
+    return Page(found, page, per_page, total)

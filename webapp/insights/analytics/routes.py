@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from webapp.core.decorators import admin_required
 from webapp.core.pages import current_page
+from webapp.core.pagination import ROWS
 from webapp.insights import stats
 from webapp.insights.analytics import bp
 from webapp.insights.analytics.charts import bar_chart
@@ -24,11 +25,11 @@ def index():
                            ((title, round(seconds / 60)) for title, seconds in stats.top_watch_time(corporation_id)))
     return render_template("analytics/index.html", totals=stats.totals(corporation_id),
                            most_watched=most_watched, top_members=top_members, watch_time=watch_time,
-                           page=current_page(videos, rows=True))
+                           page=current_page(videos, items=ROWS))
 
 
 @bp.get("/members")
 @admin_required
 def members():
-    page = current_page(stats.member_stats_query(current_user.corporation_id), rows=True)
+    page = current_page(stats.member_stats_query(current_user.corporation_id), items=ROWS)
     return render_template("analytics/members.html", page=page)
