@@ -30,10 +30,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stream import Gunicorn, RssPeak, curl, rss_kib  # noqa: E402
+from bench.stream import Gunicorn, RssPeak, curl, free_port, rss_kib  # noqa: E402
 from bench.throwaway_db import throwaway_database  # noqa: E402
 from bench.upload_memory import BOUNDARY, MP4_HEAD, write_body  # noqa: E402
-from tests.support.s3 import MotoServer, free_port  # noqa: E402
+from tests.support.s3 import MotoServer  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")

@@ -25,7 +25,7 @@ from tests import factories
 from tests.support.deploy_stack import MAX_UPLOAD_MB, render_nginx_config
 from tests.support.helpers import CSRF_RE
 from tests.support.processes import ROOT as REPO
-from tests.support.processes import wait_until
+from tests.support.processes import child_pids, connections_held_by, wait_until
 from webapp.core.extensions import db
 from webapp.models import AuditEvent, Video
 from webapp.videos.services import add_video_from_upload
@@ -371,23 +371,6 @@ def test_requests_within_nginx_limits_are_never_refused_by_gunicorn(stack):
     assert options.status_code == 200 and options.json()["allow"]
 
 
-def connections_held_by(pid: int, port: int) -> int:
-    """Accepted TCP connections on `port` that process `pid` holds open (its socket descriptors
-    matched against the kernel's connection table)."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    local = f"0100007F:{port:04X}"
-    with open("/proc/net/tcp") as table:
-        rows = [line.split() for line in table.readlines()[1:]]
-    return sum(1 for row in rows if row[1] == local and row[3] == "01" and row[9] in inodes)
-
-
 @pytest.mark.parametrize("attempt", range(3))
 def test_keep_alive_connections_opened_at_once_are_shared_by_the_workers(stack, attempt):
     """Each worker takes waiting connections in batches, yet a burst of keep-alive connections (an
@@ -395,8 +378,7 @@ def test_keep_alive_connections_opened_at_once_are_shared_by_the_workers(stack, 
     landing on whichever woke first, which would leave the other core idle."""
     port = int(stack.web_url.rsplit(":", 1)[1])
     master = stack.processes["web"].popen.pid
-    workers = [int(pid) for pid in subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)],
-                                                  capture_output=True, text=True).stdout.split()]
+    workers = child_pids(master)
     assert len(workers) == 2
     wait_until(lambda: min(held_after_opening(8, port, workers)) > 0, message="both workers to take connections")
     wait_until(lambda: sum(connections_held_by(pid, port) for pid in workers) <= 1,  # (nginx may keep one)

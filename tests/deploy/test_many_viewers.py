@@ -17,10 +17,9 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.deploy.test_deploy_streams import signed_url
-from tests.media.test_stream_relay import established_connections_to
 from tests.support.deploy_stack import running_stack
 from tests.support.helpers import api_session, points_of
-from tests.support.processes import wait_until
+from tests.support.processes import established_connections_to, wait_until
 from webapp.core.extensions import db
 from webapp.models import VideoView
 

@@ -11,6 +11,7 @@ from tests import factories
 from tests.support.helpers import points_of, session_cookie
 from tests.support.media import CLIP_BYTES as DATA
 from tests.support.origin import OriginServer
+from tests.support.processes import established_connections_to, free_port
 from webapp.core.extensions import db
 from webapp.media.origin import open_upstreams
 from webapp.models import User, VideoView
@@ -70,12 +71,6 @@ def test_head_gives_the_headers_without_a_body_or_points(guest_client, guest, cl
     assert points_of(guest) == 0
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_origin_down_is_a_502_page_and_credits_nothing(app, guest_client, guest, corporation):
     port = free_port()  # nobody listens there
     app.config["VIDEO_SOURCE_ALLOWED_HOSTS"].append(f"127.0.0.1:{port}")
@@ -112,13 +107,6 @@ def test_slow_origin_times_out_with_a_502(app, guest_client, guest, corporation)
     assert response.status_code == 502
     assert "did not answer in time" in response.get_data(as_text=True)
     assert points_of(guest) == 0
-
-
-def established_connections_to(port):
-    """Client-side TCP connections to 127.0.0.1:port in ESTABLISHED state (from /proc/net/tcp)."""
-    remote = f"0100007F:{port:04X}"
-    with open("/proc/net/tcp") as table:
-        return sum(1 for line in table.readlines()[1:] if line.split()[2] == remote and line.split()[3] == "01")
 
 
 def test_upstream_is_closed_when_the_client_goes_away(app, live_server, guest, corporation, tmp_path):

@@ -7,7 +7,6 @@ real test Redis, as the worker process would (each job inside the app's context)
 """
 import email
 import re
-import socket
 import threading
 import time
 from email import policy
@@ -16,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from rq import Queue, SimpleWorker
 
+from tests.support.processes import free_port
 from worker.context import AppContextJob
 
 LINK_RE = re.compile(r"https?://\S+token=[\w.\-]+")
@@ -89,12 +89,6 @@ def link_in(message) -> str:
 def path_of(link: str) -> str:
     """The link's path and query, to follow it with the test client."""
     return "/" + link.split("/", 3)[3]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

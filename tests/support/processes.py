@@ -85,6 +85,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _tcp_connections() -> list[list[str]]:
+    """The kernel's IPv4 TCP table (/proc/net/tcp), one list of fields per connection."""
+    with open("/proc/net/tcp") as table:
+        return [line.split() for line in table.readlines()[1:]]
+
+
+def _loopback(port: int) -> str:
+    return f"0100007F:{port:04X}"
+
+
+def established_connections_to(port: int) -> int:
+    """Client-side TCP connections to 127.0.0.1:port in ESTABLISHED state."""
+    return sum(1 for row in _tcp_connections() if row[2] == _loopback(port) and row[3] == "01")
+
+
+def connections_held_by(pid: int, port: int) -> int:
+    """Accepted TCP connections on 127.0.0.1:port that process `pid` holds open (its socket
+    descriptors matched against the kernel's table)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return sum(1 for row in _tcp_connections() if row[1] == _loopback(port) and row[3] == "01" and row[9] in inodes)
+
+
+def child_pids(pid: int) -> list[int]:
+    """Process ids of a process's children (a gunicorn master's workers)."""
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(child) for child in found.stdout.split()]
+
+
 class ThrowawayRedis:
     """A private redis-server on a free port (no persistence) that a test may stop and start again."""
 

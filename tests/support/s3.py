@@ -20,15 +20,11 @@ import boto3
 import pytest
 from botocore.config import Config as BotoConfig
 
+from tests.support.processes import free_port
+
 ACCESS_KEY = "AKIAREELHOUSETEST0001"
 SECRET_KEY = "reelhouse-test-secret-never-in-a-browser-0001"
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MotoServer:

@@ -4,7 +4,8 @@ from rq import Queue
 from rq.registry import FailedJobRegistry
 
 from tests.conftest import REDIS_URL
-from tests.support.mailbox import free_port, link_in, text_of
+from tests.support.mailbox import link_in, text_of
+from tests.support.processes import free_port
 from webapp.core import mail
 
 
