@@ -31,6 +31,8 @@ from gunicorn.workers.ggevent import GeventWorker
 CLIENT_TIMEOUT = float(os.environ.get("WEB_CLIENT_TIMEOUT", "30"))
 ACCEPT_PER_TURN = int(os.environ.get("WEB_ACCEPT_PER_TURN", "100"))
 SHARE_SLACK = 8  # connections a worker may hold above the least busy one before it leaves new ones to it
+# Bytes of an answer a client socket may hold not yet sent (TCP_NOTSENT_LOWAT); 0 leaves the kernel's default.
+UNSENT_LIMIT = int(os.environ.get("WEB_UNSENT_BYTES", str(256 * 1024)))
 
 
 class NumericHostsResolver(ThreadResolver):
@@ -254,8 +256,19 @@ class Worker(GeventWorker):
         super().run()
 
     def handle(self, listener, client, addr):
-        """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress."""
+        """Serve one connection; its socket gives up after CLIENT_TIMEOUT seconds without progress,
+        and holds at most UNSENT_LIMIT bytes not yet sent.
+
+        Without that limit, the kernel lets a socket's send buffer grow to 4 MB (net.ipv4.tcp_wmem)
+        for a client that reads fast at first: each viewer of a burst was relayed megabytes before
+        it had watched a second of them, CPU that the next viewers' starts waited for (200 viewers
+        at once, bench/viewers.py: slowest first byte 3.0 s with the kernel's default, 0.9-1.2 s with
+        the limit). Unlike a smaller SO_SNDBUF, it does not bound what is in flight, so a fast
+        viewer far away still gets its full rate.
+        """
         client.settimeout(CLIENT_TIMEOUT)  # gunicorn's own handle() would make it blocking forever
+        if UNSENT_LIMIT and client.family in (_socket.AF_INET, _socket.AF_INET6):
+            client.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NOTSENT_LOWAT, UNSENT_LIMIT)
         AsyncWorker.handle(self, listener, client, addr)
 
     def handle_request(self, listener_name, req, sock, addr):

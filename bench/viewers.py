@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -53,6 +54,10 @@ from stream import (  # noqa: E402
 )
 
 RATE = 625_000  # 5 Mbit/s
+# A viewer reads what is due in pieces of 1/20 s of its rate (31 KB). Reading each byte as soon as it
+# was due woke every client about every millisecond: 200 viewers kept the client processes busier
+# than the server (2.9 s of the 5 s of CPU the 2 cores had in the first 2.5 s of a burst, gunicorn 1.5 s).
+PIECES_A_SECOND = 20
 ORIGIN_CONF = """
 worker_processes 1;
 pid {tmp}/nginx.pid;
@@ -117,14 +122,14 @@ async def viewer(port, path, cookie, seconds, rate, delay=0.0):
     if not head.startswith(b"HTTP/1.1 200"):
         writer.close()
         return None
-    received, end = 0, first + seconds
+    received, end, piece = 0, first + seconds, rate // PIECES_A_SECOND
     try:
         while (now := time.monotonic()) < end:
             due = rate * (now - first) - received
-            if due <= 0:
-                await asyncio.sleep(min(0.05, -due / rate + 0.001))
+            if due < piece:  # as a player's buffer does: pull a piece at a time, not every byte once due
+                await asyncio.sleep(min(end - now, (piece - due) / rate))
                 continue
-            data = await asyncio.wait_for(reader.read(min(int(due) + 1, 256 * 1024)), timeout=end - now + 1)
+            data = await asyncio.wait_for(reader.read(min(int(due), 256 * 1024)), timeout=end - now + 1)
             if not data:
                 break
             received += len(data)
@@ -191,7 +196,11 @@ def viewers_step(server, path, cookie, count, seconds, ramp, processes=4):
     """`count` viewers arriving evenly over `ramp` seconds (0: all at once), each watching `seconds`."""
     base = f"http://127.0.0.1:{server.port}"
     process, results = probing(base, cookie, seconds + ramp + 1)
+    queued = []
+    sampler = threading.Timer(1.0 + ramp + min(3, seconds / 2), lambda: queued.extend(send_queues(server.port)))
+    sampler.start()
     outcomes = run_viewers(server.port, path, cookie, count, seconds, ramp, processes)
+    sampler.join()
     timings = results.get()
     process.join()
     served = [o for o in outcomes if o is not None]
@@ -205,7 +214,18 @@ def viewers_step(server, path, cookie, count, seconds, ramp, processes=4):
         "healthz_p99": percentile(timings["/healthz"], 0.99),
         "page_p99": percentile(timings["/"], 0.99),
         "page_median": statistics.median(timings["/"]),
+        "queued_median": statistics.median(queued) / 1024 if queued else float("nan"),
     }
+
+
+def send_queues(port):
+    """Bytes each server-side connection of 127.0.0.1:port holds, sent and not yet acknowledged or
+    not yet sent (the kernel's tx_queue, /proc/net/tcp): what a viewer has been relayed ahead of
+    what it has taken."""
+    local = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return [int(row[4].partition(":")[0], 16) for row in rows if row[1] == local and row[3] == "01"]
 
 
 def idle_cost(server, path, cookie, count):
@@ -227,13 +247,6 @@ def idle_cost(server, path, cookie, count):
     return asyncio.run(run())
 
 
-def established_to(port):
-    """Server-side TCP connections of 127.0.0.1:port in ESTABLISHED state (from /proc/net/tcp)."""
-    local = f"0100007F:{port:04X}"
-    with open("/proc/net/tcp") as table:
-        return sum(1 for line in table.readlines()[1:] if line.split()[1] == local and line.split()[3] == "01")
-
-
 def attack(server, path, cookie, count, seconds):
     """count half-sent requests + count non-reading streams; /login latency meanwhile and closing times."""
     base = f"http://127.0.0.1:{server.port}"
@@ -249,7 +262,7 @@ def attack(server, path, cookie, count, seconds):
     async def streams_closed(started):
         """Seconds until the server holds none of the streams (it closed them without their reading)."""
         while time.monotonic() - started < seconds:
-            if established_to(server.port) == 0:
+            if not send_queues(server.port):
                 return time.monotonic() - started
             await asyncio.sleep(0.5)
         return None
@@ -311,6 +324,8 @@ def main():
     with open(tmp / "origin" / "big.mp4", "wb") as out:
         for _ in range(300):
             out.write(block)
+        out.flush()
+        os.fsync(out.fileno())  # written back now, not by the kernel's threads during the first step
     origin_port = free_port()
     (tmp / "nginx.conf").write_text(ORIGIN_CONF.format(tmp=tmp, origin_port=origin_port))
     nginx = subprocess.Popen(["nginx", "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"])
@@ -355,7 +370,8 @@ def print_step(mode, count, ramp, r, load_before):
           f"{r['failed']} failed; first byte "
           f"median {r['first_byte_median'] * 1000:.0f} ms, max {r['first_byte_max'] * 1000:.0f} ms; "
           f"p99 /healthz {r['healthz_p99']:.0f} ms, library page {r['page_p99']:.0f} ms "
-          f"(median {r['page_median']:.0f}); load {load_before}->{load()}")
+          f"(median {r['page_median']:.0f}); queued per viewer {r['queued_median']:.0f} KiB (median); "
+          f"load {load_before}->{load()}")
 
 
 class Front:
