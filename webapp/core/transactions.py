@@ -50,6 +50,23 @@ def unit_of_work(*, keep_loaded: bool = False):
         session.info[_DEPTH] = depth
 
 
+def atomic_scalar(statement, params: dict | None = None):
+    """Run one statement that writes as a unit of work of its own; return its result's first value.
+
+    On PostgreSQL, outside any transaction, it runs alone in autocommit: a single statement is
+    atomic by itself (all of its parts, data-modifying WITH clauses included, apply or none do), so
+    BEGIN and COMMIT would only add two round trips. Inside a caller's unit of work, and on SQLite,
+    it joins the unit of work as any step does.
+    """
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        with unit_of_work():
+            return session.execute(statement, params).scalar()
+    with db.engine.connect() as connection:
+        connection.connection.dbapi_connection.autocommit = True  # switched back at check-in (core/database.py)
+        return connection.execute(statement, params).scalar()
+
+
 def lock(row):
     """Lock a row (SELECT ... FOR UPDATE) and reload it, so the decision is made on its current state.
 
