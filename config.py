@@ -147,6 +147,9 @@ class Config:
         self.JOB_RETRY_DELAYS = env_int_list("JOB_RETRY_DELAYS", [60, 300, 900])
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # The cookie is sent when the session changes (login, the idle clock's step, a flash), not
+        # with every answer: a session ends by its own clocks (accounts/sessions/browser.py).
+        self.SESSION_REFRESH_EACH_REQUEST = False
         self.WTF_CSRF_TIME_LIMIT = None
         self.PER_PAGE = env_int("PER_PAGE", 20)
         # Seconds during which the admin who deleted a video may undo it from the flash (every plan).

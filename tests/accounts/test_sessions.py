@@ -79,6 +79,19 @@ def test_an_idle_session_ends_and_says_why(app, client, admin):
     assert not logged_in_as(client, admin)
 
 
+def test_the_idle_clock_moves_once_a_minute_not_with_every_request(app, client, admin):
+    """Pages within a minute of the idle clock send no new cookie (nothing to sign and send back);
+    once it is a minute behind, the next page moves it to now."""
+    app.config["SESSION_IDLE_MINUTES"] = 30
+    post_login_form(client, admin.email)
+    client.get("/")  # the first page may add to the session (its forms' CSRF token)
+    assert client.get("/").headers.getlist("Set-Cookie") == []
+    rewind_last_seen(client, 61)
+    assert client.get("/").headers.getlist("Set-Cookie")
+    with client.session_transaction() as session:
+        assert time.time() - 5 <= session["_last_seen"] <= time.time()
+
+
 def test_the_login_cookie_itself_carries_the_idle_clock(app, client, admin):
     app.config["SESSION_IDLE_MINUTES"] = 30
     post_login_form(client, admin.email)  # the cookie of the login response, before any other request

@@ -68,9 +68,10 @@ def _record_view_in_steps(user: User, video: Video, points: int, now) -> int:
 
 def has_viewed(user: User, video: Video) -> bool:
     """True once the user's view of this video has been credited."""
-    return db.session.scalar(
-        select(exists().where(VideoView.user_id == user.id, VideoView.video_id == video.id))
-    )
+    return db.session.connection().scalar(VIEWED, {"user_id": user.id, "video_id": video.id})
+
+
+VIEWED = select(exists().where(VideoView.user_id == bindparam("user_id"), VideoView.video_id == bindparam("video_id")))
 
 
 def view_status(user: User, video: Video) -> dict:

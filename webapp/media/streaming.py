@@ -233,6 +233,7 @@ def offload_response(user: User, video: Video) -> Response:
             raise OriginFailed(Reason("storage_unreadable"))
         early = answer_without_bytes(video, stored_object(video).size)
         headers = storage_handoff(video.file_key)
+        creditable = request.method == "GET"
     else:
         if ORIGIN_FAILED_HEADER in request.headers:
             forget_origin(video.source_url)  # the next request checks the origin again
@@ -247,7 +248,8 @@ def offload_response(user: User, video: Video) -> Response:
         return early
     end_reads(db.session())
     give_back_turn()
-    credit_if_watched(user, video, 200)
+    if creditable:  # a GET of video bytes is a view; one already credited needs no write
+        record_view(user, video)
     # nginx keeps these two across the internal redirect; the rest it says itself (offload.conf)
     headers.update({"Content-Type": video.content_type, "Cache-Control": "private"})
     return protect_stream(Response(b"", status=200, headers=headers))

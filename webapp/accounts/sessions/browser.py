@@ -11,7 +11,7 @@ from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from webapp.core.clock import utcnow
 from webapp.core.extensions import db
@@ -23,6 +23,11 @@ from webapp.models_sessions import EndedSession
 LAST_SEEN_KEY = "_last_seen"
 STARTED_KEY = "_started"
 SESSION_ID_KEY = "_sid"
+# The idle clock moves on once it is this many seconds behind: a browser in constant use gets a new
+# cookie (signed, sent back) about once a minute, not with every page, stream start and status poll.
+# The cookie's own expiry is set whenever it is sent (SESSION_REFRESH_EACH_REQUEST is off): at least
+# the session's lifetime from its start, which ends the session anyway.
+LAST_SEEN_STEP = 60
 
 
 def start(user) -> None:
@@ -73,8 +78,10 @@ def session_was_ended(session_id) -> bool:
     """Was this browser session logged out (its cookie is a copy)?"""
     if not isinstance(session_id, str) or not session_id:
         return False
-    query = select(EndedSession.session_id).where(EndedSession.session_id == session_id[:64])
-    return db.session.scalar(query) is not None
+    return db.session.connection().scalar(ENDED_SESSION, {"session_id": session_id[:64]}) is not None
+
+
+ENDED_SESSION = select(EndedSession.session_id).where(EndedSession.session_id == bindparam("session_id"))
 
 
 def end_stale_session():
@@ -93,7 +100,8 @@ def end_stale_session():
     elif session_was_ended(session.get(SESSION_ID_KEY)):
         message = _("This session was logged out. Please log in again.")
     else:
-        session[LAST_SEEN_KEY] = int(now)
+        if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_STEP:
+            session[LAST_SEEN_KEY] = int(now)
         return
     logout_user()
     clear_keeping_language()
