@@ -75,5 +75,5 @@ def test_read_only_api_requests_see_each_committed_change_and_leave_no_transacti
 
 
 def test_each_process_keeps_the_configured_number_of_connections(app):
-    assert db.engine.pool.size() == app.config["DATABASE_POOL_SIZE"] == 10
+    assert db.engine.pool.size() == app.config["DATABASE_POOL_SIZE"] == 20
     assert db.engine.pool._max_overflow == app.config["DATABASE_MAX_OVERFLOW"] == 10
