@@ -29,6 +29,20 @@ def test_library_lists_newest_first_and_searches_titles(client, admin, guest, be
     assert [v["title"] for v in found["items"]] == ["Safety briefing"]
 
 
+def test_every_page_tells_the_total_even_past_the_end(client, admin, guest, bearer):
+    """The total comes with the page's rows; a page past the end (no row to carry it) and an empty
+    library still say how many there are."""
+    assert client.get("/api/v1/videos", headers=bearer(guest)).get_json()["total"] == 0
+    for n in range(5):
+        factories.make_video(admin.corporation, title=f"Clip {n}")
+    pages = [client.get(f"/api/v1/videos?per_page=2&page={page}", headers=bearer(guest)).get_json()
+             for page in (1, 2, 3, 4)]
+    assert [[v["title"] for v in body["items"]] for body in pages] == [
+        ["Clip 4", "Clip 3"], ["Clip 2", "Clip 1"], ["Clip 0"], []]
+    assert [body["total"] for body in pages] == [5, 5, 5, 5]
+    assert all("total" not in item for body in pages for item in body["items"])
+
+
 def test_videos_read_as_rows_answer_what_their_model_objects_answer(app, client, admin, bearer):
     """The lists and each video alone are read as plain rows; the answers that follow a change (PATCH,
     restore) dump the model object: all of them give the same JSON for the same video."""
