@@ -30,7 +30,7 @@ def record_view(user: User, video: Video) -> int:
     return awarded
 
 
-# INSERT the view unless it exists; for the row inserted (if any), add its points to the user.
+# INSERT the view unless it exists; for the row inserted (if any) with points, add them to the user.
 _NEW_VIEW = (
     postgresql.insert(VideoView)
     .values(user_id=bindparam("user_id"), video_id=bindparam("video_id"),
@@ -40,7 +40,7 @@ _NEW_VIEW = (
     .cte("new_view")
 )
 _CREDIT = (
-    update(User).where(User.id == _NEW_VIEW.c.user_id)
+    update(User).where(User.id == _NEW_VIEW.c.user_id, _NEW_VIEW.c.points_awarded > 0)
     .values(points=User.points + _NEW_VIEW.c.points_awarded, updated_at=bindparam("now"))
     .returning(User.id)
     .cte("credit")
@@ -59,10 +59,11 @@ def _record_view_in_steps(user: User, video: Video, points: int, now) -> int:
         )
         if view_id is None:
             return 0
-        db.session.execute(
-            update(User).where(User.id == user.id).values(points=User.points + points)
-            .execution_options(synchronize_session=False)
-        )
+        if points:
+            db.session.execute(
+                update(User).where(User.id == user.id).values(points=User.points + points)
+                .execution_options(synchronize_session=False)
+            )
     return points
 
 
