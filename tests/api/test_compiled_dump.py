@@ -1,16 +1,22 @@
 """The compiled dump of response schemas (webapp/api/compiled_dump.py) answers exactly what marshmallow's
 own dump gives, for every object shape the API returns."""
 from datetime import UTC, datetime
+from functools import partial
 
+import pytest
 from marshmallow import Schema, fields
+from sqlalchemy import literal, select
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import InvalidRequestError
 
 from tests import factories
 from webapp.api.compiled_dump import CompiledDumpSchema
 from webapp.api.pagination import page_schema
 from webapp.api.schemas import CorporationSchema, UserSchema, VideoSchema, ViewSchema
 from webapp.core.extensions import db
-from webapp.core.pagination import Page
+from webapp.core.pagination import COLUMNS, Page, paginate
 from webapp.models import VideoView
+from webapp.videos.queries import library_query, scoped_video_columns_or_404
 
 
 def marshmallows_own(schema_class, obj, many=False):
@@ -72,3 +78,34 @@ def test_an_object_without_an_attribute_loses_that_key_as_with_marshmallow():
     thing = Thing()
     thing.name = 5
     assert Small().dump(thing) == {"id": 7, "label": "5"}
+
+
+def test_rows_of_column_values_dump_as_marshmallow_dumps_them(app):
+    """The API's video answers are rows read without the ORM; they are dumped as named tuples."""
+    corporation = factories.make_corporation()
+    admin = factories.make_admin(corporation)
+    factories.make_video(corporation, title="Ready", status="ready", duration_seconds=3.0, poster_key="p.jpg")
+    factories.make_video(corporation, title="Failed", status="failed", status_reason="text",
+                         status_params={"text": "Not a video"})
+    with app.test_request_context("/api/v1/videos"):
+        page = paginate(library_query(corporation.id), 1, 20, items=COLUMNS)
+        assert [type(row) for row in page.items] == [Row, Row]
+        dumped = page_schema(VideoSchema)().dump(page)
+        assert dumped == marshmallows_own(page_schema(VideoSchema), page)
+        assert [item["title"] for item in dumped["items"]] == ["Failed", "Ready"]
+        row = scoped_video_columns_or_404(admin, page.items[0].id)
+        assert VideoSchema().dump(row) == marshmallows_own(VideoSchema, row)
+
+
+def test_rows_whose_names_a_tuple_cannot_carry_dump_as_marshmallow_dumps_them(app):
+    class Labelled(CompiledDumpSchema):
+        id = fields.Integer()
+        note = fields.String(attribute="_note")
+
+    rows = db.session.execute(select(literal(7).label("id"), literal("kept").label("_note"))).all()
+    assert Labelled().dump(rows, many=True) == marshmallows_own(Labelled, rows, many=True) == [
+        {"id": 7, "note": "kept"}]
+    twice = db.session.execute(select(literal(1).label("id"), literal(2).label("id"))).all()
+    for dump in (Labelled().dump, partial(marshmallows_own, Labelled)):  # neither picks one of the two
+        with pytest.raises(InvalidRequestError, match="Ambiguous column name 'id'"):
+            dump(twice[0])

@@ -10,8 +10,15 @@ attribute read and one inline conversion per field, in the order of the schema's
 schema class stays what it was for everything else (loading, the OpenAPI document); a schema with
 dump hooks, `only`/`exclude`, or any other field kind dumps through marshmallow as before.
 tests/api/test_compiled_dump.py checks that both give equal output.
+
+Rows of column values (SQLAlchemy `Row`, as the API's video answers read them) are dumped as named
+tuples of the same names: a Row builds each attribute read through its result's key map (about
+0.5 µs), a named tuple reads it by position (under 0.1 µs), and a video's dump reads about 30.
 """
+from collections import namedtuple
+
 from marshmallow import Schema, fields, missing
+from sqlalchemy.engine import Row
 
 
 # Per field kind: an expression of `v` (the attribute's value) giving what marshmallow's field
@@ -42,11 +49,42 @@ def _expression(field, name, namespace):
         dump = plain and isinstance(schema, CompiledDumpSchema) and not schema.many and schema.dumper()
         if not dump:
             return None
-        namespace[f"dump_{name}"] = dump
+        namespace[f"dump_{name}"], namespace["plain_rows"] = dump, plain_rows
         if kind is fields.Nested:
             return f"(None if v is None else dump_{name}(v))"
-        return f"(None if v is None else [dump_{name}(item) for item in v])"
+        return f"(None if v is None else [dump_{name}(item) for item in plain_rows(v)])"
     return None
+
+
+_tuple_classes = {}  # a result's column names -> their named tuple class (None: names a tuple cannot have)
+
+
+def plain_rows(items):
+    """`items` with each Row of column values as a named tuple of the same names (module docstring);
+    anything else as it is."""
+    if type(items) is not list or not items or type(items[0]) is not Row:
+        return items
+    result, tuple_class = items[0]._parent, _tuple_class(items[0])
+    if tuple_class is None:
+        return items
+    return [tuple.__new__(tuple_class, row) if type(row) is Row and row._parent is result else plain_row(row)
+            for row in items]
+
+
+def plain_row(obj):
+    """One Row as a named tuple (plain_rows), anything else as it is."""
+    tuple_class = _tuple_class(obj) if type(obj) is Row else None
+    return obj if tuple_class is None else tuple.__new__(tuple_class, obj)
+
+
+def _tuple_class(row):
+    names = row._fields
+    if names not in _tuple_classes:
+        try:
+            _tuple_classes[names] = namedtuple("Columns", names)
+        except ValueError:  # a label that is not an identifier, starts with "_", or comes twice
+            _tuple_classes[names] = None
+    return _tuple_classes[names]
 
 
 class CompiledDumpSchema(Schema):
@@ -92,7 +130,7 @@ class CompiledDumpSchema(Schema):
             return super().dump(obj, many=many)
         try:
             if self.many if many is None else many:
-                return [dump(item) for item in obj]
-            return dump(obj)
+                return [dump(item) for item in plain_rows(obj)]
+            return dump(plain_row(obj))
         except AttributeError:  # an object without one of the attributes: marshmallow leaves the key out
             return super().dump(obj, many=many)
