@@ -6,6 +6,7 @@ from pathlib import Path
 from config import BASE_DIR, INSTANCE_DIR, config_from_env, max_content_length
 from webapp.core.compat import SyncFlask, forget_limiter_outage
 from webapp.core.extensions import csrf, db, jwt, limiter, login_manager, migrate
+from webapp.core.json_answers import OrjsonAnswers
 
 
 def create_app(config_class=None, overrides=None):
@@ -17,6 +18,7 @@ def create_app(config_class=None, overrides=None):
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    app.json = OrjsonAnswers(app)
     app.config.from_object(config_class())
     app.config.update(overrides or {})
     if "MAX_UPLOAD_MB" in (overrides or {}) and "MAX_CONTENT_LENGTH" not in overrides:
