@@ -26,7 +26,7 @@ from webapp import create_app  # noqa: E402
 from webapp.core.extensions import db  # noqa: E402
 from webapp.core.text import title_key  # noqa: E402
 from webapp.models import Video  # noqa: E402
-from webapp.videos.services import library_query  # noqa: E402
+from webapp.videos.queries import library_query  # noqa: E402
 
 VIDEOS = int(os.environ.get("BENCH_VIDEOS", 100_000))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
@@ -66,9 +66,9 @@ def vacuum():
 
 def search_page(corporation_id, query):
     """What a search page asks: the number of matches and the first page."""
-    statement = library_query(corporation_id, query)
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = db.session.scalars(statement.limit(PAGE)).all()
+    statement, params = library_query(corporation_id, query)
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()), params)
+    rows = db.session.scalars(statement.limit(PAGE), params).all()
     return total, len(rows)
 
 

@@ -88,7 +88,8 @@ def test_rows_of_column_values_dump_as_marshmallow_dumps_them(app):
     factories.make_video(corporation, title="Failed", status="failed", status_reason="text",
                          status_params={"text": "Not a video"})
     with app.test_request_context("/api/v1/videos"):
-        page = paginate(library_query(corporation.id), 1, 20, items=COLUMNS)
+        query, params = library_query(corporation.id)
+        page = paginate(query, 1, 20, items=COLUMNS, params=params)
         assert [type(row) for row in page.items] == [Row, Row]
         dumped = page_schema(VideoSchema)().dump(page)
         assert dumped == marshmallows_own(page_schema(VideoSchema), page)

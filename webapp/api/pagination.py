@@ -21,6 +21,6 @@ def page_schema(item_schema):
     return _page_schemas[name]
 
 
-def requested_page(query, args, *, items: str = OBJECTS) -> Page:
-    """The page of a select() that `?page=&per_page=` ask for (items as paginate's)."""
-    return paginate(query, args["page"], args["per_page"], items=items)
+def requested_page(query, args, *, items: str = OBJECTS, params: dict | None = None) -> Page:
+    """The page of a select() that `?page=&per_page=` ask for (items and params as paginate's)."""
+    return paginate(query, args["page"], args["per_page"], items=items, params=params)

@@ -68,8 +68,8 @@ class Videos(MethodView):
         """Videos not in the trash, newest first; `q` filters on part of the title (members; failed
         videos are listed for admins only)."""
         # VideoSchema reads column values only: the rows are dumped as they come, without ORM objects.
-        return requested_page(library_query(api_user.corporation_id, args.get("q"),
-                                            include_failed=api_user.is_admin), args, items=COLUMNS)
+        query, params = library_query(api_user.corporation_id, args.get("q"), include_failed=api_user.is_admin)
+        return requested_page(query, args, items=COLUMNS, params=params)
 
     @bearer_required(blp, admin=True)
     @blp.doc(requestBody=CREATE_BODY)

@@ -30,10 +30,10 @@ def page_number() -> int:
     return min(page, MAX_PAGE)
 
 
-def current_page(query, *, items: str = OBJECTS) -> Page:
-    """The page of a list that `?page=N` asks for (PER_PAGE rows, items as paginate's); a page past
-    the end is simply empty."""
-    return paginate(query, page_number(), current_app.config["PER_PAGE"], items=items)
+def current_page(query, *, items: str = OBJECTS, params: dict | None = None) -> Page:
+    """The page of a list that `?page=N` asks for (PER_PAGE rows; items and params as paginate's); a
+    page past the end is simply empty."""
+    return paginate(query, page_number(), current_app.config["PER_PAGE"], items=items, params=params)
 
 
 def show_domain_error(form, error) -> None:

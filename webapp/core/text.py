@@ -16,6 +16,15 @@ def title_key(value: str | None) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", value).casefold())
 
 
+LIKE_ESCAPE = "/"
+
+
+def like_escaped(value: str) -> str:
+    """`value` for a LIKE pattern written with ESCAPE LIKE_ESCAPE: its %, _ and / match themselves (as
+    SQLAlchemy's autoescape does, which only a statement built for one literal value can use)."""
+    return value.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 def email_key(value: str | None) -> str | None:
     """Emails are compared after NFKC and lower-casing (stored that way, searched that way)."""
     return unicodedata.normalize("NFKC", value).strip().lower() if value is not None else None

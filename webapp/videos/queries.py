@@ -1,10 +1,10 @@
 """Reading videos: tenant-scoped loading (another corporation's id is a 404) and the list queries."""
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.core.exceptions import NotFound
 from webapp.core.extensions import db
-from webapp.core.text import title_key
+from webapp.core.text import LIKE_ESCAPE, like_escaped, title_key
 from webapp.models import STATUS_FAILED, User, Video, VideoView
 from webapp.models_watching import WatchPosition
 
@@ -71,34 +71,53 @@ def videos_by_ids(user: User, video_ids: list[int]) -> list[Video]:
         Video.corporation_id == user.corporation_id, Video.id.in_(video_ids)).order_by(Video.id)))
 
 
-def library_query(corporation_id: int, title_search: str | None = None, *, include_failed: bool = True):
-    """Videos of a corporation that are not in the trash, newest first (without failed ones for guests)."""
-    query = select(Video).where(Video.corporation_id == corporation_id, Video.deleted_at.is_(None))
+def library_query(corporation_id: int, title_search: str | None = None, *,
+                  include_failed: bool = True) -> tuple[Select, dict]:
+    """Videos of a corporation that are not in the trash, newest first (without failed ones for guests):
+    a statement built once for each shape (LIBRARY), and the values of its parameters."""
+    params = {"corporation_id": corporation_id}
+    searched = title_key(title_search)
+    if searched:
+        params["title_pattern"] = like_escaped(searched)
+    return LIBRARY[include_failed, bool(searched)], params
+
+
+def _library(include_failed: bool, searching: bool) -> Select:
+    query = select(Video).where(Video.corporation_id == bindparam("corporation_id"), Video.deleted_at.is_(None))
     if not include_failed:
         query = query.where(Video.status != STATUS_FAILED)
-    if title_search:
-        query = query.where(Video.title_key.contains(title_key(title_search), autoescape=True))
+    if searching:
+        query = query.where(Video.title_key.contains(bindparam("title_pattern"), escape=LIKE_ESCAPE))
     return query.order_by(Video.created_at.desc(), Video.id.desc())
+
+
+# (include failed videos, search the titles) -> the library's statement. Built once: a statement reused
+# with new parameters skips SQLAlchemy's construction and cache-key work (a list call's page statement:
+# webapp/core/pagination.py).
+LIBRARY = {(failed, searching): _library(failed, searching) for failed in (True, False) for searching in (True, False)}
 
 
 def next_in_library(user: User, video: Video) -> Video | None:
     """The video after this one in the Library's order (newest first), as the user's Library shows it."""
-    query = library_query(user.corporation_id, include_failed=user.is_admin).where(or_(
-        Video.created_at < video.created_at, and_(Video.created_at == video.created_at, Video.id < video.id)))
-    return db.session.scalar(query.limit(1))
+    query, params = library_query(user.corporation_id, include_failed=user.is_admin)
+    query = query.where(or_(Video.created_at < video.created_at,
+                            and_(Video.created_at == video.created_at, Video.id < video.id)))
+    return db.session.scalar(query.limit(1), params)
 
 
-def continue_watching_query(user: User, complete_at: float, resume_min: float):
-    """(video, saved place) pairs the user started and has not finished, most recently watched first."""
+def continue_watching_query(user: User, complete_at: float, resume_min: float) -> tuple[Select, dict]:
+    """(video, saved place) pairs the user started and has not finished, most recently watched first
+    (a statement and its parameters, as library_query's)."""
     unfinished = or_(Video.duration_seconds.is_(None),
                      WatchPosition.position_seconds < Video.duration_seconds * complete_at)
-    return (
-        library_query(user.corporation_id, include_failed=user.is_admin)
-        .add_columns(WatchPosition)
+    query, params = library_query(user.corporation_id, include_failed=user.is_admin)
+    query = (
+        query.add_columns(WatchPosition)
         .join(WatchPosition, and_(WatchPosition.video_id == Video.id, WatchPosition.user_id == user.id))
         .where(WatchPosition.position_seconds >= resume_min, unfinished)
         .order_by(None).order_by(WatchPosition.updated_at.desc(), Video.id.desc())
     )
+    return query, params
 
 
 def trash_query(corporation_id: int):

@@ -16,11 +16,12 @@ CONTINUE_WATCHING = 4
 @login_required
 def index():
     q = search_term()
-    page = current_page(library_query(current_user.corporation_id, q, include_failed=current_user.is_admin))
+    query, params = library_query(current_user.corporation_id, q, include_failed=current_user.is_admin)
+    page = current_page(query, params=params)
     started = []
     if not q and page.page == 1:
-        started = db.session.execute(continue_watching_query(
-            current_user, watching.COMPLETE_AT, watching.RESUME_MIN_SECONDS).limit(CONTINUE_WATCHING)).all()
+        query, params = continue_watching_query(current_user, watching.COMPLETE_AT, watching.RESUME_MIN_SECONDS)
+        started = db.session.execute(query.limit(CONTINUE_WATCHING), params).all()
     saved = watching.positions_by_video(current_user, (video.id for video in page.items))
     return render_template("library/index.html", page=page, q=q, started=started, saved=saved,
                            percent_watched=watching.percent_watched)

@@ -35,7 +35,8 @@ def wants_upload_json() -> bool:
 @admin_required
 def index():
     q = search_term()
-    page = current_page(library_query(current_user.corporation_id, q))
+    query, params = library_query(current_user.corporation_id, q)
+    page = current_page(query, params=params)
     return render_template("videos/index.html", page=page, q=q, describe=describe,
                            can_restore=current_user.corporation.is_paid())
 
