@@ -7,6 +7,7 @@ import functools
 import inspect
 import signal
 import socket
+import threading
 
 import gevent
 import gevent.event
@@ -94,6 +95,24 @@ def test_flask_smorest_registers_our_resources_under_readable_tags_without_its_o
     assert spec["paths"]["/api/v1/users"]["get"]["tags"] == ["Users"]
     missing = client.get("/api/v1/users/1/nothing-here")
     assert missing.status_code == 404 and set(missing.get_json()) == {"error"}  # our envelope, not smorest's
+
+
+def test_the_openapi_document_is_written_when_first_read_and_then_whole_every_time(app, client):
+    """flask-smorest assigns `spec` in `_init_spec` and reads it only to document (ResourceApi)."""
+    api = app.extensions["reelhouse_api"]
+    assert api._spec.to_dict()["paths"] == {}  # building the app wrote nothing
+    documents = []
+    readers = [threading.Thread(target=lambda: documents.append(api.spec.to_dict())) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    served = client.get("/api/openapi.json").get_json()
+    assert all(document == documents[0] for document in documents) and len(documents) == 4
+    assert len(served["paths"]) == len(documents[0]["paths"]) >= 30
+    assert {"/healthz", "/api/v1/videos", "/api/v1/me"} <= set(served["paths"])
+    assert served["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert [tag["name"] for tag in served["tags"]][-1] == "Health"  # written in registration order
 
 
 def test_flask_limiter_keeps_its_storage_outage_flag_where_the_app_clears_it(app):

@@ -41,7 +41,7 @@ def register_api(app):
     configure_jwt(jwt)
     jwt.user_lookup_loader(lambda header, claims: load_token_user(claims))
     api = ReelhouseApi(app)
-    api.spec.components.security_scheme("bearerAuth", SECURITY_SCHEME)
+    api.document(lambda spec: spec.components.security_scheme("bearerAuth", SECURITY_SCHEME))
     for module in (auth, me, corporations, users, invitations, videos, watching, captions, audit_events):
         csrf.exempt(module.blp)
         api.register_resource(module.blp, module.URL_PREFIX, module.TAG, module.DESCRIPTION)

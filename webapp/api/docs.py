@@ -52,4 +52,4 @@ def document_health(app, spec):
 def register(app, api):
     """Serve the docs page and complete the spec."""
     app.register_blueprint(bp)
-    document_health(app, api.spec)
+    api.document(lambda spec: document_health(app, spec))
