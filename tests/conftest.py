@@ -15,7 +15,7 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
 from tests import factories
@@ -126,11 +126,17 @@ def app(app_config):
 
 
 def empty_all_tables():
-    """Delete every row (inside an app context) and release the connections."""
+    """Delete every row and restart every id sequence (inside an app context); release the connections.
+
+    DELETE, children first, rather than TRUNCATE: a test leaves a few rows, and PostgreSQL's TRUNCATE
+    makes new files for every table and index (about 100 ms a test, against a few ms).
+    """
     db.session.remove()
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    deletes = "".join(f'DELETE FROM "{table.name}";' for table in reversed(db.metadata.sorted_tables))
     with db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        sequences = conn.scalars(text("SELECT quote_ident(sequencename) FROM pg_sequences "
+                                      "WHERE schemaname = current_schema()")).all()
+        conn.execute(text(deletes + "".join(f"ALTER SEQUENCE {name} RESTART;" for name in sequences)))
     db.engine.dispose()
 
 
@@ -218,10 +224,55 @@ def origin(origin_server):
     return origin_server
 
 
+class ClosingRequestHandler(WSGIRequestHandler):
+    """werkzeug's development-server handler, closing every answer's body.
+
+    After an answer, werkzeug reads what is left of the request and then closes the body; when the
+    client resets the connection during that read (Chromium leaving a page), the close is skipped
+    and the body's file (a static file) stays open until garbage collection.
+    """
+
+    def run_wsgi(self):
+        try:
+            super().run_wsgi()
+        finally:
+            body = getattr(self, "environ", {}).get(ClosingRequestHandler.BODY)
+            if body is not None:
+                body.close()
+
+    BODY = "tests.answer_body"
+
+
+class _ClosedOnce:
+    """An answer's body whose close() runs once, whoever calls it first."""
+
+    def __init__(self, body):
+        self.body, self.closed = body, False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.body, "close"):
+                self.body.close()
+
+
+def closing_bodies(app):
+    """`app`, its answers' bodies kept where ClosingRequestHandler closes them."""
+
+    def wsgi(environ, start_response):
+        body = environ[ClosingRequestHandler.BODY] = _ClosedOnce(app(environ, start_response))
+        return body
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """The test app served over real HTTP on a loopback port (threaded)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_bodies(app), threaded=True, request_handler=ClosingRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
