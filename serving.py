@@ -226,6 +226,17 @@ class HeadersWithBody:
         return getattr(self._sock, name)
 
 
+def without_origin_cut_tracebacks(record) -> bool:
+    """Leave out gunicorn's "Error handling request" traceback for a relay whose origin stopped sending.
+
+    The relay raises OriginCut (webapp/media/origin.py) so that gunicorn closes the viewer's
+    connection instead of leaving the announced length unfulfilled; it has already logged why, in
+    one line. Matched by name: this module is loaded before the app, which must not be imported yet.
+    """
+    error = record.exc_info[1] if record.exc_info else None
+    return not (type(error).__name__ == "OriginCut" and type(error).__module__ == "webapp.media.origin")
+
+
 class Worker(GeventWorker):
     """gunicorn's gevent worker plus psycogreen, IP addresses resolved in the hub and the client
     socket timeout (module docstring)."""
@@ -253,6 +264,7 @@ class Worker(GeventWorker):
     def run(self):
         """Count in the balance of connections from the moment connections are taken (the app is loaded)."""
         SHARES.start(getattr(self, "reelhouse_slot", None))  # given by the master (gunicorn.conf.py's pre_fork)
+        self.log.error_log.addFilter(without_origin_cut_tracebacks)
         super().run()
 
     def handle(self, listener, client, addr):

@@ -265,6 +265,23 @@ def test_viewers_that_read_nothing_are_cut_and_their_origins_closed(direct, view
     assert "no progress in 2 s" in direct.processes["web"].log
 
 
+def test_a_relay_whose_origin_stops_sending_closes_the_viewer_with_one_log_line(direct, viewer, origin):
+    """The origin announces 2 MB and sends 300 KB: the viewer gets those bytes and then the server
+    closes its connection (it does not wait for the rest); the web log says why in one line, with
+    no traceback."""
+    sent = DATA[:300_000]
+    video = factories.make_video(viewer.corporation, source_url=origin.add_cut_short("cut.mp4", sent, len(DATA)))
+    web = direct.processes["web"]
+    logged_before = len(web.log)
+    head, body = slow_get(signed_url(direct, viewer, video), rate=100_000_000)  # to the length or the close
+    assert head.startswith(b"HTTP/1.1 200") and f"Content-Length: {len(DATA)}".encode() in head
+    assert body == sent
+    web.wait_for_log("origin stopped sending")
+    logged = web.log[logged_before:]
+    assert "cut.mp4" in logged
+    assert "Error handling request" not in logged and "Traceback" not in logged, logged
+
+
 def test_a_viewer_that_keeps_reading_slowly_is_not_cut(direct, viewer, origin):
     """Slow but steady (200 KB/s, each relay piece taken well within WEB_CLIENT_TIMEOUT): the
     viewer gets the whole video although that takes longer than the timeout."""

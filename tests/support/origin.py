@@ -58,6 +58,12 @@ class OriginServer:
                                                       headers=headers)
         return self.url(name)
 
+    def add_cut_short(self, name, body: bytes, announced: int):
+        """Answer /<name> with video/mp4 announcing `announced` bytes, send `body`, then close the connection."""
+        self.answers[name] = lambda request: Response(iter([body]), content_type="video/mp4",
+                                                      headers={"Content-Length": str(announced)})
+        return self.url(name)
+
     def add_two_faced(self, name, status, content_type, body: bytes, **headers):
         """Answer the app's check (`Range: bytes=0-0`) with one byte of video, everything else as add_answer."""
         self.add_answer(name, status, content_type, body, **headers)
