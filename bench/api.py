@@ -27,7 +27,7 @@ import psycopg2
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stream import BIN, ROOT, free_port, stop_server, wait_for, worker_pids  # noqa: E402
+from stream import ROOT, Gunicorn, free_port  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -69,32 +69,11 @@ def setup_database():
     return video_id, drop
 
 
-class Server:
+def app_server(code_dir, port, tmp, workers=None):
     """gunicorn from `code_dir` as deployed (APP_ENV=production, its own gunicorn.conf.py and log
     defaults and worker count unless `workers` is given); its output is discarded."""
-
-    def __init__(self, code_dir, port, tmp, workers=None):
-        self.port = port
-        env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "APP_ENV": "production",
-               "SESSION_COOKIE_SECURE": "0", "MEDIA_ROOT": str(tmp / "media"), "INSTANCE_PATH": str(tmp / "instance")}
-        for name in ("WEB_WORKERS", "WEB_WORKER_CLASS", "GUNICORN_ACCESS_LOG", "GUNICORN_ERROR_LOG"):
-            env.pop(name, None)
-        if workers:
-            env["WEB_WORKERS"] = str(workers)
-        self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"],
-                                        cwd=code_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60)
-
-    def cpu_seconds(self):
-        """CPU time (user + system) used so far by the server's worker processes."""
-        total = 0
-        for pid in worker_pids(self.process):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        stop_server(self.process)
+    return Gunicorn({"APP_ENV": "production", "SESSION_COOKIE_SECURE": "0", "MEDIA_ROOT": str(tmp / "media"),
+                     "INSTANCE_PATH": str(tmp / "instance")}, port, code_dir=code_dir, workers=workers)
 
 
 def measured(server, path, token, seconds):
@@ -139,8 +118,8 @@ def main():
     servers = {}
     try:
         video_id, drop = setup_database()
-        servers["baseline"] = Server(baseline_dir, free_port(), tmp)
-        servers["new"] = Server(ROOT, free_port(), tmp, workers=args.workers)
+        servers["baseline"] = app_server(baseline_dir, free_port(), tmp)
+        servers["new"] = app_server(ROOT, free_port(), tmp, workers=args.workers)
         token = requests.post(f"http://127.0.0.1:{servers['new'].port}/api/v1/auth/login", timeout=30,
                               json={"email": "admin@bench.example", "password": PASSWORD}).json()["access_token"]
         paths = {"video": f"/api/v1/videos/{video_id}", "me": "/api/v1/me",

@@ -93,7 +93,8 @@ def main():
         stream_bench.wait_for(origin_url)
         urls = {"origin straight (nginx)": (origin_url, None)}
         for label, env in (("offload, check remembered", {}), ("offload, check every time", {"ORIGIN_CHECK_TTL": "0"})):
-            app = stream_bench.Gunicorn({"X_ACCEL_REDIRECT": "1", **env}, stream_bench.free_port())
+            app = stream_bench.Gunicorn({"X_ACCEL_REDIRECT": "1", **env, **stream_bench.QUIET},
+                                        stream_bench.free_port())
             servers.append(app)
             nginx, base = front(tmp, f"front-{len(servers)}", app.port)
             processes.append(nginx)

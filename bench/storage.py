@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stream import Gunicorn, RssPeak, curl, free_port, rss_kib  # noqa: E402
+from bench.stream import QUIET, Gunicorn, RssPeak, curl, free_port, rss_kib  # noqa: E402
 from bench.throwaway_db import throwaway_database  # noqa: E402
 from bench.upload_memory import BOUNDARY, MP4_HEAD, write_body  # noqa: E402
 from tests.support.s3 import MotoServer  # noqa: E402
@@ -165,7 +165,7 @@ def run_backend(name: str, env: dict, upload, size_mb: int, work: Path, database
     """Upload (with `upload`: form_upload or direct_upload) and stream once through one backend; return the figures."""
     web = Gunicorn({**env, "DATABASE_URL": database_url, "MEDIA_ROOT": str(work / f"media-{name.replace(' ', '-')}"),
                     "SECRET_KEY": "bench-secret", "REDIS_URL": REDIS_URL, "APP_ENV": "development",
-                    "MAX_UPLOAD_MB": str(size_mb + 16), "SESSION_COOKIE_SECURE": "0"}, free_port())
+                    "MAX_UPLOAD_MB": str(size_mb + 16), "SESSION_COOKIE_SECURE": "0", **QUIET}, free_port())
     try:
         base = f"http://127.0.0.1:{web.port}"
         session = requests.Session()

@@ -136,21 +136,45 @@ def parallel_downloads(url, viewers, cookie=None):
     return time.perf_counter() - start
 
 
-class Gunicorn:
-    """One gunicorn (gunicorn.conf.py's gevent worker, 1 process) running the app with the given settings."""
+QUIET = {"GUNICORN_ACCESS_LOG": "/dev/null"}  # no access-log line per request (its CPU is not what is measured)
 
-    def __init__(self, env, port):
+
+class Gunicorn:
+    """gunicorn running the app as deployed (`gunicorn.conf.py`) from `code_dir` (this checkout unless
+    given), with `env` over this environment; its output is discarded. The server settings of this
+    environment (worker count and class, log files) are left out, so that `code_dir`'s own defaults
+    apply unless `env` sets them; `workers`: WEB_WORKERS (None: gunicorn.conf.py's default)."""
+
+    SERVER_SETTINGS = ("WEB_WORKERS", "WEB_WORKER_CLASS", "GUNICORN_ACCESS_LOG", "GUNICORN_ERROR_LOG")
+
+    def __init__(self, env, port, *, code_dir=ROOT, workers=1):
         self.port = port
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
-            env={**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1",
-                 "GUNICORN_ACCESS_LOG": "/dev/null"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {**{name: value for name, value in os.environ.items() if name not in self.SERVER_SETTINGS},
+               **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        if workers:
+            env["WEB_WORKERS"] = str(workers)
+        self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=code_dir,
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
 
     @property
     def worker_pid(self):
         return worker_pids(self.process)[0]
+
+    def workers(self):
+        return len(worker_pids(self.process))
+
+    def rss_kib(self):
+        """Resident memory of the workers together."""
+        return sum(rss_kib(pid) for pid in worker_pids(self.process))
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the workers."""
+        total = 0
+        for pid in worker_pids(self.process):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         stop_server(self.process)
@@ -272,7 +296,7 @@ def main():
         origin_url = f"http://127.0.0.1:{origin_port}/big.mp4"
         wait_for(origin_url.replace("big.mp4", ""))
         env = {"STREAM_CHUNK_SIZE": str(args.chunk_size)} if args.chunk_size else {}
-        app = Gunicorn(env, app_port)
+        app = Gunicorn({**env, **QUIET}, app_port)
         servers.append(app)
         base = f"http://127.0.0.1:{app_port}"
         cookie = login(base, "viewer@bench.example")
@@ -328,7 +352,7 @@ def main():
         print(f"  idle              {idle[0]:6.1f} / {idle[1]:.1f} ms")
         print(f"  during a stream   {busy[0]:6.1f} / {busy[1]:.1f} ms\n")
 
-        offload = Gunicorn({"X_ACCEL_REDIRECT": "1"}, offload_port)
+        offload = Gunicorn({"X_ACCEL_REDIRECT": "1", **QUIET}, offload_port)
         servers.append(offload)
         front = f"http://127.0.0.1:{front_port}"
         front_cookie = login(front, "viewer@bench.example")
@@ -351,7 +375,7 @@ def main():
         for chunk_size in [int(c) for c in (args.sweep or "").split(",") if c]:
             app.stop()
             servers.remove(app)
-            app = Gunicorn({"STREAM_CHUNK_SIZE": str(chunk_size)}, app_port)
+            app = Gunicorn({"STREAM_CHUNK_SIZE": str(chunk_size), **QUIET}, app_port)
             servers.append(app)
             curl(stream_url, cookie, "bytes=0-1023")
             runs = [curl(stream_url, cookie)[1] for _ in range(2)]

@@ -42,15 +42,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stream import (  # noqa: E402
-    BIN,
-    ROOT,
+    Gunicorn,
     free_port,
     login,
-    rss_kib,
     setup_database,
-    stop_server,
-    wait_for,
-    worker_pids,
 )
 
 RATE = 625_000  # 5 Mbit/s
@@ -73,29 +68,11 @@ http {{
 """
 
 
-class Server:
+def app_server(worker_class, port, workers=None, **env):
     """gunicorn with gunicorn.conf.py and the given worker class (its default worker count unless
-    `workers` is given)."""
-
-    def __init__(self, worker_class, port, workers=None, **env):
-        self.port = port
-        env = {**os.environ, "WEB_WORKER_CLASS": worker_class, "GUNICORN_BIND": f"127.0.0.1:{port}",
-               "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "", "GUNICORN_ERROR_LOG": "/dev/null", **env}
-        env.pop("WEB_WORKERS", None)
-        if workers:
-            env["WEB_WORKERS"] = str(workers)
-        self.process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "gunicorn.conf.py"], cwd=ROOT,
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(f"http://127.0.0.1:{port}/healthz", timeout=90)
-
-    def workers(self):
-        return len(worker_pids(self.process))
-
-    def rss_kib(self):
-        return sum(rss_kib(pid) for pid in worker_pids(self.process))
-
-    def stop(self):
-        stop_server(self.process)
+    `workers` is given), logging nothing."""
+    return Gunicorn({"WEB_WORKER_CLASS": worker_class, "WEB_THREADS": "8", "GUNICORN_ACCESS_LOG": "",
+                     "GUNICORN_ERROR_LOG": "/dev/null", **env}, port, workers=workers)
 
 
 async def open_stream(port, path, cookie, rcvbuf=64 * 1024):
@@ -336,7 +313,7 @@ def main():
         print(f"relay mode, gunicorn reached directly; viewers at {RATE * 8 / 1e6:.0f} Mbit/s for "
               f"{args.seconds} s; nproc={os.cpu_count()}")
         for mode in (mode for mode in args.modes.split(",") if mode):
-            server = Server(mode, free_port(), args.workers)
+            server = app_server(mode, free_port(), args.workers)
             print(f"{mode}: {server.workers()} workers")
             try:
                 cookie = login(f"http://127.0.0.1:{server.port}", "viewer@bench.example")
@@ -386,7 +363,7 @@ class Front:
 
 def offload_steps(tmp, path, args):
     """Offload mode (X_ACCEL_REDIRECT=1): the app checks and credits, nginx moves the bytes."""
-    server = Server("gevent", free_port(), args.workers, X_ACCEL_REDIRECT="1")
+    server = app_server("gevent", free_port(), args.workers, X_ACCEL_REDIRECT="1")
     print(f"offload mode behind the shipped nginx (worker_processes auto), gevent, {server.workers()} workers; "
           f"open files limit {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}")
     front = Front(tmp, server.port)
