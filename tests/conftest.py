@@ -15,11 +15,11 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestingConfig
 from tests import factories
 from tests.support.helpers import log_in
+from tests.support.http_server import loopback_server
 from tests.support.mailbox import mail_settings, mailbox, run_jobs, smtp_server  # noqa: F401 - fixtures
 from tests.support.origin import OriginServer
 from tests.support.s3 import s3_bucket, s3_server, s3_storage  # noqa: F401 - fixtures
@@ -224,55 +224,10 @@ def origin(origin_server):
     return origin_server
 
 
-class ClosingRequestHandler(WSGIRequestHandler):
-    """werkzeug's development-server handler, closing every answer's body.
-
-    After an answer, werkzeug reads what is left of the request and then closes the body; when the
-    client resets the connection during that read (Chromium leaving a page), the close is skipped
-    and the body's file (a static file) stays open until garbage collection.
-    """
-
-    def run_wsgi(self):
-        try:
-            super().run_wsgi()
-        finally:
-            body = getattr(self, "environ", {}).get(ClosingRequestHandler.BODY)
-            if body is not None:
-                body.close()
-
-    BODY = "tests.answer_body"
-
-
-class _ClosedOnce:
-    """An answer's body whose close() runs once, whoever calls it first."""
-
-    def __init__(self, body):
-        self.body, self.closed = body, False
-
-    def __iter__(self):
-        return iter(self.body)
-
-    def close(self):
-        if not self.closed:
-            self.closed = True
-            if hasattr(self.body, "close"):
-                self.body.close()
-
-
-def closing_bodies(app):
-    """`app`, its answers' bodies kept where ClosingRequestHandler closes them."""
-
-    def wsgi(environ, start_response):
-        body = environ[ClosingRequestHandler.BODY] = _ClosedOnce(app(environ, start_response))
-        return body
-
-    return wsgi
-
-
 @pytest.fixture
 def live_server(app):
     """The test app served over real HTTP on a loopback port (threaded)."""
-    server = make_server("127.0.0.1", 0, closing_bodies(app), threaded=True, request_handler=ClosingRequestHandler)
+    server = loopback_server(app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"

@@ -5,18 +5,11 @@ import time
 from pathlib import Path
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.serving import make_server
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import FileWrapper
 
-
-class ClosingFileWrapper(FileWrapper):
-    """A file body that is closed even when the client hangs up before the server closes it (the
-    app's origin check reads the headers of a one-byte range and goes)."""
-
-    def __del__(self):
-        self.close()
+from tests.support.http_server import loopback_server
 
 
 class OriginServer:
@@ -32,7 +25,7 @@ class OriginServer:
         self.redirects = {}
         self.answers = {}
         self.sent = {}
-        self._server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+        self._server = loopback_server(self.wsgi)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -125,7 +118,7 @@ class OriginServer:
         content_type = "video/webm" if path.endswith(".webm") else "video/mp4"
         handle = open(path, "rb")
         stat = Path(path).stat()
-        response = Response(ClosingFileWrapper(handle), mimetype=content_type, direct_passthrough=True)
+        response = Response(FileWrapper(handle), mimetype=content_type, direct_passthrough=True)
         response.call_on_close(handle.close)
         response.content_length = stat.st_size
         response.last_modified = stat.st_mtime
