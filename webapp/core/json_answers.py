@@ -1,4 +1,4 @@
-"""JSON answers encoded by orjson: the API's lists cost about a tenth of what the json module takes.
+"""JSON answers encoded by orjson: a page of 20 videos in about a sixth of the json module's time.
 
 Flask's own provider stays for everything else it does (`dumps`/`loads`, used by the session
 cookie and by anyone calling `flask.json`), and for answers in debug mode, which it indents. An
