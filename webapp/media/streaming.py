@@ -69,8 +69,13 @@ def video_headers(video: Video) -> dict:
 
 def credit_if_watched(user: User, video: Video, status: int) -> None:
     """A GET answered with video bytes is a view."""
-    if request.method == "GET" and status in VIDEO_BYTES:
+    if watches() and status in VIDEO_BYTES:
         record_view(user, video)
+
+
+def watches() -> bool:
+    """Is this request one that can be a view? A GET; a HEAD asks about the bytes without taking them."""
+    return request.method == "GET"
 
 
 def range_not_satisfiable(size: int | str | None) -> Response:
@@ -233,12 +238,12 @@ def offload_response(user: User, video: Video) -> Response:
             raise OriginFailed(Reason("storage_unreadable"))
         early = answer_without_bytes(video, stored_object(video).size)
         headers = storage_handoff(video.file_key)
-        creditable = request.method == "GET"
+        creditable = watches()
     else:
         if ORIGIN_FAILED_HEADER in request.headers:
             forget_origin(video.source_url)  # the next request checks the origin again
             raise OriginFailed(origin_failure(request.headers[ORIGIN_FAILED_HEADER]))
-        creditable = request.method == "GET" and not has_viewed(user, video)
+        creditable = watches() and not has_viewed(user, video)
         end_reads(db.session())
         give_back_turn()
         facts = checked_origin(video.source_url, fresh=creditable)
